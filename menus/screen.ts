@@ -1,0 +1,56 @@
+// The contract between menus and the engine. A menu is an XState machine; each state that shows
+// something carries `meta: { screen }`. Menus declare options and inputs; the engine numbers the options,
+// validates what the user typed, adds navigation (Back/Home/More), translates and paginates.
+
+export type Lang = 'en' | 'sw';
+export const LANGS: readonly Lang[] = ['en', 'sw'];
+
+export type Params = Record<string, string | number>;
+/** A copy key (translated by the engine), a key with parameters, or text shown as it is (data). */
+export type TextRef = string | { key: string; params?: Params } | { literal: string };
+
+export type MenuEvent = { type: string; [k: string]: unknown };
+
+export type OptionSpec = { label: TextRef; event: MenuEvent };
+
+/**
+ * What a free-input screen accepts; anything else is refused by the engine with `error` (or a default
+ * reason) before the machine sees it. A valid entry reaches the machine as `{ type: 'INPUT', value }`.
+ */
+export type InputSpec = {
+  kind: 'digits' | 'text';
+  min: number;
+  max: number;
+  /** Optional extra rule, e.g. `^A\d{9}[A-Z]$`; case-insensitive. */
+  pattern?: string;
+  error?: TextRef;
+  /** A password: the engine never keeps it, and `0`/`00` still navigate. */
+  secret?: boolean;
+};
+
+export type ScreenSpec = {
+  /** Stable name for analytics and tests, e.g. `main`, `language`. */
+  id: string;
+  /** One line above the text, e.g. why the last entry was refused. */
+  notice?: TextRef;
+  text?: TextRef;
+  options?: OptionSpec[];
+  input?: InputSpec;
+  /** Ends the USSD session (`END`). */
+  end?: boolean;
+  /** The main menu: no "00 Home" and nothing to resume from here. */
+  home?: boolean;
+  /** false: Back skips this screen (a password prompt, a result). */
+  history?: boolean;
+};
+
+export type ScreenMeta<C> = { screen: ScreenSpec | ((context: C) => ScreenSpec) };
+
+/** Every menu machine's context has at least these. */
+export type BaseContext = { phone: string; lang: Lang };
+
+/** What the engine passes to a machine when it starts (or restarts it at Home). */
+export type MenuInput = { phone: string; networkCode?: string } & Record<string, unknown>;
+
+export const INPUT = 'INPUT' as const;
+export type InputEvent = { type: typeof INPUT; value: string };

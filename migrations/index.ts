@@ -1,0 +1,7 @@
+import type { Knex } from 'knex';
+import * as m001 from './20261129_001_phone_preferences';
+
+/** Every migration, by name; names sort in the order they must run. */
+export const migrations: Record<string, Knex.Migration> = {
+  '20261129_001_phone_preferences': m001,
+};

@@ -1,0 +1,125 @@
+// Environment → typed, validated configuration. Every variable is checked at start so that a bad value
+// stops the process with a message naming the variable, instead of failing later on a webhook.
+import { z } from 'zod';
+
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+
+const url = (protocols: string[]) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .refine(
+        (v) => {
+          try {
+            return protocols.includes(new URL(v).protocol);
+          } catch {
+            return false;
+          }
+        },
+        `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+      )
+      .optional(),
+  );
+
+const int = (def: number, min: number, max: number) =>
+  z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ message: 'must be a whole number' })
+      .int('must be a whole number')
+      .min(min)
+      .max(max)
+      .default(def),
+  );
+
+/** `63903:182,63902:160`: screen length limits per AT network code. */
+const screenLimits = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .regex(/^\d+:\d+(,\d+:\d+)*$/, 'must look like 63903:182,63902:160')
+    .transform((v) =>
+      Object.fromEntries(v.split(',').map((p) => p.split(':').map(Number) as [number, number])),
+    )
+    .optional(),
+);
+
+const schema = z.object({
+  PORT: int(3000, 0, 65535),
+  DATABASE_URL: url(['postgres:', 'postgresql:']),
+  REDIS_URL: url(['redis:', 'rediss:']),
+  AT_USERNAME: optionalString,
+  AT_API_KEY: optionalString,
+  SMS_SENDER: z.preprocess(emptyToUndefined, z.string().max(11).default('22262')),
+  USSD_SERVICE_CODE: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^\*[\d*]+#$/, 'must look like *384*22262#')
+      .default('*384*22262#'),
+  ),
+  WEBHOOK_TOKEN: optionalString,
+  ADMIN_TOKEN: optionalString,
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+  DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('.data')),
+  SESSION_TTL_SECONDS: int(180, 10, 3600),
+  RESUME_WINDOW_SECONDS: int(600, 0, 3600),
+  HOP_DEADLINE_MS: int(2000, 100, 10000),
+  SCREEN_LIMIT: int(160, 100, 182),
+  SCREEN_LIMITS: screenLimits,
+  OUTBOX_POLL_MS: int(500, 10, 60000),
+});
+
+export type Config = {
+  port: number;
+  databaseUrl?: string;
+  redisUrl?: string;
+  at?: { username: string; apiKey: string };
+  smsSender: string;
+  ussdServiceCode: string;
+  webhookToken?: string;
+  adminToken?: string;
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  dataDir: string;
+  sessionTtlSeconds: number;
+  resumeWindowSeconds: number;
+  hopDeadlineMs: number;
+  screenLimit: { default: number; byNetwork: Record<string, number> };
+  outboxPollMs: number;
+};
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (e.AT_API_KEY && !e.AT_USERNAME) {
+    throw new ConfigError('Invalid environment:\n  AT_USERNAME: required when AT_API_KEY is set');
+  }
+  return {
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    at: e.AT_API_KEY && e.AT_USERNAME ? { username: e.AT_USERNAME, apiKey: e.AT_API_KEY } : undefined,
+    smsSender: e.SMS_SENDER,
+    ussdServiceCode: e.USSD_SERVICE_CODE,
+    webhookToken: e.WEBHOOK_TOKEN,
+    adminToken: e.ADMIN_TOKEN,
+    logLevel: e.LOG_LEVEL,
+    dataDir: e.DATA_DIR,
+    sessionTtlSeconds: e.SESSION_TTL_SECONDS,
+    resumeWindowSeconds: e.RESUME_WINDOW_SECONDS,
+    hopDeadlineMs: e.HOP_DEADLINE_MS,
+    screenLimit: { default: e.SCREEN_LIMIT, byNetwork: { '63903': 182, ...(e.SCREEN_LIMITS ?? {}) } },
+    outboxPollMs: e.OUTBOX_POLL_MS,
+  };
+}

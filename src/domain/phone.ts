@@ -1,0 +1,23 @@
+// Phone numbers are normalised once, at the edge, to E.164 (+2547XXXXXXXX / +2541XXXXXXXX).
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+
+/** E.164 for a Kenyan mobile number written +2547…, 2547…, 07… or 01…; undefined otherwise. */
+export function normalisePhone(raw: string): string | undefined {
+  const cleaned = raw.trim().replace(/[\s-]/g, '');
+  const withPlus = /^254\d{9}$/.test(cleaned) ? `+${cleaned}` : cleaned;
+  const parsed = parsePhoneNumberFromString(withPlus, 'KE');
+  if (!parsed || !parsed.isValid() || parsed.country !== 'KE') return undefined;
+  const type = parsed.getType();
+  if (type !== 'MOBILE' && type !== 'FIXED_LINE_OR_MOBILE') return undefined;
+  return parsed.number;
+}
+
+/** The portal's username: the number without the plus. */
+export function usernameOf(e164: string): string {
+  return e164.replace(/^\+/, '');
+}
+
+/** For logs: enough to correlate, not enough to identify (+2547****5678). */
+export function maskPhone(e164: string): string {
+  return e164.length > 8 ? `${e164.slice(0, 5)}****${e164.slice(-4)}` : '****';
+}

@@ -1,0 +1,328 @@
+// One USSD hop: load the session, work out the new input, move the menu machine, render the screen in the
+// user's language and page, save the session. Navigation (Back, Home, More), input validation, resume
+// and failure handling live here so that no menu has to do them.
+import type { Logger } from 'pino';
+import { translate } from '../../menus/copy';
+import type { Lang, MenuEvent, Params, ScreenSpec, TextRef } from '../../menus/screen';
+import { consumedOf, diffInput, directDialParts, type Consumed } from './input-diff';
+import type { Live, MenuRuntime, Persisted } from './menu-runtime';
+import { renderPages } from './render';
+import { keys, type SessionStore, type StoreWrite } from './session-store';
+import { LockTimeout, withSessionLock } from './session-lock';
+import { validateInput } from './validate-input';
+
+export type Hop = {
+  sessionId: string;
+  phoneNumber: string;
+  networkCode?: string;
+  serviceCode?: string;
+  text: string;
+};
+
+export type HopOutcome = 'con' | 'end' | 'repeat' | 'invalid' | 'expired' | 'busy' | 'error' | 'timeout';
+
+export type HopResult = { kind: 'CON' | 'END'; text: string; screenId: string; outcome: HopOutcome };
+
+export type EngineOptions = {
+  sessionTtlSeconds: number;
+  resumeWindowSeconds: number;
+  hopDeadlineMs: number;
+  screenLimit: { default: number; byNetwork: Record<string, number> };
+  /** Fills {code} (the USSD code) and {sms} (the SMS short code) in copy. */
+  globals: Params;
+};
+
+type Saved = { snapshot: Persisted; history: Persisted[]; page: number };
+
+type SessionRecord = Saved & {
+  v: 1;
+  phone: string;
+  networkCode?: string;
+  badInputs: number;
+  consumed: Consumed;
+  last: { kind: 'CON' | 'END'; text: string; screenId: string };
+  ended: boolean;
+  /** A dropped journey offered for resume on this new session's first screen. */
+  offer?: Saved;
+};
+
+/** The session being worked on during one hop. */
+type Working = {
+  phone: string;
+  networkCode?: string;
+  live: Live;
+  history: Persisted[];
+  page: number;
+  badInputs: number;
+  offer?: Saved;
+  notice?: TextRef;
+  forcedEnd?: TextRef;
+  outcome?: HopOutcome;
+};
+
+const MAX_HISTORY = 10;
+const MAX_DIRECT_DIAL_PARTS = 6;
+const SEEN_TTL_SECONDS = 3600;
+
+const RESUME_SCREEN: ScreenSpec = {
+  id: 'resume',
+  text: 'engine.resume',
+  home: true,
+  options: [
+    { label: 'engine.resumeContinue', event: { type: 'RESUME' } },
+    { label: 'engine.resumeRestart', event: { type: 'RESTART' } },
+  ],
+};
+
+export class UssdEngine {
+  constructor(
+    private readonly store: SessionStore,
+    private readonly menu: MenuRuntime,
+    private readonly opts: EngineOptions,
+  ) {}
+
+  /** Always answers, within the hop deadline: a failure becomes END with an apology. */
+  async handleHop(hop: Hop, log: Logger): Promise<HopResult> {
+    const deadline = Date.now() + this.opts.hopDeadlineMs;
+    const state = { timedOut: false, lang: 'en' as Lang };
+    const work = this.process(hop, deadline, state).then(
+      (r) => ({ r }),
+      (err: unknown) => ({ err }),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), this.opts.hopDeadlineMs);
+    });
+    const first = await Promise.race([work, timeout]);
+    clearTimeout(timer);
+    if (first === 'timeout') {
+      state.timedOut = true;
+      log.error({ sessionId: hop.sessionId }, 'hop missed its deadline');
+      void work.then((late) => 'err' in late && log.error({ err: late.err }, 'late hop failure'));
+      return this.apology(state.lang, 'timeout');
+    }
+    if ('r' in first) return first.r;
+    if (first.err instanceof LockTimeout) {
+      log.warn({ sessionId: hop.sessionId }, 'session busy: lock not acquired');
+      return this.endWith(state.lang, 'engine.busy', 'busy');
+    }
+    log.error({ err: first.err, sessionId: hop.sessionId }, 'hop failed');
+    return this.apology(state.lang, 'error');
+  }
+
+  private process(hop: Hop, deadline: number, state: { timedOut: boolean; lang: Lang }): Promise<HopResult> {
+    const remaining = () => deadline - Date.now();
+    return withSessionLock(
+      this.store,
+      hop.sessionId,
+      { ttlMs: this.opts.hopDeadlineMs + 1000, waitMs: Math.min(1500, this.opts.hopDeadlineMs / 2) },
+      async () => {
+        const raw = await this.store.get(keys.session(hop.sessionId));
+        const rec = raw ? (JSON.parse(raw) as SessionRecord) : undefined;
+        let w: Working;
+        let isNew = false;
+        if (rec) {
+          state.lang = this.langOf(rec.snapshot);
+          const diff = diffInput(rec.consumed, hop.text);
+          if (diff.kind === 'repeat' || rec.ended) return { ...rec.last, outcome: 'repeat' };
+          w = {
+            phone: rec.phone,
+            networkCode: rec.networkCode,
+            live: this.menu.restore(rec.snapshot),
+            history: rec.history,
+            page: rec.page,
+            badInputs: rec.badInputs,
+            offer: rec.offer,
+          };
+          await this.apply(w, diff.input, remaining);
+        } else {
+          const started = await this.begin(hop, remaining);
+          if (!started) return this.endWith('en', 'engine.expired', 'expired');
+          w = started;
+          isNew = true;
+        }
+        state.lang = this.menu.context(w.live).lang;
+        const result = this.respond(w);
+        // A hop that missed its deadline was already answered with an apology: do not move the session.
+        if (!state.timedOut) await this.save(hop, w, result, isNew);
+        return result;
+      },
+    );
+  }
+
+  /** The first hop of a session: a plain dial, a resume offer, or a direct dial (`*384*22262*1*2#`). */
+  private async begin(hop: Hop, remaining: () => number): Promise<Working | undefined> {
+    const input = { phone: hop.phoneNumber, networkCode: hop.networkCode };
+    const fresh = async (): Promise<Working> => ({
+      phone: hop.phoneNumber,
+      networkCode: hop.networkCode,
+      live: await this.menu.start(input, remaining()),
+      history: [],
+      page: 0,
+      badInputs: 0,
+    });
+    if (hop.text === '') {
+      const w = await fresh();
+      const saved =
+        this.opts.resumeWindowSeconds > 0 ? await this.store.get(keys.resume(hop.phoneNumber)) : null;
+      if (saved) w.offer = JSON.parse(saved) as Saved;
+      return w;
+    }
+    const parts = directDialParts(hop.text, MAX_DIRECT_DIAL_PARTS);
+    // A session we saw before but no longer hold has expired: its text must not be replayed as a dial.
+    if (!parts || (await this.store.get(keys.seen(hop.sessionId)))) return undefined;
+    const w = await fresh();
+    for (const part of parts) {
+      await this.apply(w, part, remaining);
+      if (w.forcedEnd || w.notice || this.menu.screen(w.live).end) break;
+    }
+    return w;
+  }
+
+  private async apply(w: Working, raw: string, remaining: () => number): Promise<void> {
+    w.notice = undefined;
+    const screen = this.currentScreen(w);
+    const pages = this.pages(w, screen);
+    if (raw === '98' && w.page < pages.length - 1) {
+      w.page += 1;
+      w.badInputs = 0;
+      return;
+    }
+    if (raw === '0' && !screen.end && (w.page > 0 || w.history.length > 0) && !w.offer) {
+      if (w.page > 0) w.page -= 1;
+      else w.live = this.menu.backTo(w.history.pop() as Persisted, w.live);
+      w.badInputs = 0;
+      return;
+    }
+    if (raw === '00' && !screen.home && !screen.end) {
+      w.live = await this.menu.start(
+        { phone: w.phone, networkCode: w.networkCode, ...this.menu.carry(w.live) },
+        remaining(),
+      );
+      w.history = [];
+      w.page = 0;
+      w.badInputs = 0;
+      return;
+    }
+    const v = validateInput(screen, raw);
+    if (!v.ok) {
+      w.badInputs += 1;
+      w.notice = v.reason;
+      w.outcome = 'invalid';
+      if (w.badInputs >= 3) w.forcedEnd = 'engine.tooManyErrors';
+      return;
+    }
+    w.badInputs = 0;
+    if (w.offer) return this.answerOffer(w, v.event);
+    const next = await this.menu.send(w.live, v.event, remaining());
+    const nextScreen = this.menu.screen(next);
+    if (nextScreen.home)
+      w.history = []; // the main menu is the root: nothing behind it
+    else if (nextScreen.id !== screen.id && screen.history !== false && !screen.end) {
+      w.history = [...w.history, w.live.persisted].slice(-MAX_HISTORY);
+    }
+    w.live = next;
+    w.page = 0;
+  }
+
+  /** "Continue where you left off" restores the dropped journey; "Start again" keeps the fresh start. */
+  private answerOffer(w: Working, event: MenuEvent): void {
+    const offer = w.offer as Saved;
+    w.offer = undefined;
+    if (event.type !== 'RESUME') return;
+    w.live = this.menu.restore(offer.snapshot);
+    w.history = offer.history;
+    w.page = offer.page;
+  }
+
+  private currentScreen(w: Working): ScreenSpec {
+    return w.offer ? RESUME_SCREEN : this.menu.screen(w.live);
+  }
+
+  private limit(networkCode?: string): number {
+    return (networkCode && this.opts.screenLimit.byNetwork[networkCode]) || this.opts.screenLimit.default;
+  }
+
+  private pages(w: Working, screen: ScreenSpec, notice?: string): string[] {
+    return renderPages({
+      lang: this.menu.context(w.live).lang,
+      screen,
+      limit: this.limit(w.networkCode),
+      canBack: !w.offer && w.history.length > 0,
+      globals: this.opts.globals,
+      notice,
+    });
+  }
+
+  private respond(w: Working): HopResult {
+    const lang = this.menu.context(w.live).lang;
+    if (w.forcedEnd) return this.endWith(lang, w.forcedEnd, 'invalid');
+    const screen = this.currentScreen(w);
+    const notice = w.notice ? translate(lang, w.notice, this.opts.globals) : undefined;
+    const pages = this.pages(w, screen, notice);
+    w.page = Math.min(w.page, pages.length - 1);
+    const kind = screen.end ? 'END' : 'CON';
+    return {
+      kind,
+      text: pages[w.page] ?? '',
+      screenId: screen.id,
+      outcome: w.outcome ?? (kind === 'END' ? 'end' : 'con'),
+    };
+  }
+
+  private async save(hop: Hop, w: Working, result: HopResult, isNew: boolean): Promise<void> {
+    const ended = result.kind === 'END';
+    const rec: SessionRecord = {
+      v: 1,
+      phone: w.phone,
+      networkCode: w.networkCode,
+      snapshot: w.live.persisted,
+      history: w.history,
+      page: w.page,
+      badInputs: w.badInputs,
+      consumed: consumedOf(hop.text),
+      last: { kind: result.kind, text: result.text, screenId: result.screenId },
+      ended,
+      offer: w.offer,
+    };
+    const ops: StoreWrite[] = [
+      {
+        key: keys.session(hop.sessionId),
+        value: JSON.stringify(rec),
+        ttlSeconds: this.opts.sessionTtlSeconds,
+      },
+    ];
+    if (isNew) ops.push({ key: keys.seen(hop.sessionId), value: '1', ttlSeconds: SEEN_TTL_SECONDS });
+    // While an offer is open the resume record stays as it is, until the user answers.
+    if (w.offer) {
+      /* keep */
+    } else if (ended || this.menu.screen(w.live).home || this.opts.resumeWindowSeconds === 0) {
+      ops.push({ key: keys.resume(w.phone), delete: true });
+    } else {
+      const saved: Saved = { snapshot: w.live.persisted, history: w.history, page: w.page };
+      ops.push({
+        key: keys.resume(w.phone),
+        value: JSON.stringify(saved),
+        ttlSeconds: this.opts.resumeWindowSeconds,
+      });
+    }
+    await this.store.write(ops);
+  }
+
+  private langOf(snapshot: Persisted): Lang {
+    return snapshot.context.lang === 'sw' ? 'sw' : 'en';
+  }
+
+  private endWith(lang: Lang, text: TextRef, outcome: HopOutcome): HopResult {
+    return {
+      kind: 'END',
+      text: translate(lang, text, this.opts.globals),
+      screenId: `engine.${outcome}`,
+      outcome,
+    };
+  }
+
+  private apology(lang: Lang, outcome: 'error' | 'timeout'): HopResult {
+    return this.endWith(lang, 'engine.apology', outcome);
+  }
+}

@@ -1,0 +1,33 @@
+// The Koa app: middleware in order (request id and log line, errors, body), then the routes.
+import { bodyParser } from '@koa/bodyparser';
+import Koa from 'koa';
+import type { Logger } from 'pino';
+import type { UssdEngine } from '../engine/engine';
+import type { Metrics } from '../metrics';
+import { errorHandler, requestContext } from './middleware/request-context';
+import { webhookToken } from './middleware/token-auth';
+import { healthRoutes, type Probe } from './routes/health';
+import { ussdRoutes } from './routes/ussd';
+
+export type AppDeps = {
+  log: Logger;
+  metrics: Metrics;
+  engine: UssdEngine;
+  probes: Probe[];
+  webhookToken?: string;
+};
+
+const WEBHOOKS = new Set(['/ussd', '/ussd/events', '/sms/inbound', '/sms/delivery']);
+
+export function createApp(deps: AppDeps): Koa {
+  const app = new Koa({ proxy: true });
+  const guard = webhookToken(deps.webhookToken);
+  app.use(requestContext(deps.log));
+  app.use(errorHandler(deps.metrics));
+  app.use((ctx, next) => (WEBHOOKS.has(ctx.path) ? guard(ctx, next) : next()));
+  app.use(bodyParser({ enableTypes: ['form', 'json'], formLimit: '16kb', jsonLimit: '16kb' }));
+  for (const router of [healthRoutes(deps), ussdRoutes(deps)]) {
+    app.use(router.routes()).use(router.allowedMethods());
+  }
+  return app;
+}

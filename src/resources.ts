@@ -1,0 +1,62 @@
+// Opens what the service runs on, choosing embedded defaults when nothing is configured, and says what it
+// chose in the first log lines.
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres';
+import { createDb, pingDb, type Db } from './db/knex';
+import { migrateLatest } from './db/migrate';
+import { MemorySessionStore } from './engine/memory-session-store';
+import { RedisSessionStore } from './engine/redis-session-store';
+import type { SessionStore } from './engine/session-store';
+
+export type Resources = { db: Db; store: SessionStore; close: () => Promise<void> };
+
+function hostOf(url: string): string {
+  const u = new URL(url);
+  return `${u.hostname}:${u.port || 'default'}${u.pathname}`;
+}
+
+export async function openResources(config: Config, log: Logger): Promise<Resources> {
+  let embedded: EmbeddedDatabase | undefined;
+  let dbUrl = config.databaseUrl;
+  if (dbUrl) {
+    log.info({ database: hostOf(dbUrl) }, 'database: PostgreSQL at DATABASE_URL');
+  } else {
+    log.info({ dataDir: config.dataDir }, 'database: no DATABASE_URL, starting embedded PostgreSQL');
+    embedded = await startEmbeddedPostgres(config.dataDir, log);
+    dbUrl = embedded.url;
+  }
+  const store: SessionStore = config.redisUrl
+    ? RedisSessionStore.connect(config.redisUrl)
+    : new MemorySessionStore();
+  log.info(
+    config.redisUrl
+      ? `sessions: Redis at ${hostOf(config.redisUrl)}`
+      : 'sessions: no REDIS_URL, keeping sessions in process (one instance only)',
+  );
+  log.info(
+    config.at
+      ? `outbound SMS: Africa's Talking as ${config.at.username}`
+      : 'outbound SMS: no AT_API_KEY, messages go to the simulator inbox (GET /simulator/messages)',
+  );
+  const db = createDb(dbUrl);
+  try {
+    await pingDb(db);
+    const applied = await migrateLatest(db);
+    log.info({ applied }, applied.length ? 'migrations applied' : 'database schema is current');
+  } catch (err) {
+    await db.destroy();
+    await store.close();
+    await embedded?.stop();
+    throw err;
+  }
+  return {
+    db,
+    store,
+    close: async () => {
+      await store.close();
+      await db.destroy();
+      await embedded?.stop();
+    },
+  };
+}
