@@ -1,13 +1,9 @@
 // Process entry: config → resources → app → listen; graceful shutdown on SIGTERM/SIGINT.
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig, type Config } from './config';
-import { pingDb } from './db/knex';
-import { createServices } from './domain';
-import { createEngine } from './engine';
-import { createApp } from './http/app';
 import { createLogger } from './logger';
-import { createMetrics } from './metrics';
 import { openResources } from './resources';
+import { buildService } from './service';
 
 function readConfig(): Config {
   try {
@@ -30,24 +26,7 @@ async function main(): Promise<void> {
   const config = readConfig();
   const log = createLogger(config.logLevel);
   const resources = await openResources(config, log);
-  const metrics = createMetrics();
-  const engine = createEngine(resources.store, createServices(resources.db), {
-    sessionTtlSeconds: config.sessionTtlSeconds,
-    resumeWindowSeconds: config.resumeWindowSeconds,
-    hopDeadlineMs: config.hopDeadlineMs,
-    screenLimit: config.screenLimit,
-    globals: { code: config.ussdServiceCode, sms: config.smsSender },
-  });
-  const app = createApp({
-    log,
-    metrics,
-    engine,
-    webhookToken: config.webhookToken,
-    probes: [
-      { name: 'database', check: () => pingDb(resources.db) },
-      { name: 'sessions', check: () => resources.store.ping() },
-    ],
-  });
+  const { app } = buildService(config, resources, log);
   const server: Server = app.listen(config.port, () => {
     log.info({ port: config.port }, `listening on http://localhost:${config.port} (POST /ussd)`);
   });

@@ -27,7 +27,7 @@ export async function openResources(config: Config, log: Logger): Promise<Resour
     dbUrl = embedded.url;
   }
   const store: SessionStore = config.redisUrl
-    ? RedisSessionStore.connect(config.redisUrl)
+    ? await RedisSessionStore.connect(config.redisUrl)
     : new MemorySessionStore();
   log.info(
     config.redisUrl

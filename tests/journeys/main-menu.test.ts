@@ -1,0 +1,41 @@
+import { startTestApp, type TestApp } from '../support/test-app';
+import { UssdPhone, expectFits, randomPhone } from '../support/ussd-phone';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(() => app.close());
+
+test('a caller sees the main menu, and options not built yet say "coming soon"', async () => {
+  const phone = new UssdPhone(app.url, randomPhone());
+  const home = await phone.dial();
+  expect(home.kind).toBe('CON');
+  expect(home.text).toContain('1. Create account');
+  expect(home.text).toContain('Apply for a job');
+  expectFits(home);
+  const soon = await phone.choose('My profile');
+  expect(soon.kind).toBe('CON');
+  expect(soon.text).toContain('coming soon');
+  expect(soon.text).toContain('0 Back');
+});
+
+test('the chosen language is remembered for the phone in the next session', async () => {
+  const phone = new UssdPhone(app.url, randomPhone());
+  await phone.dial();
+  await phone.choose('Language');
+  const saved = await phone.choose('Kiswahili');
+  expect(saved.text).toContain('Lugha imewekwa kuwa Kiswahili');
+  expectFits(saved);
+  const next = await phone.dial();
+  expect(next.text).toContain('Fungua akaunti');
+});
+
+test('Help ends the session with the USSD code and the SMS short code', async () => {
+  const phone = new UssdPhone(app.url, randomPhone());
+  await phone.dial();
+  const help = await phone.choose('Help');
+  expect(help.kind).toBe('END');
+  expect(help.text).toContain('*384*22262#');
+  expect(help.text).toContain('22262');
+});

@@ -1,0 +1,86 @@
+// Starts what the tests need when the environment does not provide it: PostgreSQL (DATABASE_URL, else an
+// embedded server) and Redis (REDIS_URL, else a local redis-server when installed, else Redis suites
+// skip and say so). Builds a migrated template database that each test file clones.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pino from 'pino';
+import { startEmbeddedPostgres } from '../../src/db/embedded-postgres';
+import { createDb } from '../../src/db/knex';
+import { migrateLatest } from '../../src/db/migrate';
+import { TEMPLATE_DB, withDatabase } from './databases';
+
+type Stoppable = { stop: () => Promise<void> };
+declare global {
+  var __cp2Services: Stoppable[] | undefined;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      srv.close(() => (a && typeof a === 'object' ? resolve(a.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function startRedis(): Promise<(Stoppable & { url: string }) | undefined> {
+  if (spawnSync('redis-server', ['--version']).status !== 0) return undefined;
+  const port = await freePort();
+  const child = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
+  const url = `redis://127.0.0.1:${port}`;
+  const { Redis } = await import('ioredis');
+  for (let i = 0; i < 100; i++) {
+    const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    try {
+      await r.connect();
+      await r.ping();
+      r.disconnect();
+      return { url, stop: async () => void child.kill() };
+    } catch {
+      r.disconnect();
+      await sleep(50);
+    }
+  }
+  child.kill();
+  return undefined;
+}
+
+export default async function globalSetup(): Promise<void> {
+  const services: Stoppable[] = [];
+  globalThis.__cp2Services = services;
+  const log = pino({ level: 'silent' });
+
+  if (!process.env.DATABASE_URL) {
+    const pg = await startEmbeddedPostgres(mkdtempSync(path.join(tmpdir(), 'cp2-test-')), log);
+    services.push(pg);
+    process.env.DATABASE_URL = pg.url;
+    console.log(`\n[tests] no DATABASE_URL: started embedded PostgreSQL`);
+  }
+  if (!process.env.REDIS_URL) {
+    const redis = await startRedis();
+    if (redis) {
+      services.push(redis);
+      process.env.REDIS_URL = redis.url;
+      console.log(`[tests] no REDIS_URL: started redis-server at ${redis.url}`);
+    } else {
+      console.log('[tests] no REDIS_URL and no redis-server installed: suites that need Redis are SKIPPED');
+    }
+  }
+
+  // A migrated template; each test file clones it into a database of its own.
+  const admin = createDb(process.env.DATABASE_URL as string);
+  await admin.raw(`drop database if exists ${TEMPLATE_DB} with (force)`);
+  await admin.raw(`create database ${TEMPLATE_DB}`);
+  await admin.destroy();
+  const template = createDb(withDatabase(process.env.DATABASE_URL as string, TEMPLATE_DB));
+  await migrateLatest(template);
+  await template.destroy();
+}

@@ -1,0 +1,78 @@
+// Builds the real service for a test: a fresh database, the chosen session store, the Koa app listening
+// on a random port. Tests talk to it over HTTP only.
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { Writable } from 'node:stream';
+import { loadConfig, type Config } from '../../src/config';
+import type { Db } from '../../src/db/knex';
+import type { UssdEngine } from '../../src/engine';
+import { MemorySessionStore } from '../../src/engine/memory-session-store';
+import { RedisSessionStore } from '../../src/engine/redis-session-store';
+import type { SessionStore } from '../../src/engine/session-store';
+import { createLogger } from '../../src/logger';
+import { buildService } from '../../src/service';
+import { freshDatabase } from './databases';
+
+export type TestApp = {
+  url: string;
+  db: Db;
+  store: SessionStore;
+  config: Config;
+  engine: UssdEngine;
+  /** Every log line the app wrote, as text (to prove secrets never reach them). */
+  logs: string[];
+  close: () => Promise<void>;
+};
+
+export const redisAvailable = Boolean(process.env.REDIS_URL);
+
+/** `describe` for suites that need Redis: skipped, and said so, when no Redis is available. */
+export const describeWithRedis: jest.Describe = redisAvailable
+  ? describe
+  : (Object.assign(
+      (name: string) => describe.skip(`${name} [SKIPPED: no Redis]`, () => undefined),
+      describe,
+    ) as jest.Describe);
+
+export async function startTestApp(
+  opts: { store?: 'redis' | 'memory' | SessionStore; env?: Record<string, string> } = {},
+): Promise<TestApp> {
+  const config = loadConfig({ LOG_LEVEL: 'debug', ...opts.env });
+  const database = await freshDatabase();
+  const store: SessionStore =
+    typeof opts.store === 'object'
+      ? opts.store
+      : opts.store === 'memory' || !redisAvailable
+        ? new MemorySessionStore()
+        : await RedisSessionStore.connect(process.env.REDIS_URL as string);
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      logs.push(chunk.toString());
+      cb();
+    },
+  });
+  const { app, engine } = buildService(
+    config,
+    { db: database.db, store },
+    createLogger(config.logLevel, sink),
+  );
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    db: database.db,
+    store,
+    config,
+    engine,
+    logs,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      await store.close();
+      await database.drop();
+    },
+  };
+}
