@@ -1,12 +1,24 @@
-// The menu tree the engine runs, and what must survive Back and Home.
+// The journeys the engine runs, by name (`main` is where every session starts), and the context that
+// survives Back, Home and hand-overs between journeys.
+import type { AnyStateMachine } from 'xstate';
+import { changePasswordJourney } from './change-password';
+import { comingSoonJourney } from './coming-soon';
+import { STICKY_KEYS } from './context';
+import { createAccountJourney } from './create-account';
+import { loginJourney } from './login';
 import { createMainMenu } from './main-menu';
 import type { MenuServices } from './services';
 
 export type { MenuServices };
 
-export function createMenu(services: MenuServices) {
-  return createMainMenu(services);
+export function createJourneys(services: MenuServices): Record<string, AnyStateMachine> {
+  return {
+    main: createMainMenu(services),
+    createAccount: createAccountJourney(services),
+    login: loginJourney(services),
+    changePassword: changePasswordJourney(services),
+    comingSoon: comingSoonJourney(),
+  };
 }
 
-/** Context that Back and Home carry forward instead of restoring (a language chosen on the way). */
-export const stickyContext = ['lang', 'langKnown'] as const;
+export const stickyContext = STICKY_KEYS;

@@ -1,72 +1,117 @@
-// The caller's main menu, language choice and help. Options that later journeys fill in say
-// "coming soon" until then.
+// The main menu: what a caller sees on dialling. A caller without an account is offered
+// "Create account"; a caller with one gets the account actions, each behind the login (once a session).
 import { assign, fromPromise, setup } from 'xstate';
+import { sessionContext, type SessionContext } from './context';
 import type { MenuServices } from './services';
-import type { BaseContext, Lang, MenuInput, ScreenMeta, ScreenSpec } from './screen';
+import {
+  screen,
+  type JourneyOutput,
+  type Lang,
+  type MenuInput,
+  type OptionSpec,
+  type ScreenSpec,
+} from './screen';
 
-export type MainContext = BaseContext & { networkCode?: string; langKnown: boolean };
+/** Journeys an account holder reaches from the main menu; each asks for the password first. */
+export type AccountTarget = 'changePassword' | 'comingSoon';
 
-type Events = { type: 'SOON' } | { type: 'LANGUAGE' } | { type: 'HELP' } | { type: 'PICK_LANG'; lang: Lang };
+type Events =
+  | { type: 'CREATE' }
+  | { type: 'ACCOUNT'; target: AccountTarget }
+  | { type: 'LANGUAGE' }
+  | { type: 'HELP' }
+  | { type: 'PICK_LANG'; lang: Lang };
 
-const screen = (s: ScreenSpec | ((c: MainContext) => ScreenSpec)): ScreenMeta<MainContext> => ({ screen: s });
+type Context = SessionContext & { next?: JourneyOutput };
 
-export const mainScreen: ScreenSpec = {
-  id: 'main',
-  text: 'main.title',
-  home: true,
-  options: [
-    { label: 'main.createAccount', event: { type: 'SOON' } },
-    { label: 'main.myProfile', event: { type: 'SOON' } },
-    { label: 'main.apply', event: { type: 'SOON' } },
-    { label: 'main.myApplications', event: { type: 'SOON' } },
-    { label: 'main.withdraw', event: { type: 'SOON' } },
-    { label: 'main.language', event: { type: 'LANGUAGE' } },
-    { label: 'main.help', event: { type: 'HELP' } },
-  ],
-};
+const common: OptionSpec[] = [
+  { label: 'main.language', event: { type: 'LANGUAGE' } },
+  { label: 'main.help', event: { type: 'HELP' } },
+];
+
+const account = (target: AccountTarget) => ({ type: 'ACCOUNT', target });
+
+export function mainScreen(
+  ctx: Pick<SessionContext, 'hasAccount'>,
+  notice?: ScreenSpec['notice'],
+): ScreenSpec {
+  const options: OptionSpec[] = ctx.hasAccount
+    ? [
+        { label: 'main.myProfile', event: account('comingSoon') },
+        { label: 'main.apply', event: account('comingSoon') },
+        { label: 'main.myApplications', event: account('comingSoon') },
+        { label: 'main.withdraw', event: account('comingSoon') },
+        { label: 'main.changePassword', event: account('changePassword') },
+        ...common,
+      ]
+    : [{ label: 'main.createAccount', event: { type: 'CREATE' } }, ...common];
+  return { id: 'main', text: 'main.title', home: true, options, notice };
+}
 
 export function createMainMenu(services: MenuServices) {
   return setup({
     types: {
-      context: {} as MainContext,
+      context: {} as Context,
       input: {} as MenuInput,
       events: {} as Events,
+      output: {} as JourneyOutput,
     },
     actors: {
-      loadLanguage: fromPromise(({ input }: { input: { phone: string } }) =>
-        services.preferences.getLanguage(input.phone),
-      ),
+      lookup: fromPromise(({ input }: { input: { phone: string } }) => services.callers.lookup(input.phone)),
       saveLanguage: fromPromise(({ input }: { input: { phone: string; lang: Lang } }) =>
         services.preferences.setLanguage(input.phone, input.lang),
       ),
     },
   }).createMachine({
-    id: 'cp2',
-    context: ({ input }) => ({
-      phone: input.phone,
-      networkCode: input.networkCode,
-      lang: input.lang === 'sw' ? 'sw' : 'en',
-      langKnown: typeof input.lang === 'string',
-    }),
+    id: 'main',
+    context: ({ input }) => sessionContext(input),
     initial: 'boot',
+    output: ({ context }) => context.next ?? {},
     states: {
       boot: {
-        always: { guard: ({ context }) => context.langKnown, target: 'main' },
+        always: {
+          guard: ({ context }) => context.langKnown && context.hasAccount !== undefined,
+          target: 'menu',
+        },
         invoke: {
-          src: 'loadLanguage',
+          src: 'lookup',
           input: ({ context }) => ({ phone: context.phone }),
           onDone: {
-            target: 'main',
-            actions: assign({ lang: ({ event }) => event.output ?? 'en', langKnown: true }),
+            target: 'menu',
+            actions: assign(({ event }) => ({
+              lang: event.output.lang ?? 'en',
+              langKnown: true,
+              hasAccount: event.output.hasAccount,
+            })),
           },
         },
       },
-      main: {
-        meta: screen(mainScreen),
-        on: { SOON: 'comingSoon', LANGUAGE: 'language', HELP: 'help' },
-      },
-      comingSoon: {
-        meta: screen({ id: 'comingSoon', text: 'main.comingSoon', history: false }),
+      // The main menu, and the same menu after a language change (with a notice on top).
+      menu: {
+        initial: 'main',
+        states: {
+          main: { meta: screen<Context>((ctx) => mainScreen(ctx)) },
+          languageSaved: {
+            meta: screen<Context>((ctx) => ({
+              ...mainScreen(ctx, 'language.saved'),
+              id: 'main.languageSaved',
+            })),
+          },
+        },
+        on: {
+          CREATE: { target: 'handOver', actions: assign({ next: { next: 'createAccount' } }) },
+          ACCOUNT: {
+            target: 'handOver',
+            actions: assign({
+              next: ({ context, event }) =>
+                context.authenticated
+                  ? { next: event.target }
+                  : { next: 'login', input: { then: event.target } },
+            }),
+          },
+          LANGUAGE: 'language',
+          HELP: 'help',
+        },
       },
       language: {
         meta: screen({
@@ -83,17 +128,11 @@ export function createMainMenu(services: MenuServices) {
         invoke: {
           src: 'saveLanguage',
           input: ({ context }) => ({ phone: context.phone, lang: context.lang }),
-          onDone: 'languageSaved',
+          onDone: 'menu.languageSaved',
         },
       },
-      languageSaved: {
-        meta: screen({ ...mainScreen, id: 'main.languageSaved', notice: 'language.saved' }),
-        on: { SOON: 'comingSoon', LANGUAGE: 'language', HELP: 'help' },
-      },
-      help: {
-        type: 'final',
-        meta: screen({ id: 'help', text: 'help.text', end: true }),
-      },
+      help: { type: 'final', meta: screen({ id: 'help', text: 'help.text', end: true }) },
+      handOver: { type: 'final' },
     },
   });
 }

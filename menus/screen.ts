@@ -54,3 +54,11 @@ export type MenuInput = { phone: string; networkCode?: string } & Record<string,
 
 export const INPUT = 'INPUT' as const;
 export type InputEvent = { type: typeof INPUT; value: string };
+
+/** A journey that ends with `next` hands the session to that journey, started with `input`. */
+export type JourneyOutput = { next?: string; input?: Record<string, unknown> };
+
+/** `meta` for a state that shows a screen (fixed, or computed from the context). */
+export function screen<C>(s: ScreenSpec | ((context: C) => ScreenSpec)): ScreenMeta<C> {
+  return { screen: s };
+}

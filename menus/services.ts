@@ -1,10 +1,25 @@
 // The domain services the engine provides to the menus. Menus call these and nothing else: no database,
 // no HTTP.
+import type { CreateResult, LoginResult, NewPasswordResult, ResetResult } from '../src/domain/accounts';
 import type { Lang } from './screen';
 
+export type { CreateResult, LoginResult, NewPasswordResult, ResetResult };
+
 export interface MenuServices {
+  callers: {
+    /** What the main menu needs to know about the number dialling, in one look-up. */
+    lookup(phone: string): Promise<{ lang: Lang | null; hasAccount: boolean }>;
+  };
   preferences: {
-    getLanguage(phone: string): Promise<Lang | null>;
     setLanguage(phone: string, lang: Lang): Promise<void>;
+  };
+  accounts: {
+    create(phone: string): Promise<CreateResult>;
+    login(phone: string, password: string): Promise<LoginResult>;
+    checkPassword(accountId: number, password: string): Promise<LoginResult>;
+    hashNewPassword(password: string): Promise<NewPasswordResult>;
+    matchesHash(password: string, hash: string): Promise<boolean>;
+    setPassword(accountId: number, hash: string): Promise<void>;
+    resetPassword(phone: string, channel: 'sms' | 'ussd'): Promise<ResetResult>;
   };
 }

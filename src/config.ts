@@ -73,13 +73,15 @@ const schema = z.object({
   SCREEN_LIMIT: int(160, 100, 182),
   SCREEN_LIMITS: screenLimits,
   OUTBOX_POLL_MS: int(500, 10, 60000),
+  AT_SMS_URL: url(['http:', 'https:']),
+  AT_TIMEOUT_MS: int(10000, 100, 60000),
 });
 
 export type Config = {
   port: number;
   databaseUrl?: string;
   redisUrl?: string;
-  at?: { username: string; apiKey: string };
+  at?: { username: string; apiKey: string; smsUrl?: string; timeoutMs: number };
   smsSender: string;
   ussdServiceCode: string;
   webhookToken?: string;
@@ -109,7 +111,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
-    at: e.AT_API_KEY && e.AT_USERNAME ? { username: e.AT_USERNAME, apiKey: e.AT_API_KEY } : undefined,
+    at:
+      e.AT_API_KEY && e.AT_USERNAME
+        ? { username: e.AT_USERNAME, apiKey: e.AT_API_KEY, smsUrl: e.AT_SMS_URL, timeoutMs: e.AT_TIMEOUT_MS }
+        : undefined,
     smsSender: e.SMS_SENDER,
     ussdServiceCode: e.USSD_SERVICE_CODE,
     webhookToken: e.WEBHOOK_TOKEN,

@@ -26,10 +26,11 @@ async function main(): Promise<void> {
   const config = readConfig();
   const log = createLogger(config.logLevel);
   const resources = await openResources(config, log);
-  const { app } = buildService(config, resources, log);
+  const { app, relay } = buildService(config, resources, log);
   const server: Server = app.listen(config.port, () => {
     log.info({ port: config.port }, `listening on http://localhost:${config.port} (POST /ussd)`);
   });
+  relay.start();
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
     }, 10_000);
     force.unref();
     server.close(async () => {
+      await relay.stop();
       await resources.close();
       log.info('stopped');
       process.exit(0);

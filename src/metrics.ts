@@ -19,6 +19,18 @@ export function createMetrics() {
       buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
       registers: [registry],
     }),
+    smsOutbound: new Counter({
+      name: 'sms_outbound_total',
+      help: 'Outbound SMS send attempts, by result (sent, retry, failed)',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+    smsInbound: new Counter({
+      name: 'sms_inbound_total',
+      help: 'Inbound SMS, by keyword (or duplicate)',
+      labelNames: ['keyword'] as const,
+      registers: [registry],
+    }),
     httpErrors: new Counter({
       name: 'http_errors_total',
       help: 'Requests that failed inside the service, by route',

@@ -1,7 +1,11 @@
-// Wires the service together on opened resources: domain services → engine → Koa app. Shared by the
-// process entry and the tests, so both run the same thing.
+// Wires the service together on opened resources: domain services → engine → Koa app, and the outbox
+// relay with its SMS gateway. Shared by the process entry and the tests, so both run the same thing.
 import type Koa from 'koa';
 import type { Logger } from 'pino';
+import { AtGateway } from './channels/sms/at-gateway';
+import type { SmsGateway } from './channels/sms/gateway';
+import { DEFAULT_RELAY, OutboxRelay } from './channels/sms/outbox-relay';
+import { SimulatorGateway } from './channels/sms/simulator-gateway';
 import type { Config } from './config';
 import { pingDb, type Db } from './db/knex';
 import { createServices } from './domain';
@@ -10,31 +14,49 @@ import type { SessionStore } from './engine/session-store';
 import { createApp } from './http/app';
 import { createMetrics, type Metrics } from './metrics';
 
-export type Service = { app: Koa; engine: UssdEngine; metrics: Metrics };
+export type Service = {
+  app: Koa;
+  engine: UssdEngine;
+  metrics: Metrics;
+  relay: OutboxRelay;
+  gateway: SmsGateway;
+};
+
+export function createGateway(config: Config): SmsGateway {
+  return config.at ? new AtGateway(config.at) : new SimulatorGateway();
+}
 
 export function buildService(
   config: Config,
   resources: { db: Db; store: SessionStore },
   log: Logger,
+  gateway: SmsGateway = createGateway(config),
 ): Service {
   const { db, store } = resources;
   const metrics = createMetrics();
-  const engine = createEngine(store, createServices(db), {
+  const accounts = { ussdCode: config.ussdServiceCode, smsCode: config.smsSender };
+  const engine = createEngine(store, createServices(db, accounts), {
     sessionTtlSeconds: config.sessionTtlSeconds,
     resumeWindowSeconds: config.resumeWindowSeconds,
     hopDeadlineMs: config.hopDeadlineMs,
     screenLimit: config.screenLimit,
     globals: { code: config.ussdServiceCode, sms: config.smsSender },
   });
+  const relay = new OutboxRelay(db, gateway, log.child({ component: 'outbox' }), metrics, {
+    ...DEFAULT_RELAY,
+    sender: config.smsSender,
+    pollMs: config.outboxPollMs,
+  });
   const app = createApp({
     log,
     metrics,
     engine,
+    sms: { db, accounts, simulator: gateway instanceof SimulatorGateway ? gateway : undefined },
     webhookToken: config.webhookToken,
     probes: [
       { name: 'database', check: () => pingDb(db) },
       { name: 'sessions', check: () => store.ping() },
     ],
   });
-  return { app, engine, metrics };
+  return { app, engine, metrics, relay, gateway };
 }

@@ -1,18 +1,25 @@
 import type { Lang } from '../../menus/screen';
 import type { Db } from '../db/knex';
 
-/** The language a phone chose, kept across sessions. */
+/** The language a phone chose, kept across sessions, and what the main menu needs about a caller. */
 export function createPreferences(db: Db) {
   return {
-    async getLanguage(phone: string): Promise<Lang | null> {
-      const row = await db('phone_preferences').where({ phone }).first('language');
-      return (row?.language as Lang | undefined) ?? null;
-    },
     async setLanguage(phone: string, lang: Lang): Promise<void> {
       await db('phone_preferences')
         .insert({ phone, language: lang, updated_at: db.fn.now() })
         .onConflict('phone')
         .merge();
+    },
+
+    /** One round trip at the start of a session: saved language and whether an account exists. */
+    async lookupCaller(phone: string): Promise<{ lang: Lang | null; hasAccount: boolean }> {
+      const { rows } = await db.raw<{ rows: { language: Lang | null; has_account: boolean }[] }>(
+        `select (select language from phone_preferences where phone = :phone) as language,
+                exists (select 1 from accounts where phone = :phone) as has_account`,
+        { phone },
+      );
+      const row = rows[0];
+      return { lang: row?.language ?? null, hasAccount: row?.has_account ?? false };
     },
   };
 }

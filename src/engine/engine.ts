@@ -310,7 +310,7 @@ export class UssdEngine {
   }
 
   private langOf(snapshot: Persisted): Lang {
-    return snapshot.context.lang === 'sw' ? 'sw' : 'en';
+    return snapshot.state.context.lang === 'sw' ? 'sw' : 'en';
   }
 
   private endWith(lang: Lang, text: TextRef, outcome: HopOutcome): HopResult {

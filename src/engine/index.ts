@@ -1,4 +1,4 @@
-import { createMenu, stickyContext, type MenuServices } from '../../menus';
+import { createJourneys, stickyContext, type MenuServices } from '../../menus';
 import { UssdEngine, type EngineOptions } from './engine';
 import { MenuRuntime } from './menu-runtime';
 import type { SessionStore } from './session-store';
@@ -6,5 +6,5 @@ import type { SessionStore } from './session-store';
 export { UssdEngine, type EngineOptions, type Hop, type HopResult } from './engine';
 
 export function createEngine(store: SessionStore, services: MenuServices, opts: EngineOptions): UssdEngine {
-  return new UssdEngine(store, new MenuRuntime(createMenu(services), stickyContext), opts);
+  return new UssdEngine(store, new MenuRuntime(createJourneys(services), stickyContext), opts);
 }

@@ -1,42 +1,74 @@
-// Restores a menu machine from its persisted snapshot, feeds it one event, waits for it to settle on a
-// screen (invoked domain calls finish first) and persists it again. A snapshot is only ever taken at
-// rest, so no in-flight call (and no password passed to one) is ever part of it.
-import { createActor, waitFor, type AnyMachineSnapshot, type AnyStateMachine, type Snapshot } from 'xstate';
-import type { BaseContext, MenuEvent, MenuInput, ScreenSpec } from '../../menus/screen';
+// Runs the menu journeys. Each journey is its own XState machine; a journey that finishes with
+// `output.next` hands over to the next journey (carrying sticky context such as the language and the
+// login). A snapshot is only taken at rest, after invoked domain calls have settled, so no in-flight call
+// (and no password passed to one) is ever part of it.
+import {
+  StateMachine,
+  createActor,
+  waitFor,
+  type AnyMachineSnapshot,
+  type AnyStateMachine,
+  type Snapshot,
+} from 'xstate';
+import type { BaseContext, JourneyOutput, MenuEvent, MenuInput, ScreenSpec } from '../../menus/screen';
 
-export type Persisted = { context: Record<string, unknown> } & Record<string, unknown>;
+/** What is saved of a journey: its name and XState's persisted snapshot. */
+export type Persisted = {
+  journey: string;
+  state: { context: Record<string, unknown> } & Record<string, unknown>;
+};
 
 export type Live = { persisted: Persisted; snapshot: AnyMachineSnapshot };
 
 export class MenuError extends Error {}
 
+const MAIN = 'main';
+const MAX_HANDOVERS = 5;
+
 export class MenuRuntime {
+  private readonly journeys: Record<string, AnyStateMachine>;
+
   constructor(
-    private readonly machine: AnyStateMachine,
-    /** Context keys that survive Back and Home (language, who is logged in). */
+    /** The journeys by name (`main` is where a session starts), or a single machine used as `main`. */
+    journeys: AnyStateMachine | Record<string, AnyStateMachine>,
+    /** Context keys that survive Back, Home and hand-overs (language, who is logged in). */
     private readonly sticky: readonly string[],
-  ) {}
+  ) {
+    this.journeys = journeys instanceof StateMachine ? { [MAIN]: journeys } : journeys;
+    if (!this.journeys[MAIN]) throw new MenuError('no main journey');
+  }
+
+  private machine(journey: string): AnyStateMachine {
+    const m = this.journeys[journey];
+    if (!m) throw new MenuError(`unknown journey ${journey}`);
+    return m;
+  }
 
   restore(persisted: Persisted): Live {
-    const actor = createActor(this.machine, { snapshot: persisted as unknown as Snapshot<unknown> });
+    const actor = createActor(this.machine(persisted.journey), {
+      snapshot: persisted.state as unknown as Snapshot<unknown>,
+    });
     return { persisted, snapshot: actor.getSnapshot() };
   }
 
+  /** Starts the main journey (a new session, or Home). */
   start(input: MenuInput, timeoutMs: number): Promise<Live> {
-    return this.run(createActor(this.machine, { input }), undefined, timeoutMs);
+    return this.begin(MAIN, input, Date.now() + timeoutMs);
   }
 
-  send(from: Live, event: MenuEvent, timeoutMs: number): Promise<Live> {
-    return this.run(
-      createActor(this.machine, { snapshot: from.persisted as unknown as Snapshot<unknown> }),
-      event,
-      timeoutMs,
-    );
+  async send(from: Live, event: MenuEvent, timeoutMs: number): Promise<Live> {
+    const deadline = Date.now() + timeoutMs;
+    const actor = createActor(this.machine(from.persisted.journey), {
+      snapshot: from.persisted.state as unknown as Snapshot<unknown>,
+    });
+    const live = await this.run(from.persisted.journey, actor, event, deadline);
+    return this.handOver(live, deadline);
   }
 
   /** A previous screen's snapshot, carrying the current sticky context forward. */
   backTo(previous: Persisted, current: Live): Live {
-    return this.restore({ ...previous, context: { ...previous.context, ...this.carry(current) } });
+    const state = { ...previous.state, context: { ...previous.state.context, ...this.carry(current) } };
+    return this.restore({ journey: previous.journey, state });
   }
 
   carry(live: Live): Record<string, unknown> {
@@ -50,14 +82,47 @@ export class MenuRuntime {
 
   screen(live: Live): ScreenSpec {
     const screen = screenOf(live.snapshot);
-    if (!screen) throw new MenuError(`state ${JSON.stringify(live.snapshot.value)} has no screen`);
+    if (!screen)
+      throw new MenuError(
+        `${live.persisted.journey} state ${JSON.stringify(live.snapshot.value)} has no screen`,
+      );
     return screen;
   }
 
+  private begin(journey: string, input: MenuInput, deadline: number): Promise<Live> {
+    return this.run(journey, createActor(this.machine(journey), { input }), undefined, deadline).then((l) =>
+      this.handOver(l, deadline),
+    );
+  }
+
+  /** A journey that finished with `output.next` starts the next one, with the sticky context carried. */
+  private async handOver(live: Live, deadline: number): Promise<Live> {
+    let current = live;
+    for (let i = 0; i < MAX_HANDOVERS; i++) {
+      const output = current.snapshot.output as JourneyOutput | undefined;
+      if (current.snapshot.status !== 'done' || !output?.next) return current;
+      const ctx = this.context(current);
+      const input: MenuInput = {
+        phone: ctx.phone,
+        networkCode: ctx.networkCode as string | undefined,
+        ...this.carry(current),
+        ...output.input,
+      };
+      current = await this.run(
+        output.next,
+        createActor(this.machine(output.next), { input }),
+        undefined,
+        deadline,
+      );
+    }
+    throw new MenuError('too many journey hand-overs in one hop');
+  }
+
   private async run(
+    journey: string,
     actor: ReturnType<typeof createActor<AnyStateMachine>>,
     event: MenuEvent | undefined,
-    timeoutMs: number,
+    deadline: number,
   ): Promise<Live> {
     // Without an error observer XState rethrows a failed invoke asynchronously and kills the process.
     actor.subscribe({ error: () => undefined });
@@ -65,10 +130,11 @@ export class MenuRuntime {
     if (event) actor.send(event);
     try {
       const snapshot = await waitFor(actor, (s) => s.status !== 'active' || screenOf(s) !== undefined, {
-        timeout: Math.max(timeoutMs, 1),
+        timeout: Math.max(deadline - Date.now(), 1),
       });
       if (snapshot.status === 'error') throw snapshot.error;
-      return { persisted: actor.getPersistedSnapshot() as unknown as Persisted, snapshot };
+      const state = actor.getPersistedSnapshot() as unknown as Persisted['state'];
+      return { persisted: { journey, state }, snapshot };
     } finally {
       actor.stop();
     }

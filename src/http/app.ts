@@ -2,11 +2,15 @@
 import { bodyParser } from '@koa/bodyparser';
 import Koa from 'koa';
 import type { Logger } from 'pino';
+import type { SimulatorGateway } from '../channels/sms/simulator-gateway';
+import type { Db } from '../db/knex';
+import type { AccountDeps } from '../domain/accounts';
 import type { UssdEngine } from '../engine/engine';
 import type { Metrics } from '../metrics';
 import { errorHandler, requestContext } from './middleware/request-context';
 import { webhookToken } from './middleware/token-auth';
 import { healthRoutes, type Probe } from './routes/health';
+import { smsRoutes } from './routes/sms';
 import { ussdRoutes } from './routes/ussd';
 
 export type AppDeps = {
@@ -15,6 +19,8 @@ export type AppDeps = {
   engine: UssdEngine;
   probes: Probe[];
   webhookToken?: string;
+  /** The SMS webhooks (and the simulator inbox while SMS go to the simulator). */
+  sms?: { db: Db; accounts: AccountDeps; simulator?: SimulatorGateway };
 };
 
 const WEBHOOKS = new Set(['/ussd', '/ussd/events', '/sms/inbound', '/sms/delivery']);
@@ -26,7 +32,9 @@ export function createApp(deps: AppDeps): Koa {
   app.use(errorHandler(deps.metrics));
   app.use((ctx, next) => (WEBHOOKS.has(ctx.path) ? guard(ctx, next) : next()));
   app.use(bodyParser({ enableTypes: ['form', 'json'], formLimit: '16kb', jsonLimit: '16kb' }));
-  for (const router of [healthRoutes(deps), ussdRoutes(deps)]) {
+  const routers = [healthRoutes(deps), ussdRoutes(deps)];
+  if (deps.sms) routers.push(smsRoutes({ ...deps.sms, metrics: deps.metrics }));
+  for (const router of routers) {
     app.use(router.routes()).use(router.allowedMethods());
   }
   return app;

@@ -7,17 +7,12 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-test('a caller sees the main menu, and options not built yet say "coming soon"', async () => {
+test('a caller without an account sees Create account, Language and Help on the main menu', async () => {
   const phone = new UssdPhone(app.url, randomPhone());
   const home = await phone.dial();
   expect(home.kind).toBe('CON');
-  expect(home.text).toContain('1. Create account');
-  expect(home.text).toContain('Apply for a job');
+  expect(home.text).toBe('Welcome to CP2 Exam Council\n1. Create account\n2. Language/Lugha\n3. Help');
   expectFits(home);
-  const soon = await phone.choose('My profile');
-  expect(soon.kind).toBe('CON');
-  expect(soon.text).toContain('coming soon');
-  expect(soon.text).toContain('0 Back');
 });
 
 test('the chosen language is remembered for the phone in the next session', async () => {

@@ -10,6 +10,7 @@ import { MemorySessionStore } from '../../src/engine/memory-session-store';
 import { RedisSessionStore } from '../../src/engine/redis-session-store';
 import type { SessionStore } from '../../src/engine/session-store';
 import { createLogger } from '../../src/logger';
+import type { OutboxRelay } from '../../src/channels/sms/outbox-relay';
 import { buildService } from '../../src/service';
 import { freshDatabase } from './databases';
 
@@ -19,6 +20,7 @@ export type TestApp = {
   store: SessionStore;
   config: Config;
   engine: UssdEngine;
+  relay: OutboxRelay;
   /** Every log line the app wrote, as text (to prove secrets never reach them). */
   logs: string[];
   close: () => Promise<void>;
@@ -35,9 +37,10 @@ export const describeWithRedis: jest.Describe = redisAvailable
     ) as jest.Describe);
 
 export async function startTestApp(
-  opts: { store?: 'redis' | 'memory' | SessionStore; env?: Record<string, string> } = {},
+  opts: { store?: 'redis' | 'memory' | SessionStore; env?: Record<string, string>; relay?: boolean } = {},
 ): Promise<TestApp> {
-  const config = loadConfig({ LOG_LEVEL: 'debug', ...opts.env });
+  // The outbox is polled often so that tests see an SMS within moments of the change that queued it.
+  const config = loadConfig({ LOG_LEVEL: 'debug', OUTBOX_POLL_MS: '25', ...opts.env });
   const database = await freshDatabase();
   const store: SessionStore =
     typeof opts.store === 'object'
@@ -52,7 +55,7 @@ export async function startTestApp(
       cb();
     },
   });
-  const { app, engine } = buildService(
+  const { app, engine, relay } = buildService(
     config,
     { db: database.db, store },
     createLogger(config.logLevel, sink),
@@ -61,14 +64,17 @@ export async function startTestApp(
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
+  if (opts.relay !== false) relay.start();
   return {
     url: `http://127.0.0.1:${port}`,
     db: database.db,
     store,
     config,
     engine,
+    relay,
     logs,
     close: async () => {
+      await relay.stop();
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       await store.close();

@@ -46,6 +46,12 @@ export class UssdPhone {
     return this.last;
   }
 
+  /** Dials and, when an unfinished journey is offered for resume, chooses "Start again". */
+  async dialFresh(): Promise<Screen> {
+    const first = await this.dial();
+    return first.text.includes('Start again') ? this.choose('Start again') : first;
+  }
+
   /** Types one entry and sends it, as the next hop of this session. */
   async send(input: string): Promise<Screen> {
     this.inputs.push(input);

@@ -1,0 +1,111 @@
+// Incoming SMS to the short code. AT resends every minute until it gets 200, for up to 12 hours: each
+// message is recorded by its AT id (unique) in the same transaction that acts on it and queues the reply,
+// so an id is processed exactly once, also when two copies arrive at the same moment.
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { Db } from '../../db/knex';
+import { accountSummary, createAccounts, type AccountDeps } from '../../domain/accounts';
+import { enqueueSms } from '../../domain/outbox';
+import { maskPhone, normalisePhone } from '../../domain/phone';
+import { formatEatDate } from '../../domain/time';
+import type { Metrics } from '../../metrics';
+import type { Lang } from '../../../menus/screen';
+import { parseKeyword, type Keyword } from './keywords';
+
+const inboundSchema = z.object({
+  id: z.string().trim().min(1).max(128),
+  from: z.string().trim().min(1).max(32),
+  to: z.string().max(32).default(''),
+  // Any length is accepted; what is kept is cut to the column's size.
+  text: z.string().default(''),
+  date: z.string().max(64).optional(),
+  linkId: z.string().max(128).optional(),
+  networkCode: z.string().max(16).optional(),
+});
+
+export type InboundReply = { status: number; body: string };
+
+type Outcome = 'password_sent' | 'reset_limited' | 'no_account' | 'help' | 'status' | 'invalid_sender';
+
+export async function receiveInboundSms(
+  body: unknown,
+  deps: { db: Db; accounts: AccountDeps; metrics: Metrics; log: Logger },
+): Promise<InboundReply> {
+  const parsed = inboundSchema.safeParse(body);
+  if (!parsed.success) {
+    deps.log.warn({ fields: parsed.error.issues.map((i) => i.path.join('.')) }, 'malformed inbound SMS');
+    return { status: 400, body: 'Bad request' };
+  }
+  const msg = parsed.data;
+  const phone = normalisePhone(msg.from);
+  const match = parseKeyword(msg.text);
+  const processed = await deps.db.transaction(async (trx) => {
+    const inserted = await trx('inbound_sms')
+      .insert({
+        provider_id: msg.id,
+        from_phone: phone ?? msg.from.slice(0, 32),
+        to_code: msg.to,
+        text: msg.text.slice(0, 480),
+        link_id: msg.linkId ?? null,
+        network_code: msg.networkCode ?? null,
+        sent_at: msg.date && !Number.isNaN(Date.parse(msg.date)) ? new Date(msg.date) : null,
+      })
+      .onConflict('provider_id')
+      .ignore()
+      .returning('id');
+    if (inserted.length === 0) return undefined;
+    const outcome: Outcome = phone ? await respond(trx, phone, match, deps.accounts) : 'invalid_sender';
+    await trx('inbound_sms')
+      .where({ provider_id: msg.id })
+      .update({ keyword: match?.keyword ?? null, outcome });
+    return outcome;
+  });
+  const log = deps.log.child({ smsId: msg.id, phone: phone ? maskPhone(phone) : 'invalid' });
+  if (processed === undefined) {
+    deps.metrics.smsInbound.inc({ keyword: 'duplicate' });
+    log.info('inbound SMS already processed; acknowledged');
+  } else {
+    deps.metrics.smsInbound.inc({ keyword: match?.keyword ?? 'other' });
+    log.info({ keyword: match?.keyword ?? 'other', outcome: processed }, 'inbound SMS processed');
+  }
+  return { status: 200, body: 'OK' };
+}
+
+async function respond(
+  trx: Db,
+  phone: string,
+  match: { keyword: Keyword; lang: Lang } | undefined,
+  accountDeps: AccountDeps,
+): Promise<Outcome> {
+  const saved = await trx('phone_preferences').where({ phone }).first('language');
+  const lang: Lang = saved?.language ?? match?.lang ?? 'en';
+  const codes = { code: accountDeps.ussdCode, sms: accountDeps.smsCode };
+  const reply = (template: string, params: Record<string, string> = {}) =>
+    enqueueSms(trx, { to: phone, template, lang, params: { ...codes, ...params } });
+
+  if (match?.keyword === 'PASSWORD') {
+    const result = await createAccounts(trx, accountDeps).resetPassword(phone, 'sms');
+    if (result.status === 'sent') return 'password_sent';
+    if (result.status === 'limited') {
+      await reply('sms.resetLimited', { time: result.retryAt });
+      return 'reset_limited';
+    }
+    await reply('sms.noAccount');
+    return 'no_account';
+  }
+  if (match?.keyword === 'STATUS') {
+    const summary = await accountSummary(trx, phone);
+    if (!summary) {
+      await reply('sms.noAccount');
+      return 'no_account';
+    }
+    await reply('sms.status', {
+      username: summary.username,
+      date: formatEatDate(summary.registeredOn),
+      profile: summary.profileComplete ? 'sms.profileComplete' : 'sms.profileIncomplete',
+    });
+    return 'status';
+  }
+  await reply('sms.help');
+  return 'help';
+}

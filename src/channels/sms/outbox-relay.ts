@@ -1,0 +1,121 @@
+// Sends what the outbox holds. Runs in the service process; several instances may run at once (claims
+// use FOR UPDATE SKIP LOCKED), and a message claimed by a process that died is claimed again once its
+// visibility timeout passes. Delivery is at-least-once: see docs/decisions/0004-outbox.md.
+import type { Logger } from 'pino';
+import type { Db } from '../../db/knex';
+import { createOutboxStore, type OutboundSms, type OutboxStore } from '../../domain/outbox';
+import type { Metrics } from '../../metrics';
+import type { SmsGateway } from './gateway';
+import { renderSms } from './render-sms';
+
+export type RelayOptions = {
+  sender: string;
+  pollMs: number;
+  batchSize: number;
+  /** How long a claim is honoured before another relay may take the message. */
+  visibilityMs: number;
+  maxAttempts: number;
+  /** Delay before attempt n+1 after attempt n failed, before jitter. */
+  backoffMs: readonly number[];
+};
+
+export const DEFAULT_RELAY: Omit<RelayOptions, 'sender' | 'pollMs'> = {
+  batchSize: 20,
+  visibilityMs: 60_000,
+  maxAttempts: 3,
+  // 3 attempts over about 15 minutes.
+  backoffMs: [3 * 60_000, 12 * 60_000],
+};
+
+/** ±25% so that messages failed together are not all retried at the same moment. */
+function jitter(ms: number): number {
+  return Math.round(ms * (0.75 + Math.random() * 0.5));
+}
+
+export class OutboxRelay {
+  private readonly store: OutboxStore;
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private stopped = true;
+
+  constructor(
+    db: Db,
+    private readonly gateway: SmsGateway,
+    private readonly log: Logger,
+    private readonly metrics: Metrics,
+    private readonly opts: RelayOptions,
+  ) {
+    this.store = createOutboxStore(db);
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Finishes the batch in flight, then stops. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private schedule(ms: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.tick(), ms);
+    this.timer.unref();
+  }
+
+  private async tick(): Promise<void> {
+    if (this.stopped || this.running) return;
+    this.running = this.drain().catch((err: unknown) => this.log.error({ err }, 'outbox relay failed'));
+    await this.running;
+    this.running = undefined;
+    if (!this.stopped) this.schedule(this.opts.pollMs);
+  }
+
+  private async drain(): Promise<void> {
+    while (!this.stopped && (await this.runOnce()) === this.opts.batchSize);
+  }
+
+  /** Claims and sends one batch; returns how many messages it claimed. */
+  async runOnce(): Promise<number> {
+    const batch = await this.store.claimDue(this.opts.batchSize, this.opts.visibilityMs);
+    await Promise.all(batch.map((m) => this.deliver(m)));
+    return batch.length;
+  }
+
+  private async deliver(m: OutboundSms): Promise<void> {
+    const log = this.log.child({ outboxId: m.id, template: m.template, attempt: m.attempts });
+    let text: string;
+    try {
+      text = renderSms(m.template, m.language, m.params);
+    } catch (err) {
+      await this.store.markFailed(m.id, `cannot render: ${(err as Error).message}`);
+      this.metrics.smsOutbound.inc({ result: 'failed' });
+      log.error('outbound SMS has an unknown template; given up');
+      return;
+    }
+    const result = await this.gateway.send({ to: m.to_phone, from: this.opts.sender, text });
+    if (result.kind === 'sent') {
+      await this.store.markSent(m.id, result.providerMessageId, result.providerStatus);
+      this.metrics.smsOutbound.inc({ result: 'sent' });
+      log.info({ providerMessageId: result.providerMessageId }, 'SMS sent');
+      return;
+    }
+    const delay = this.opts.backoffMs[m.attempts - 1];
+    if (result.kind === 'retry' && m.attempts < this.opts.maxAttempts && delay !== undefined) {
+      await this.store.markRetry(m.id, result.error, new Date(Date.now() + jitter(delay)));
+      this.metrics.smsOutbound.inc({ result: 'retry' });
+      log.warn({ error: result.error }, 'SMS not sent; will retry');
+      return;
+    }
+    await this.store.markFailed(
+      m.id,
+      result.error,
+      result.kind === 'permanent' ? result.providerStatus : undefined,
+    );
+    this.metrics.smsOutbound.inc({ result: 'failed' });
+    log.error({ error: result.error, permanent: result.kind === 'permanent' }, 'SMS not sent; given up');
+  }
+}

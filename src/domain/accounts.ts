@@ -1,0 +1,182 @@
+// Accounts: one per phone number, created for the number that dials (the operator vouches for it).
+// Credentials go out by SMS through the outbox, in the same transaction as the change.
+import type { Db } from '../db/knex';
+import { enqueueSms, languageOf } from './outbox';
+import { generatePassword, hashPassword, isAcceptablePassword, verifyPassword } from './passwords';
+import { usernameOf } from './phone';
+import { formatEat } from './time';
+
+export const MAX_FAILED_LOGINS = 5;
+export const LOCK_MINUTES = 30;
+export const MAX_RESETS_PER_DAY = 3;
+
+export type Account = {
+  id: number;
+  phone: string;
+  username: string;
+  password_hash: string;
+  failed_logins: number;
+  locked_until: Date | null;
+  created_at: Date;
+};
+
+export type CreateResult = { status: 'created'; username: string } | { status: 'exists'; username: string };
+export type LoginResult =
+  | { status: 'ok'; accountId: number }
+  | { status: 'wrong'; attemptsLeft: number }
+  | { status: 'locked'; until: string }
+  | { status: 'no_account' };
+export type ResetResult =
+  { status: 'sent'; username: string } | { status: 'limited'; retryAt: string } | { status: 'no_account' };
+export type NewPasswordResult = { ok: true; hash: string } | { ok: false; reason: 'trivial' };
+
+export type AccountDeps = { ussdCode: string; smsCode: string; now?: () => Date };
+
+export function createAccounts(db: Db, deps: AccountDeps) {
+  const now = deps.now ?? (() => new Date());
+
+  async function credentialsSms(trx: Db, phone: string, template: string, password: string) {
+    await enqueueSms(trx, {
+      to: phone,
+      template,
+      lang: await languageOf(trx, phone),
+      params: { username: usernameOf(phone), password, code: deps.ussdCode, sms: deps.smsCode },
+    });
+  }
+
+  /** Checks a password against a locked row: counts failures, locks after the fifth, clears on success. */
+  async function attempt(trx: Db, account: Account, password: string): Promise<LoginResult> {
+    if (account.locked_until && account.locked_until > now()) {
+      return { status: 'locked', until: formatEat(account.locked_until) };
+    }
+    if (await verifyPassword(password, account.password_hash)) {
+      if (account.failed_logins > 0 || account.locked_until) {
+        await trx('accounts').where({ id: account.id }).update({ failed_logins: 0, locked_until: null });
+      }
+      return { status: 'ok', accountId: account.id };
+    }
+    const failed = account.failed_logins + 1;
+    if (failed < MAX_FAILED_LOGINS) {
+      await trx('accounts').where({ id: account.id }).update({ failed_logins: failed, updated_at: now() });
+      return { status: 'wrong', attemptsLeft: MAX_FAILED_LOGINS - failed };
+    }
+    const until = new Date(now().getTime() + LOCK_MINUTES * 60_000);
+    await trx('accounts')
+      .where({ id: account.id })
+      .update({ failed_logins: 0, locked_until: until, updated_at: now() });
+    await enqueueSms(trx, {
+      to: account.phone,
+      template: 'sms.accountLocked',
+      lang: await languageOf(trx, account.phone),
+      params: { time: formatEat(until), sms: deps.smsCode },
+    });
+    return { status: 'locked', until: formatEat(until) };
+  }
+
+  return {
+    async findByPhone(phone: string): Promise<Account | undefined> {
+      return db<Account>('accounts').where({ phone }).first();
+    },
+
+    /** Creates the account and queues its credentials SMS; a second dial (even concurrent) gets `exists`. */
+    async create(phone: string): Promise<CreateResult> {
+      const username = usernameOf(phone);
+      const password = generatePassword();
+      const hash = await hashPassword(password);
+      return db.transaction(async (trx) => {
+        const inserted = await trx('accounts')
+          .insert({ phone, username, password_hash: hash })
+          .onConflict('phone')
+          .ignore()
+          .returning('id');
+        if (inserted.length === 0) return { status: 'exists', username };
+        await credentialsSms(trx, phone, 'sms.credentials', password);
+        return { status: 'created', username };
+      });
+    },
+
+    async login(phone: string, password: string): Promise<LoginResult> {
+      return db.transaction(async (trx) => {
+        const account = await trx<Account>('accounts').where({ phone }).forUpdate().first();
+        return account ? attempt(trx, account, password) : { status: 'no_account' };
+      });
+    },
+
+    /** The current password, checked under the same lockout rules as a login. */
+    async checkPassword(accountId: number, password: string): Promise<LoginResult> {
+      return db.transaction(async (trx) => {
+        const account = await trx<Account>('accounts').where({ id: accountId }).forUpdate().first();
+        return account ? attempt(trx, account, password) : { status: 'no_account' };
+      });
+    },
+
+    /** Refuses easy passwords; otherwise returns the hash to confirm against and save. */
+    async hashNewPassword(password: string): Promise<NewPasswordResult> {
+      if (!isAcceptablePassword(password)) return { ok: false, reason: 'trivial' };
+      return { ok: true, hash: await hashPassword(password) };
+    },
+
+    matchesHash: verifyPassword,
+
+    async setPassword(accountId: number, hash: string): Promise<void> {
+      await db.transaction(async (trx) => {
+        const [account] = await trx('accounts')
+          .where({ id: accountId })
+          .update({ password_hash: hash, password_changed_at: now(), failed_logins: 0, updated_at: now() })
+          .returning<{ phone: string }[]>('phone');
+        if (!account) throw new Error('account not found');
+        await enqueueSms(trx, {
+          to: account.phone,
+          template: 'sms.passwordChanged',
+          lang: await languageOf(trx, account.phone),
+          params: { sms: deps.smsCode },
+        });
+      });
+    },
+
+    /**
+     * A new password, sent to the registered phone only; the old one stops working and a lock is lifted.
+     * At most 3 per number per 24 hours, so the keyword cannot be used to bomb a phone.
+     */
+    async resetPassword(phone: string, channel: 'sms' | 'ussd'): Promise<ResetResult> {
+      const password = generatePassword();
+      const hash = await hashPassword(password);
+      return db.transaction(async (trx) => {
+        const account = await trx<Account>('accounts').where({ phone }).forUpdate().first();
+        if (!account) return { status: 'no_account' };
+        const since = new Date(now().getTime() - 24 * 3600_000);
+        const recent = await trx('password_resets')
+          .where({ account_id: account.id })
+          .andWhere('created_at', '>', since)
+          .orderBy('created_at')
+          .select<{ created_at: Date }[]>('created_at');
+        if (recent.length >= MAX_RESETS_PER_DAY) {
+          const oldest = (recent[0] as { created_at: Date }).created_at;
+          return { status: 'limited', retryAt: formatEat(new Date(oldest.getTime() + 24 * 3600_000)) };
+        }
+        await trx('accounts').where({ id: account.id }).update({
+          password_hash: hash,
+          password_changed_at: now(),
+          failed_logins: 0,
+          locked_until: null,
+          updated_at: now(),
+        });
+        await trx('password_resets').insert({ account_id: account.id, channel, created_at: now() });
+        await credentialsSms(trx, phone, 'sms.passwordReset', password);
+        return { status: 'sent', username: account.username };
+      });
+    },
+  };
+}
+
+export type Accounts = ReturnType<typeof createAccounts>;
+
+/** What STATUS by SMS reports about an account. */
+export async function accountSummary(
+  db: Db,
+  phone: string,
+): Promise<{ username: string; registeredOn: Date; profileComplete: boolean } | undefined> {
+  const row = await db<Account>('accounts').where({ phone }).first('username', 'created_at');
+  // Profiles arrive with the profile issue; until then no profile is complete.
+  return row ? { username: row.username, registeredOn: row.created_at, profileComplete: false } : undefined;
+}

@@ -1,0 +1,46 @@
+import Router from '@koa/router';
+import type { Logger } from 'pino';
+import { receiveDeliveryReport } from '../../channels/sms/delivery-reports';
+import { receiveInboundSms } from '../../channels/sms/inbound-sms';
+import type { SimulatorGateway } from '../../channels/sms/simulator-gateway';
+import type { Db } from '../../db/knex';
+import type { AccountDeps } from '../../domain/accounts';
+import { normalisePhone } from '../../domain/phone';
+import type { Metrics } from '../../metrics';
+
+export function smsRoutes(deps: {
+  db: Db;
+  accounts: AccountDeps;
+  metrics: Metrics;
+  simulator?: SimulatorGateway;
+}): Router {
+  const router = new Router();
+  const reply = (
+    ctx: { status: number; type: string; body: unknown },
+    r: { status: number; body: string },
+  ) => {
+    ctx.status = r.status;
+    ctx.type = 'text/plain';
+    ctx.body = r.body;
+  };
+  router.post('/sms/inbound', async (ctx) => {
+    reply(ctx, await receiveInboundSms(ctx.request.body, { ...deps, log: ctx.log as Logger }));
+  });
+  router.post('/sms/delivery', async (ctx) => {
+    reply(ctx, await receiveDeliveryReport(ctx.request.body, { db: deps.db, log: ctx.log as Logger }));
+  });
+  // The simulator's inbox exists only while outbound SMS go to the simulator.
+  const simulator = deps.simulator;
+  if (simulator) {
+    router.get('/simulator/messages', (ctx) => {
+      const to = typeof ctx.query.to === 'string' ? normalisePhone(ctx.query.to) : undefined;
+      if (!to) {
+        ctx.status = 400;
+        ctx.body = { error: 'to must be a Kenyan mobile number (+2547..., 2547... or 07...)' };
+        return;
+      }
+      ctx.body = { messages: simulator.messagesTo(to) };
+    });
+  }
+  return router;
+}

@@ -1,0 +1,123 @@
+import { startTestApp, type TestApp } from '../support/test-app';
+import { UssdPhone, expectFits, randomPhone } from '../support/ussd-phone';
+import { inbox, passwordIn, textShortCode, waitForSms } from '../support/sms';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(() => app.close());
+
+async function register(phone: UssdPhone): Promise<string> {
+  await phone.dialFresh();
+  await phone.choose('Create account');
+  expect(phone.last.text).toContain(phone.phoneNumber.slice(1));
+  const done = await phone.choose('Confirm');
+  expect(done.kind).toBe('END');
+  expect(done.text).toContain(`Your login details have been sent by SMS to ${phone.phoneNumber.slice(1)}`);
+  const [sms] = await waitForSms(app.url, phone.phoneNumber);
+  return passwordIn(sms?.text ?? '');
+}
+
+async function login(phone: UssdPhone, password: string) {
+  await phone.dialFresh();
+  await phone.choose('Change password');
+  expect(phone.last.text).toContain('Enter your CP2 password');
+  return phone.send(password);
+}
+
+test('a new phone registers over USSD and gets one SMS with username, password and the code to dial', async () => {
+  const phone = new UssdPhone(app.url, randomPhone());
+  const home = await phone.dialFresh();
+  expect(home.text).toContain('1. Create account');
+  const confirm = await phone.choose('Create account');
+  expect(confirm.text).toContain(`Create a CP2 account for ${phone.phoneNumber.slice(1)}?`);
+  expectFits(confirm);
+  const password = await register(new UssdPhone(app.url, phone.phoneNumber));
+  const messages = await inbox(app.url, phone.phoneNumber);
+  expect(messages).toHaveLength(1);
+  const text = messages[0]?.text ?? '';
+  expect(text).toContain(`Username: ${phone.phoneNumber.slice(1)}`);
+  expect(text).toContain('*384*22262#');
+  expect(password).toMatch(/^\d{6}$/);
+  expect(text.length).toBeLessThanOrEqual(160);
+});
+
+test('the password from the SMS logs in; the main menu now offers account actions', async () => {
+  const phone = new UssdPhone(app.url, randomPhone());
+  const password = await register(phone);
+  const home = await phone.dialFresh();
+  expect(home.text).not.toContain('Create account');
+  expect(home.text).toContain('My profile');
+  const afterLogin = await login(phone, password);
+  expect(afterLogin.text).toContain('Enter your current password');
+  // Logged in once per session: another account action asks for no password.
+  await phone.send('00');
+  const soon = await phone.choose('My profile');
+  expect(soon.text).toContain('This service is coming soon');
+  expect(soon.text).toContain('0 Back 00 Home');
+});
+
+test('5 wrong passwords lock the account, say so, and send an SMS; the right one is refused while locked', async () => {
+  const phone = new UssdPhone(app.url, randomPhone());
+  const password = await register(phone);
+  const wrong = password === '135792' ? '246813' : '135792';
+  await phone.dialFresh();
+  await phone.choose('My profile');
+  for (let left = 4; left >= 1; left--) {
+    const s = await phone.send(wrong);
+    expect(s.text).toContain(`Wrong password. ${left} attempts left.`);
+  }
+  const locked = await phone.send(wrong);
+  expect(locked.text).toContain('locked');
+  expect(locked.kind).toBe('END');
+  expect(locked.text).toContain('locked');
+  const sms = await waitForSms(app.url, phone.phoneNumber, 2);
+  expect(sms[1]?.text).toContain('locked');
+  const again = await login(phone, password);
+  expect(again.kind).toBe('END');
+  expect(again.text).toContain('locked');
+  const row = await app.db('accounts').where({ phone: phone.phoneNumber }).first('locked_until');
+  expect(row.locked_until.getTime()).toBeGreaterThan(Date.now() + 29 * 60_000);
+});
+
+test('PASSWORD by SMS replaces the password: the old one fails, the new one works', async () => {
+  const phone = new UssdPhone(app.url, randomPhone());
+  const oldPassword = await register(phone);
+  expect(await textShortCode(app.url, phone.phoneNumber, ' pass word ')).toBe(200);
+  const messages = await waitForSms(app.url, phone.phoneNumber, 2);
+  const newPassword = passwordIn(messages[1]?.text ?? '');
+  expect((await login(phone, oldPassword)).text).toContain('Wrong password');
+  expect((await login(phone, newPassword)).text).toContain('Enter your current password');
+});
+
+test('an inbound SMS repeated (also concurrently) with the same id is processed once', async () => {
+  const phone = new UssdPhone(app.url, randomPhone());
+  await register(phone);
+  const statuses = await Promise.all(
+    Array.from({ length: 8 }, () => textShortCode(app.url, phone.phoneNumber, 'PASSWORD', 'ATXid_same_1')),
+  );
+  expect(statuses.every((s) => s === 200)).toBe(true);
+  await waitForSms(app.url, phone.phoneNumber, 2);
+  await new Promise((r) => setTimeout(r, 300));
+  expect(await inbox(app.url, phone.phoneNumber)).toHaveLength(2);
+  const resets = await app.db('password_resets').count<{ count: number }[]>('* as count');
+  expect(Number(resets[0]?.count)).toBeGreaterThanOrEqual(1);
+});
+
+test('concurrent "Create account" confirmations from one number make one account and one SMS', async () => {
+  const number = randomPhone();
+  const phones = Array.from({ length: 6 }, () => new UssdPhone(app.url, number));
+  for (const p of phones) {
+    await p.dialFresh();
+    await p.choose('Create account');
+  }
+  const screens = await Promise.all(phones.map((p) => p.choose('Confirm')));
+  expect(screens.filter((s) => s.text.includes('Your login details have been sent')).length).toBe(1);
+  expect(screens.filter((s) => s.text.includes('An account already exists')).length).toBe(5);
+  const count = await app.db('accounts').where({ phone: number }).count<{ count: number }[]>('* as count');
+  expect(Number(count[0]?.count)).toBe(1);
+  await waitForSms(app.url, number, 1);
+  await new Promise((r) => setTimeout(r, 300));
+  expect(await inbox(app.url, number)).toHaveLength(1);
+});
