@@ -1,5 +1,6 @@
 // Accounts: one per phone number, created for the number that dials (the operator vouches for it).
 // Credentials go out by SMS through the outbox, in the same transaction as the change.
+import type { Lang } from '../../menus/screen';
 import type { Db } from '../db/knex';
 import { enqueueSms, languageOf } from './outbox';
 import { generatePassword, hashPassword, isAcceptablePassword, verifyPassword } from './passwords';
@@ -35,11 +36,11 @@ export type AccountDeps = { ussdCode: string; smsCode: string; now?: () => Date 
 export function createAccounts(db: Db, deps: AccountDeps) {
   const now = deps.now ?? (() => new Date());
 
-  async function credentialsSms(trx: Db, phone: string, template: string, password: string) {
+  async function credentialsSms(trx: Db, phone: string, template: string, password: string, lang?: Lang) {
     await enqueueSms(trx, {
       to: phone,
       template,
-      lang: await languageOf(trx, phone),
+      lang: lang ?? (await languageOf(trx, phone)),
       params: { username: usernameOf(phone), password, code: deps.ussdCode, sms: deps.smsCode },
     });
   }
@@ -136,9 +137,10 @@ export function createAccounts(db: Db, deps: AccountDeps) {
 
     /**
      * A new password, sent to the registered phone only; the old one stops working and a lock is lifted.
-     * At most 3 per number per 24 hours, so the keyword cannot be used to bomb a phone.
+     * At most 3 per number per 24 hours, so the keyword cannot be used to bomb a phone. `lang` is the
+     * language of the request (a Kiswahili keyword) when the phone has no saved choice.
      */
-    async resetPassword(phone: string, channel: 'sms' | 'ussd'): Promise<ResetResult> {
+    async resetPassword(phone: string, channel: 'sms' | 'ussd', lang?: Lang): Promise<ResetResult> {
       const password = generatePassword();
       const hash = await hashPassword(password);
       return db.transaction(async (trx) => {
@@ -162,7 +164,7 @@ export function createAccounts(db: Db, deps: AccountDeps) {
           updated_at: now(),
         });
         await trx('password_resets').insert({ account_id: account.id, channel, created_at: now() });
-        await credentialsSms(trx, phone, 'sms.passwordReset', password);
+        await credentialsSms(trx, phone, 'sms.passwordReset', password, lang);
         return { status: 'sent', username: account.username };
       });
     },

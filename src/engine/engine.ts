@@ -293,18 +293,18 @@ export class UssdEngine {
       },
     ];
     if (isNew) ops.push({ key: keys.seen(hop.sessionId), value: '1', ttlSeconds: SEEN_TTL_SECONDS });
-    // While an offer is open the resume record stays as it is, until the user answers.
-    if (w.offer) {
-      /* keep */
-    } else if (ended || this.menu.screen(w.live).home || this.opts.resumeWindowSeconds === 0) {
-      ops.push({ key: keys.resume(w.phone), delete: true });
-    } else {
-      const saved: Saved = { snapshot: w.live.persisted, history: w.history, page: w.page };
-      ops.push({
-        key: keys.resume(w.phone),
-        value: JSON.stringify(saved),
-        ttlSeconds: this.opts.resumeWindowSeconds,
-      });
+    // While a resume offer is open its record stays as it is, until the user answers.
+    if (!w.offer) {
+      if (ended || this.menu.screen(w.live).home || this.opts.resumeWindowSeconds === 0) {
+        ops.push({ key: keys.resume(w.phone), delete: true });
+      } else {
+        const saved: Saved = { snapshot: w.live.persisted, history: w.history, page: w.page };
+        ops.push({
+          key: keys.resume(w.phone),
+          value: JSON.stringify(saved),
+          ttlSeconds: this.opts.resumeWindowSeconds,
+        });
+      }
     }
     await this.store.write(ops);
   }

@@ -81,6 +81,19 @@ test('5 wrong passwords lock the account, say so, and send an SMS; the right one
   expect(row.locked_until.getTime()).toBeGreaterThan(Date.now() + 29 * 60_000);
 });
 
+test('a locked account gets a new password by SMS and can log in with it at once', async () => {
+  const phone = new UssdPhone(app.url, randomPhone());
+  const password = await register(phone);
+  await phone.dialFresh();
+  await phone.choose('My profile');
+  for (let i = 0; i < 5; i++) await phone.send(password === '135792' ? '246813' : '135792');
+  expect(phone.last.text).toContain('locked');
+  await textShortCode(app.url, phone.phoneNumber, 'PASSWORD');
+  const messages = await waitForSms(app.url, phone.phoneNumber, 3);
+  const fresh = passwordIn(messages[2]?.text ?? '');
+  expect((await login(phone, fresh)).text).toContain('Enter your current password');
+});
+
 test('PASSWORD by SMS replaces the password: the old one fails, the new one works', async () => {
   const phone = new UssdPhone(app.url, randomPhone());
   const oldPassword = await register(phone);

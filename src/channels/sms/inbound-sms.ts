@@ -84,7 +84,7 @@ async function respond(
     enqueueSms(trx, { to: phone, template, lang, params: { ...codes, ...params } });
 
   if (match?.keyword === 'PASSWORD') {
-    const result = await createAccounts(trx, accountDeps).resetPassword(phone, 'sms');
+    const result = await createAccounts(trx, accountDeps).resetPassword(phone, 'sms', lang);
     if (result.status === 'sent') return 'password_sent';
     if (result.status === 'limited') {
       await reply('sms.resetLimited', { time: result.retryAt });

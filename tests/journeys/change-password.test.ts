@@ -1,0 +1,84 @@
+import { keys } from '../../src/engine/session-store';
+import { passwordIn, waitForSms } from '../support/sms';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { UssdPhone, randomPhone } from '../support/ussd-phone';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(() => app.close());
+
+async function registeredPhone(): Promise<{ phone: UssdPhone; password: string }> {
+  const phone = new UssdPhone(app.url, randomPhone());
+  await phone.dial();
+  await phone.choose('Create account');
+  await phone.choose('Confirm');
+  const [sms] = await waitForSms(app.url, phone.phoneNumber);
+  return { phone, password: passwordIn(sms?.text ?? '') };
+}
+
+/** Everything the session store holds for this session and phone, as text. */
+async function stored(phone: UssdPhone): Promise<string> {
+  return [
+    await app.store.get(keys.session(phone.sessionId)),
+    await app.store.get(keys.resume(phone.phoneNumber)),
+  ].join('\n');
+}
+
+test('change password: refuses easy and mismatched passwords, then the new one works and an SMS says so', async () => {
+  const { phone, password } = await registeredPhone();
+  await phone.dial();
+  await phone.choose('Change password');
+  await phone.send(password); // log in
+  expect(phone.last.text).toContain('Enter your current password');
+  await phone.send(password);
+  expect(phone.last.text).toContain('Enter a new password of 6 to 12 digits');
+
+  for (const easy of ['123456', '000000', '777777', '987654', '121212']) {
+    const s = await phone.send(easy);
+    expect(s.text).toContain('Too easy to guess');
+  }
+  await phone.send('12');
+  expect(phone.last.text).toContain('Enter 6 to 12 digits.');
+
+  await phone.send('583920');
+  expect(phone.last.text).toContain('Enter the new password again');
+  const mismatch = await phone.send('583921');
+  expect(mismatch.text).toContain('The passwords did not match.');
+  expect(mismatch.text).toContain('Enter a new password');
+
+  await phone.send('583920');
+  const done = await phone.send('583920');
+  expect(done.kind).toBe('END');
+  expect(done.text).toContain('Your password has been changed');
+  const sms = await waitForSms(app.url, phone.phoneNumber, 2);
+  expect(sms[1]?.text).toContain('Your CP2 password was changed');
+  expect(sms[1]?.text).not.toContain('583920');
+
+  await phone.dial();
+  await phone.choose('Change password');
+  expect((await phone.send(password)).text).toContain('Wrong password');
+  expect((await phone.send('583920')).text).toContain('Enter your current password');
+});
+
+test('a password typed at a prompt never reaches the session store, the logs or the outbox', async () => {
+  const { phone, password } = await registeredPhone();
+  await phone.dial();
+  await phone.choose('Change password');
+  await phone.send(password);
+  await phone.send(password);
+  await phone.send('640317');
+  // Mid-journey: the session and the resume record exist, holding only a hash of the new password.
+  const snapshot = await stored(phone);
+  expect(snapshot).toContain('scrypt$');
+  for (const secret of [password, '640317', phone.text]) expect(snapshot).not.toContain(secret);
+  await phone.send('640317');
+  const logs = app.logs.join('');
+  for (const secret of [password, '640317']) expect(logs).not.toContain(secret);
+  const outbox = JSON.stringify(
+    await app.db('outbound_sms').where({ to_phone: phone.phoneNumber }).select('params'),
+  );
+  expect(outbox).not.toContain(password);
+  expect(outbox).not.toContain('640317');
+});

@@ -1,0 +1,95 @@
+import { inbox, textShortCode, waitForSms } from '../support/sms';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { UssdPhone, randomPhone } from '../support/ussd-phone';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(() => app.close());
+
+async function register(number: string): Promise<void> {
+  const phone = new UssdPhone(app.url, number);
+  await phone.dial();
+  await phone.choose('Create account');
+  await phone.choose('Confirm');
+  await waitForSms(app.url, number, 1);
+}
+
+async function lastReply(number: string, count: number): Promise<string> {
+  const messages = await waitForSms(app.url, number, count);
+  return messages[count - 1]?.text ?? '';
+}
+
+test.each([
+  ['HELP', 'SMS PASSWORD for a new password'],
+  ['help', 'SMS PASSWORD for a new password'],
+  [' H e l p ', 'SMS PASSWORD for a new password'],
+  ['something else', 'SMS PASSWORD for a new password'],
+  ['', 'SMS PASSWORD for a new password'],
+  ['x'.repeat(5000), 'SMS PASSWORD for a new password'],
+  ['MSAADA', 'Tuma NENOSIRI kupata nenosiri jipya'],
+])('%j gets one reply: the keyword list and the USSD code', async (text, expected) => {
+  const number = randomPhone();
+  expect(await textShortCode(app.url, number, text)).toBe(200);
+  const reply = await lastReply(number, 1);
+  expect(reply).toContain(expected);
+  expect(reply).toContain('*384*22262#');
+  expect(reply.length).toBeLessThanOrEqual(160);
+});
+
+test('NENOSIRI from a phone with no saved language gets its new password in Kiswahili', async () => {
+  const number = randomPhone();
+  await register(number);
+  await textShortCode(app.url, number, 'nenosiri');
+  expect(await lastReply(number, 2)).toMatch(/^Nenosiri jipya la CP2 ni \d{6} kwa jina /);
+});
+
+test('PASSWORD from an unregistered number says how to create an account', async () => {
+  const number = randomPhone();
+  await textShortCode(app.url, number, 'PASSWORD');
+  expect(await lastReply(number, 1)).toContain('choose Create account');
+});
+
+test('STATUS summarises the account; HALI answers in Kiswahili', async () => {
+  const number = randomPhone();
+  await register(number);
+  await textShortCode(app.url, number, 'status');
+  const reply = await lastReply(number, 2);
+  expect(reply).toContain(`CP2 account ${number.slice(1)}: registered`);
+  expect(reply).toContain('Profile: not complete');
+  const other = randomPhone();
+  await textShortCode(app.url, other, 'HALI');
+  expect(await lastReply(other, 1)).toContain('Hakuna akaunti');
+});
+
+test('at most 3 password resets per number per 24 hours, then a reply that says when to try again', async () => {
+  const number = randomPhone();
+  await register(number);
+  for (let i = 0; i < 4; i++) await textShortCode(app.url, number, 'PASSWORD');
+  const messages = await waitForSms(app.url, number, 5);
+  expect(messages.slice(1, 4).every((m) => m.text.startsWith('Your new CP2 password is'))).toBe(true);
+  expect(messages[4]?.text).toMatch(
+    /3 new CP2 passwords in 24 hours\. Try again after \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/,
+  );
+  await new Promise((r) => setTimeout(r, 200));
+  expect(await inbox(app.url, number)).toHaveLength(5);
+});
+
+test.each<[Record<string, string>, string]>([
+  [{ from: '+254711000001', text: 'HELP' }, 'missing id'],
+  [{ id: 'x1', text: 'HELP' }, 'missing from'],
+])('a malformed inbound SMS (%j, %s) is refused with 400, never 500', async (body) => {
+  const res = await fetch(`${app.url}/sms/inbound`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(res.status).toBe(400);
+});
+
+test('an inbound SMS from a number that is not a Kenyan mobile is acknowledged and not answered', async () => {
+  expect(await textShortCode(app.url, '+14155550100', 'PASSWORD', 'ATXid_foreign')).toBe(200);
+  const row = await app.db('inbound_sms').where({ provider_id: 'ATXid_foreign' }).first('outcome');
+  expect(row.outcome).toBe('invalid_sender');
+});

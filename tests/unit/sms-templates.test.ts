@@ -1,0 +1,26 @@
+import { en } from '../../menus/copy/en';
+import { renderSms } from '../../src/channels/sms/render-sms';
+import { gsm7Length, isGsm7 } from '../../src/engine/gsm7';
+
+// The longest values each parameter can take.
+const longest = {
+  username: '254799999999',
+  password: '999999999999',
+  code: '*384*22262#',
+  sms: '22262',
+  time: '29/11/2026 23:59',
+  date: '29/11/2026',
+  profile: 'sms.profileIncomplete',
+};
+
+const templates = Object.keys(en).filter((k) => k.startsWith('sms.') && !k.startsWith('sms.profile'));
+
+test.each(templates.flatMap((t) => [[t, 'en'] as const, [t, 'sw'] as const]))(
+  '%s (%s) fits one GSM-7 SMS segment with the longest values',
+  (template, lang) => {
+    const text = renderSms(template, lang, longest);
+    expect(text).not.toMatch(/\{\w+\}/);
+    expect(isGsm7(text)).toBe(true);
+    expect(gsm7Length(text)).toBeLessThanOrEqual(160);
+  },
+);
