@@ -22,3 +22,6 @@ export function createJourneys(services: MenuServices): Record<string, AnyStateM
 }
 
 export const stickyContext = STICKY_KEYS;
+
+/** A resumed journey that was logged in asks for the password again first (a resume is a new session). */
+export const resumeGate = { journey: 'login', sessionOnly: ['authenticated'] } as const;

@@ -5,11 +5,12 @@ import type { Config } from './config';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres';
 import { createDb, pingDb, type Db } from './db/knex';
 import { migrateLatest } from './db/migrate';
+import { serviceSecret } from './db/service-secrets';
 import { MemorySessionStore } from './engine/memory-session-store';
 import { RedisSessionStore } from './engine/redis-session-store';
 import type { SessionStore } from './engine/session-store';
 
-export type Resources = { db: Db; store: SessionStore; close: () => Promise<void> };
+export type Resources = { db: Db; store: SessionStore; inputDigestKey: Buffer; close: () => Promise<void> };
 
 function hostOf(url: string): string {
   const u = new URL(url);
@@ -40,10 +41,12 @@ export async function openResources(config: Config, log: Logger): Promise<Resour
       : 'outbound SMS: no AT_API_KEY, messages go to the simulator inbox (GET /simulator/messages)',
   );
   const db = createDb(dbUrl);
+  let inputDigestKey: Buffer;
   try {
     await pingDb(db);
     const applied = await migrateLatest(db);
     log.info({ applied }, applied.length ? 'migrations applied' : 'database schema is current');
+    inputDigestKey = await serviceSecret(db, 'ussd-input-digest');
   } catch (err) {
     await db.destroy();
     await store.close();
@@ -53,6 +56,7 @@ export async function openResources(config: Config, log: Logger): Promise<Resour
   return {
     db,
     store,
+    inputDigestKey,
     close: async () => {
       await store.close();
       await db.destroy();

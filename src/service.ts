@@ -28,7 +28,7 @@ export function createGateway(config: Config): SmsGateway {
 
 export function buildService(
   config: Config,
-  resources: { db: Db; store: SessionStore },
+  resources: { db: Db; store: SessionStore; inputDigestKey: Buffer },
   log: Logger,
   gateway: SmsGateway = createGateway(config),
 ): Service {
@@ -41,6 +41,7 @@ export function buildService(
     hopDeadlineMs: config.hopDeadlineMs,
     screenLimit: config.screenLimit,
     globals: { code: config.ussdServiceCode, sms: config.smsSender },
+    inputDigestKey: resources.inputDigestKey,
   });
   const relay = new OutboxRelay(db, gateway, log.child({ component: 'outbox' }), metrics, {
     ...DEFAULT_RELAY,

@@ -4,8 +4,8 @@
 import type { Logger } from 'pino';
 import { translate } from '../../menus/copy';
 import type { Lang, MenuEvent, Params, ScreenSpec, TextRef } from '../../menus/screen';
-import { consumedOf, diffInput, directDialParts, type Consumed } from './input-diff';
-import type { Live, MenuRuntime, Persisted } from './menu-runtime';
+import { createInputDiffer, directDialParts, type InputDiffer } from './input-diff';
+import { RESUME_JOURNEY, type Live, type MenuRuntime, type Persisted } from './menu-runtime';
 import { renderPages } from './render';
 import { keys, type SessionStore, type StoreWrite } from './session-store';
 import { LockTimeout, withSessionLock } from './session-lock';
@@ -30,6 +30,13 @@ export type EngineOptions = {
   screenLimit: { default: number; byNetwork: Record<string, number> };
   /** Fills {code} (the USSD code) and {sms} (the SMS short code) in copy. */
   globals: Params;
+  /** Key of the digest of AT's `text` kept in the session (see input-diff.ts). */
+  inputDigestKey: Buffer;
+  /**
+   * A resumed journey that was logged in goes through this journey first (the login): the password is
+   * asked once per USSD session, and a resume is a new session.
+   */
+  resumeGate?: { journey: string; sessionOnly: readonly string[] };
 };
 
 type Saved = { snapshot: Persisted; history: Persisted[]; page: number };
@@ -39,11 +46,16 @@ type SessionRecord = Saved & {
   phone: string;
   networkCode?: string;
   badInputs: number;
-  consumed: Consumed;
+  /** Keyed digest of the `text` consumed so far; never the text itself. */
+  consumed: string;
   last: { kind: 'CON' | 'END'; text: string; screenId: string };
   ended: boolean;
+  /** The reason shown above the current screen, kept while the user pages through it. */
+  notice?: TextRef;
   /** A dropped journey offered for resume on this new session's first screen. */
   offer?: Saved;
+  /** A resumed journey waiting for the login to finish. */
+  pendingResume?: Saved;
 };
 
 /** The session being worked on during one hop. */
@@ -55,6 +67,7 @@ type Working = {
   page: number;
   badInputs: number;
   offer?: Saved;
+  pendingResume?: Saved;
   notice?: TextRef;
   forcedEnd?: TextRef;
   outcome?: HopOutcome;
@@ -75,11 +88,15 @@ const RESUME_SCREEN: ScreenSpec = {
 };
 
 export class UssdEngine {
+  private readonly differ: InputDiffer;
+
   constructor(
     private readonly store: SessionStore,
     private readonly menu: MenuRuntime,
     private readonly opts: EngineOptions,
-  ) {}
+  ) {
+    this.differ = createInputDiffer(opts.inputDigestKey);
+  }
 
   /** Always answers, within the hop deadline: a failure becomes END with an apology. */
   async handleHop(hop: Hop, log: Logger): Promise<HopResult> {
@@ -106,8 +123,10 @@ export class UssdEngine {
       log.warn({ sessionId: hop.sessionId }, 'session busy: lock not acquired');
       return this.endWith(state.lang, 'engine.busy', 'busy');
     }
-    log.error({ err: first.err, sessionId: hop.sessionId }, 'hop failed');
-    return this.apology(state.lang, 'error');
+    // A call cut short by the deadline fails at the same moment the deadline fires: count it as a timeout.
+    const outcome = Date.now() >= deadline - 5 ? 'timeout' : 'error';
+    log.error({ err: first.err, sessionId: hop.sessionId, outcome }, 'hop failed');
+    return this.apology(state.lang, outcome);
   }
 
   private process(hop: Hop, deadline: number, state: { timedOut: boolean; lang: Lang }): Promise<HopResult> {
@@ -123,7 +142,7 @@ export class UssdEngine {
         let isNew = false;
         if (rec) {
           state.lang = this.langOf(rec.snapshot);
-          const diff = diffInput(rec.consumed, hop.text);
+          const diff = this.differ.diffInput(rec.consumed, hop.text);
           if (diff.kind === 'repeat' || rec.ended) return { ...rec.last, outcome: 'repeat' };
           w = {
             phone: rec.phone,
@@ -132,7 +151,9 @@ export class UssdEngine {
             history: rec.history,
             page: rec.page,
             badInputs: rec.badInputs,
+            notice: rec.notice,
             offer: rec.offer,
+            pendingResume: rec.pendingResume,
           };
           await this.apply(w, diff.input, remaining);
         } else {
@@ -168,9 +189,10 @@ export class UssdEngine {
       if (saved) w.offer = JSON.parse(saved) as Saved;
       return w;
     }
-    const parts = directDialParts(hop.text, MAX_DIRECT_DIAL_PARTS);
     // A session we saw before but no longer hold has expired: its text must not be replayed as a dial.
-    if (!parts || (await this.store.get(keys.seen(hop.sessionId)))) return undefined;
+    if (await this.store.get(keys.seen(hop.sessionId))) return undefined;
+    const parts = directDialParts(hop.text, MAX_DIRECT_DIAL_PARTS);
+    if (!parts) return undefined;
     const w = await fresh();
     for (const part of parts) {
       await this.apply(w, part, remaining);
@@ -180,17 +202,23 @@ export class UssdEngine {
   }
 
   private async apply(w: Working, raw: string, remaining: () => number): Promise<void> {
-    w.notice = undefined;
     const screen = this.currentScreen(w);
+    // The pages as the user sees them (with the notice, if one is shown), so that 98 and 0 move between
+    // exactly those pages.
     const pages = this.pages(w, screen);
     if (raw === '98' && w.page < pages.length - 1) {
       w.page += 1;
       w.badInputs = 0;
       return;
     }
-    if (raw === '0' && !screen.end && (w.page > 0 || w.history.length > 0) && !w.offer) {
-      if (w.page > 0) w.page -= 1;
-      else w.live = this.menu.backTo(w.history.pop() as Persisted, w.live);
+    if (raw === '0' && w.page > 0) {
+      w.page -= 1;
+      w.badInputs = 0;
+      return;
+    }
+    w.notice = undefined;
+    if (raw === '0' && !screen.end && w.history.length > 0 && !w.offer) {
+      w.live = this.menu.backTo(w.history.pop() as Persisted, w.live);
       w.badInputs = 0;
       return;
     }
@@ -202,19 +230,30 @@ export class UssdEngine {
       w.history = [];
       w.page = 0;
       w.badInputs = 0;
+      w.pendingResume = undefined;
       return;
     }
     const v = validateInput(screen, raw);
     if (!v.ok) {
       w.badInputs += 1;
       w.notice = v.reason;
+      w.page = 0;
       w.outcome = 'invalid';
       if (w.badInputs >= 3) w.forcedEnd = 'engine.tooManyErrors';
       return;
     }
     w.badInputs = 0;
-    if (w.offer) return this.answerOffer(w, v.event);
+    if (w.offer) return this.answerOffer(w, v.event, remaining);
     const next = await this.menu.send(w.live, v.event, remaining());
+    if (w.pendingResume && this.menu.handsOverTo(next, RESUME_JOURNEY)) {
+      // The login asked on resume succeeded: back to the screen the user was on, now logged in.
+      const pending = w.pendingResume;
+      w.pendingResume = undefined;
+      w.live = this.menu.restoreWith(pending.snapshot, this.menu.handOverInput(next));
+      w.history = pending.history;
+      w.page = pending.page;
+      return;
+    }
     const nextScreen = this.menu.screen(next);
     if (nextScreen.home)
       w.history = []; // the main menu is the root: nothing behind it
@@ -225,11 +264,30 @@ export class UssdEngine {
     w.page = 0;
   }
 
-  /** "Continue where you left off" restores the dropped journey; "Start again" keeps the fresh start. */
-  private answerOffer(w: Working, event: MenuEvent): void {
+  /**
+   * "Continue where you left off" restores the dropped journey (through the login first when it was
+   * logged in); "Start again" keeps the fresh start.
+   */
+  private async answerOffer(w: Working, event: MenuEvent, remaining: () => number): Promise<void> {
     const offer = w.offer as Saved;
     w.offer = undefined;
     if (event.type !== 'RESUME') return;
+    const gate = this.opts.resumeGate;
+    const ctx = offer.snapshot.state.context;
+    if (gate && gate.sessionOnly.some((k) => Boolean(ctx[k]))) {
+      const carried = Object.fromEntries(
+        Object.entries(this.menu.carryFrom(ctx)).filter(([k]) => !gate.sessionOnly.includes(k)),
+      );
+      w.live = await this.menu.startJourney(
+        gate.journey,
+        { phone: w.phone, networkCode: w.networkCode, ...carried, then: RESUME_JOURNEY },
+        remaining(),
+      );
+      w.pendingResume = offer;
+      w.history = [];
+      w.page = 0;
+      return;
+    }
     w.live = this.menu.restore(offer.snapshot);
     w.history = offer.history;
     w.page = offer.page;
@@ -243,14 +301,15 @@ export class UssdEngine {
     return (networkCode && this.opts.screenLimit.byNetwork[networkCode]) || this.opts.screenLimit.default;
   }
 
-  private pages(w: Working, screen: ScreenSpec, notice?: string): string[] {
+  private pages(w: Working, screen: ScreenSpec): string[] {
+    const lang = this.menu.context(w.live).lang;
     return renderPages({
-      lang: this.menu.context(w.live).lang,
+      lang,
       screen,
       limit: this.limit(w.networkCode),
       canBack: !w.offer && w.history.length > 0,
       globals: this.opts.globals,
-      notice,
+      notice: w.notice ? translate(lang, w.notice, this.opts.globals) : undefined,
     });
   }
 
@@ -258,8 +317,7 @@ export class UssdEngine {
     const lang = this.menu.context(w.live).lang;
     if (w.forcedEnd) return this.endWith(lang, w.forcedEnd, 'invalid');
     const screen = this.currentScreen(w);
-    const notice = w.notice ? translate(lang, w.notice, this.opts.globals) : undefined;
-    const pages = this.pages(w, screen, notice);
+    const pages = this.pages(w, screen);
     w.page = Math.min(w.page, pages.length - 1);
     const kind = screen.end ? 'END' : 'CON';
     return {
@@ -280,10 +338,12 @@ export class UssdEngine {
       history: w.history,
       page: w.page,
       badInputs: w.badInputs,
-      consumed: consumedOf(hop.text),
+      consumed: this.differ.consumedOf(hop.text),
       last: { kind: result.kind, text: result.text, screenId: result.screenId },
       ended,
+      notice: w.notice,
       offer: w.offer,
+      pendingResume: w.pendingResume,
     };
     const ops: StoreWrite[] = [
       {
@@ -293,8 +353,8 @@ export class UssdEngine {
       },
     ];
     if (isNew) ops.push({ key: keys.seen(hop.sessionId), value: '1', ttlSeconds: SEEN_TTL_SECONDS });
-    // While a resume offer is open its record stays as it is, until the user answers.
-    if (!w.offer) {
+    // While a resume offer (or the login before it) is open the record stays as it is.
+    if (!w.offer && !w.pendingResume) {
       if (ended || this.menu.screen(w.live).home || this.opts.resumeWindowSeconds === 0) {
         ops.push({ key: keys.resume(w.phone), delete: true });
       } else {

@@ -23,6 +23,8 @@ export type Live = { persisted: Persisted; snapshot: AnyMachineSnapshot };
 export class MenuError extends Error {}
 
 const MAIN = 'main';
+/** Not a journey: a hand-over to it returns to a resumed snapshot the engine holds (after a login). */
+export const RESUME_JOURNEY = '@resume';
 const MAX_HANDOVERS = 5;
 
 export class MenuRuntime {
@@ -53,7 +55,11 @@ export class MenuRuntime {
 
   /** Starts the main journey (a new session, or Home). */
   start(input: MenuInput, timeoutMs: number): Promise<Live> {
-    return this.begin(MAIN, input, Date.now() + timeoutMs);
+    return this.startJourney(MAIN, input, timeoutMs);
+  }
+
+  startJourney(journey: string, input: MenuInput, timeoutMs: number): Promise<Live> {
+    return this.begin(journey, input, Date.now() + timeoutMs);
   }
 
   async send(from: Live, event: MenuEvent, timeoutMs: number): Promise<Live> {
@@ -71,9 +77,32 @@ export class MenuRuntime {
     return this.restore({ journey: previous.journey, state });
   }
 
+  /** A saved snapshot restored with some context replaced (what a login hands over). */
+  restoreWith(persisted: Persisted, context: Record<string, unknown>): Live {
+    return this.restore({
+      ...persisted,
+      state: { ...persisted.state, context: { ...persisted.state.context, ...context } },
+    });
+  }
+
   carry(live: Live): Record<string, unknown> {
-    const ctx = live.snapshot.context as Record<string, unknown>;
+    return this.carryFrom(live.snapshot.context as Record<string, unknown>);
+  }
+
+  carryFrom(ctx: Record<string, unknown>): Record<string, unknown> {
     return Object.fromEntries(this.sticky.filter((k) => k in ctx).map((k) => [k, ctx[k]]));
+  }
+
+  /** Whether the journey finished handing over to `journey`. */
+  handsOverTo(live: Live, journey: string): boolean {
+    return (
+      live.snapshot.status === 'done' && (live.snapshot.output as JourneyOutput | undefined)?.next === journey
+    );
+  }
+
+  /** What a finished journey hands over: its sticky context and its output's input. */
+  handOverInput(live: Live): Record<string, unknown> {
+    return { ...this.carry(live), ...(live.snapshot.output as JourneyOutput | undefined)?.input };
   }
 
   context(live: Live): BaseContext & Record<string, unknown> {
@@ -100,13 +129,13 @@ export class MenuRuntime {
     let current = live;
     for (let i = 0; i < MAX_HANDOVERS; i++) {
       const output = current.snapshot.output as JourneyOutput | undefined;
-      if (current.snapshot.status !== 'done' || !output?.next) return current;
+      if (current.snapshot.status !== 'done' || !output?.next || output.next === RESUME_JOURNEY)
+        return current;
       const ctx = this.context(current);
       const input: MenuInput = {
         phone: ctx.phone,
         networkCode: ctx.networkCode as string | undefined,
-        ...this.carry(current),
-        ...output.input,
+        ...this.handOverInput(current),
       };
       current = await this.run(
         output.next,

@@ -31,6 +31,18 @@ function footer(req: RenderRequest, page: number, more: boolean): string[] {
   return lines;
 }
 
+/** How many characters of `text` fit in `room` septets (extension characters take two). */
+function fittingPrefix(text: string, room: number): number {
+  let used = 0;
+  let i = 0;
+  for (const ch of text) {
+    used += gsm7Length(ch);
+    if (used > room) break;
+    i += ch.length;
+  }
+  return Math.max(i, 1);
+}
+
 /** Splits a line that cannot fit a page into word-wrapped pieces of at most `room` characters. */
 function wrap(line: string, room: number): string[] {
   const pieces: string[] = [];
@@ -42,8 +54,9 @@ function wrap(line: string, room: number): string[] {
       if (cur) pieces.push(cur);
       cur = word;
       while (gsm7Length(cur) > room) {
-        pieces.push(cur.slice(0, room));
-        cur = cur.slice(room);
+        const cut = fittingPrefix(cur, room);
+        pieces.push(cur.slice(0, cut));
+        cur = cur.slice(cut);
       }
     }
   }

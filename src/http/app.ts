@@ -31,7 +31,18 @@ export function createApp(deps: AppDeps): Koa {
   app.use(requestContext(deps.log));
   app.use(errorHandler(deps.metrics));
   app.use((ctx, next) => (WEBHOOKS.has(ctx.path) ? guard(ctx, next) : next()));
-  app.use(bodyParser({ enableTypes: ['form', 'json'], formLimit: '16kb', jsonLimit: '16kb' }));
+  app.use(
+    bodyParser({
+      enableTypes: ['form', 'json'],
+      formLimit: '16kb',
+      jsonLimit: '16kb',
+      // A body that does not parse reaches the handler as no body, which refuses it in the webhook's
+      // own terms (USSD: "END Bad request").
+      onError: (_err, ctx) => {
+        ctx.request.body = undefined;
+      },
+    }),
+  );
   const routers = [healthRoutes(deps), ussdRoutes(deps)];
   if (deps.sms) routers.push(smsRoutes({ ...deps.sms, metrics: deps.metrics }));
   for (const router of routers) {

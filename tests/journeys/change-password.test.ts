@@ -82,3 +82,22 @@ test('a password typed at a prompt never reaches the session store, the logs or 
   expect(outbox).not.toContain(password);
   expect(outbox).not.toContain('640317');
 });
+
+test('a dropped journey that was logged in resumes only after the password is asked again', async () => {
+  const { phone, password } = await registeredPhone();
+  await phone.dial();
+  await phone.choose('Change password');
+  await phone.send(password);
+  await phone.send(password);
+  expect(phone.last.text).toContain('Enter a new password');
+  // The call drops here; the user dials again within the resume window.
+  const offer = await phone.dial();
+  expect(offer.text).toBe('You did not finish last time.\n1. Continue where you left off\n2. Start again');
+  const gate = await phone.send('1');
+  expect(gate.text).toContain('Enter your CP2 password');
+  expect((await phone.send('111222')).text).toContain('Wrong password. 4 attempts left.');
+  const resumed = await phone.send(password);
+  expect(resumed.text).toContain('Enter a new password');
+  await phone.send('583920');
+  expect((await phone.send('583920')).text).toContain('Your password has been changed');
+});

@@ -13,7 +13,8 @@ export function withDatabase(url: string, name: string): string {
 export async function freshDatabase(): Promise<{ db: Db; url: string; drop: () => Promise<void> }> {
   const base = process.env.DATABASE_URL as string;
   const name = `cp2_test_${randomBytes(6).toString('hex')}`;
-  const admin = createDb(base);
+  // Dropping a database can take a while under load: no 1.5 s statement timeout for these.
+  const admin = createDb(base, { statementTimeoutMs: 30_000 });
   await admin.raw(`create database ${name} template ${TEMPLATE_DB}`);
   const url = withDatabase(base, name);
   const db = createDb(url, { statementTimeoutMs: 10_000 });

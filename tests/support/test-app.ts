@@ -11,6 +11,7 @@ import { RedisSessionStore } from '../../src/engine/redis-session-store';
 import type { SessionStore } from '../../src/engine/session-store';
 import { createLogger } from '../../src/logger';
 import type { OutboxRelay } from '../../src/channels/sms/outbox-relay';
+import { serviceSecret } from '../../src/db/service-secrets';
 import { buildService } from '../../src/service';
 import { freshDatabase } from './databases';
 
@@ -57,7 +58,7 @@ export async function startTestApp(
   });
   const { app, engine, relay } = buildService(
     config,
-    { db: database.db, store },
+    { db: database.db, store, inputDigestKey: await serviceSecret(database.db, 'ussd-input-digest') },
     createLogger(config.logLevel, sink),
   );
   const server: Server = await new Promise((resolve) => {

@@ -1,0 +1,208 @@
+// renderPages: what one USSD response carries. Every page must fit the network's limit, options keep
+// their global numbers across pages, and navigation lines appear exactly where a caller needs them.
+import { gsm7Length, isGsm7 } from '../../src/engine/gsm7';
+import { renderPages, type RenderRequest } from '../../src/engine/render';
+import type { ScreenSpec } from '../../menus/screen';
+
+const COUNTIES = [
+  'Mombasa', 'Kwale', 'Kilifi', 'Tana River', 'Lamu', 'Taita-Taveta', 'Garissa', 'Wajir', 'Mandera',
+  'Marsabit', 'Isiolo', 'Meru', 'Tharaka-Nithi', 'Embu', 'Kitui', 'Machakos', 'Makueni', 'Nyandarua',
+  'Nyeri', 'Kirinyaga', "Murang'a", 'Kiambu', 'Turkana', 'West Pokot', 'Samburu', 'Trans-Nzoia',
+  'Uasin Gishu', 'Elgeyo-Marakwet', 'Nandi', 'Baringo', 'Laikipia', 'Nakuru', 'Narok', 'Kajiado',
+  'Kericho', 'Bomet', 'Kakamega', 'Vihiga', 'Bungoma', 'Busia', 'Siaya', 'Kisumu', 'Homa Bay', 'Migori',
+  'Kisii', 'Nyamira', 'Nairobi',
+]; // prettier-ignore
+
+const globals = { code: '*384*22262#', sms: '22262' };
+
+const countyScreen: ScreenSpec = {
+  id: 'county',
+  text: { literal: 'Choose county' },
+  options: COUNTIES.map((name) => ({ label: { literal: name }, event: { type: 'PICK', name } })),
+};
+
+function render(over: Partial<RenderRequest> & { screen: ScreenSpec }): string[] {
+  return renderPages({ lang: 'en', limit: 160, canBack: false, globals, ...over });
+}
+
+const optionLines = (page: string) => page.split('\n').filter((l) => /^\d+\. /.test(l));
+
+test('the 47 counties are in the list', () => {
+  expect(COUNTIES).toHaveLength(47);
+  expect(new Set(COUNTIES).size).toBe(47);
+});
+
+describe.each([160, 182])('a 47-county list at a %i-character limit', (limit) => {
+  describe.each([
+    ['with nothing behind it', false],
+    ['with a screen behind it', true],
+  ])('%s', (_name, canBack) => {
+    const pages = render({ screen: countyScreen, limit, canBack });
+
+    test('splits into several pages, each within the limit and GSM-7 only', () => {
+      expect(pages.length).toBeGreaterThan(1);
+      for (const page of pages) {
+        expect(gsm7Length(page)).toBeLessThanOrEqual(limit);
+        expect(page.length).toBeLessThanOrEqual(limit);
+        expect(isGsm7(page)).toBe(true);
+      }
+    });
+
+    test('shows every county exactly once, numbered 1..47 in order across pages', () => {
+      const lines = pages.flatMap(optionLines);
+      expect(lines).toEqual(COUNTIES.map((name, i) => `${i + 1}. ${name}`));
+    });
+
+    test('keeps the title on the first page only', () => {
+      expect(pages[0]?.split('\n')[0]).toBe('Choose county');
+      for (const page of pages.slice(1)) expect(page).not.toContain('Choose county');
+    });
+
+    test("offers '98 More' on every page but the last", () => {
+      pages.forEach((page, i) => {
+        const lines = page.split('\n');
+        if (i < pages.length - 1) expect(lines).toContain('98 More');
+        else expect(lines).not.toContain('98 More');
+      });
+    });
+
+    test('offers Back on every page after the first, and Home on every page', () => {
+      pages.forEach((page, i) => {
+        const last = page.split('\n').at(-1);
+        if (i > 0 || canBack) expect(last).toBe('0 Back 00 Home');
+        else expect(last).toBe('00 Home');
+      });
+    });
+
+    test('fills pages: no page could have taken the first option of the next one', () => {
+      pages.slice(0, -1).forEach((page, i) => {
+        const nextFirst = optionLines(pages[i + 1] as string)[0] as string;
+        const lines = page.split('\n');
+        const nav = lines.filter((l) => !/^\d+\. /.test(l) && l !== 'Choose county');
+        const body = lines.filter((l) => !nav.includes(l));
+        expect(gsm7Length([...body, nextFirst, ...nav].join('\n'))).toBeGreaterThan(limit);
+      });
+    });
+  });
+});
+
+test('the main menu (home) pages show Back only after the first page and never Home', () => {
+  const pages = render({ screen: { ...countyScreen, home: true } });
+  expect(pages.length).toBeGreaterThan(1);
+  expect(pages[0]).not.toMatch(/(^|\n)0 Back|00 Home/);
+  for (const page of pages.slice(1)) {
+    expect(page.split('\n').at(-1)).toBe('0 Back');
+    expect(page).not.toContain('00 Home');
+  }
+});
+
+test('a screen that fits is one page, with navigation and no More', () => {
+  const pages = render({
+    screen: {
+      id: 's',
+      text: { literal: 'Pick one' },
+      options: [{ label: 'language.english', event: { type: 'A' } }],
+    },
+    canBack: true,
+  });
+  expect(pages).toEqual(['Pick one\n1. English\n0 Back 00 Home']);
+});
+
+describe('a long text body', () => {
+  const words = Array.from({ length: 90 }, (_, i) => `word${i + 1}`);
+  const screen: ScreenSpec = {
+    id: 'terms',
+    text: { literal: words.join(' ') },
+    options: [
+      { label: { literal: 'Accept' }, event: { type: 'YES' } },
+      { label: { literal: 'Decline' }, event: { type: 'NO' } },
+    ],
+  };
+
+  test.each([160, 182])('wraps across pages within %i characters, losing and repeating no word', (limit) => {
+    const pages = render({ screen, limit });
+    expect(pages.length).toBeGreaterThan(2);
+    for (const page of pages) expect(gsm7Length(page)).toBeLessThanOrEqual(limit);
+    const seen = pages
+      .join('\n')
+      .split(/[\n ]/)
+      .filter((w) => /^word\d+$/.test(w));
+    expect(seen).toEqual(words);
+    // The options follow the text, still numbered 1 and 2.
+    const opts = pages.flatMap(optionLines);
+    expect(opts).toEqual(['1. Accept', '2. Decline']);
+    pages.slice(0, -1).forEach((p) => expect(p.split('\n')).toContain('98 More'));
+  });
+
+  test('a word longer than a page is cut into pieces that each fit', () => {
+    const long = 'x'.repeat(400);
+    const pages = render({ screen: { id: 'long', text: { literal: long } } });
+    for (const page of pages) expect(gsm7Length(page)).toBeLessThanOrEqual(160);
+    expect(pages.join('\n').replace(/[^x]/g, '')).toBe(long);
+  });
+});
+
+test('a long token with two-septet characters (€ [ ] |) is cut by septets, so every page still fits', () => {
+  const token = '[KCSE|2025]€'.repeat(20); // no spaces: must be hard-cut
+  const pages = render({ screen: { id: 'ref', text: { literal: token } } });
+  for (const page of pages) expect(gsm7Length(page)).toBeLessThanOrEqual(160);
+  expect(
+    pages
+      .join('\n')
+      .replace(/\n?(98 More|00 Home|0 Back 00 Home)/g, '')
+      .replace(/\n/g, ''),
+  ).toBe(token);
+});
+
+describe('END screens', () => {
+  test('never carry navigation, whatever is behind them', () => {
+    for (const canBack of [true, false]) {
+      const [page, ...rest] = render({ screen: { id: 'help', text: 'help.text', end: true }, canBack });
+      expect(rest).toEqual([]);
+      expect(page).toBe(
+        'CP2 Exam Council. Dial *384*22262# to create an account and apply for jobs. SMS HELP, PASSWORD or STATUS to 22262.',
+      );
+      expect(page).not.toMatch(/0 Back|00 Home|98 More/);
+    }
+  });
+
+  test('too long for one response: one page within the limit, no More, no Back', () => {
+    const pages = render({
+      screen: { id: 'bye', text: { literal: 'goodbye '.repeat(40).trim() }, end: true },
+    });
+    expect(pages).toHaveLength(1);
+    expect(gsm7Length(pages[0] as string)).toBeLessThanOrEqual(160);
+    expect(pages[0]).not.toMatch(/98 More|0 Back|00 Home/);
+  });
+});
+
+describe('notices', () => {
+  test("the engine's notice and the screen's notice sit above the text, in that order", () => {
+    const pages = render({
+      screen: { id: 'main.languageSaved', notice: 'language.saved', text: 'main.title', home: true },
+      notice: 'Invalid choice. Enter a number from the list.',
+    });
+    expect(pages).toEqual([
+      'Invalid choice. Enter a number from the list.\nLanguage set to English.\nWelcome to CP2 Exam Council',
+    ]);
+  });
+
+  test('are translated into the Kiswahili copy', () => {
+    const [page] = renderPages({
+      lang: 'sw',
+      limit: 160,
+      canBack: true,
+      globals,
+      screen: { id: 'x', notice: 'language.saved', text: 'language.title', options: [] },
+    });
+    expect(page).toBe('Lugha imewekwa kuwa Kiswahili.\nChagua lugha/Choose language\n0 Rudi 00 Mwanzo');
+  });
+
+  test('a notice on a long list starts the first page and every page still fits', () => {
+    const notice = 'Invalid choice. Enter a number from the list.';
+    const pages = render({ screen: countyScreen, notice, canBack: true });
+    expect(pages[0]?.split('\n')[0]).toBe(notice);
+    for (const page of pages) expect(gsm7Length(page)).toBeLessThanOrEqual(160);
+    expect(pages.flatMap(optionLines)).toHaveLength(47);
+  });
+});

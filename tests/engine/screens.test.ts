@@ -1,0 +1,197 @@
+// Every screen of every menu journey, in every language, rendered the way the engine would show it:
+// within 160 characters (Safaricom) and GSM-7 only, so that no screen is cut by the operator or halved to
+// UCS-2. Screens are found by walking the machine definitions, so screens that later journeys add are
+// covered too.
+import { createActor, type AnyStateMachine, type AnyStateNode } from 'xstate';
+import { createJourneys, type MenuServices } from '../../menus';
+import { copy, translate } from '../../menus/copy';
+import { LANGS, type InputSpec, type Lang, type ScreenSpec, type TextRef } from '../../menus/screen';
+import { loadConfig } from '../../src/config';
+import { gsm7Length, isGsm7 } from '../../src/engine/gsm7';
+import { renderPages } from '../../src/engine/render';
+
+const LIMIT = 160;
+const config = loadConfig({});
+const globals = { code: config.ussdServiceCode, sms: config.smsSender };
+const PHONE = '+254711000001';
+
+/** Menus must never call a service while their screens are only being listed. */
+const refuse = () => Promise.reject(new Error('not expected while rendering screens'));
+const services = new Proxy({} as MenuServices, {
+  get: () => new Proxy({}, { get: () => refuse }),
+});
+
+/**
+ * Context values that screens computed from context read (a time, a notice, whether the caller has an
+ * account), at their longest. Each screen function is rendered with the machine's own initial context
+ * overlaid with each of these. A screen function that needs a field not here fails below naming its
+ * state: add a realistic, worst-case value for it.
+ */
+const SAMPLE: Record<string, unknown> = {
+  phone: PHONE,
+  networkCode: '63902',
+  langKnown: true,
+  lockedUntil: '30/12/2026 23:59',
+  retryAt: '30/12/2026 23:59',
+};
+const VARIANTS: Record<string, unknown>[] = [
+  { hasAccount: false, authenticated: false },
+  { hasAccount: true, authenticated: true, accountId: 123456789 },
+  ...Object.keys(copy.en)
+    .filter((k) => /^(login|password)\.(wrong|trivial|mismatch)$/.test(k))
+    .map((key) => ({ hasAccount: true, notice: { key, params: { left: 4 } } })),
+];
+
+const journeys = createJourneys(services);
+
+/** A state that shows a screen, and every version of it (one per sample context for computed screens). */
+type Found = { stateId: string; screens: (lang: Lang) => ScreenSpec[] };
+
+function initialContext(machine: AnyStateMachine): Record<string, unknown> {
+  return createActor(machine, { input: { phone: PHONE, networkCode: '63902' } }).getSnapshot()
+    .context as Record<string, unknown>;
+}
+
+function walk(node: AnyStateNode, context: Record<string, unknown>, out: Found[]): Found[] {
+  const meta = node.meta as { screen?: ScreenSpec | ((c: unknown) => ScreenSpec) } | undefined;
+  const s = meta?.screen;
+  if (typeof s === 'function') {
+    out.push({
+      stateId: node.id,
+      screens: (lang) => VARIANTS.map((variant) => s({ ...context, ...SAMPLE, ...variant, lang })),
+    });
+  } else if (s) {
+    out.push({ stateId: node.id, screens: () => [s] });
+  }
+  for (const child of Object.values(node.states)) walk(child, context, out);
+  return out;
+}
+
+const screens = Object.values(journeys).flatMap((m) => walk(m.root, initialContext(m), []));
+
+/** The longest refusal the engine could put above this screen, in this language. */
+function worstNotice(lang: Lang, input?: InputSpec): string {
+  const params = { min: input?.min ?? 10, max: input?.max ?? 100 };
+  const candidates: TextRef[] = Object.keys(copy.en)
+    .filter((k) => k.startsWith('engine.invalid'))
+    .map((key) => ({ key, params }));
+  if (input?.error) candidates.push(input.error);
+  return candidates
+    .map((ref) => translate(lang, ref, globals))
+    .reduce((a, b) => (gsm7Length(b) > gsm7Length(a) ? b : a));
+}
+
+function expectAllFit(pages: string[], where: string): void {
+  expect(pages.length).toBeGreaterThan(0);
+  pages.forEach((page, i) => {
+    const label = `${where} page ${i + 1}/${pages.length}:\n${page}`;
+    expect({ label, septets: gsm7Length(page), fits: gsm7Length(page) <= LIMIT }).toMatchObject({
+      label,
+      fits: true,
+    });
+    expect({ label, chars: page.length <= LIMIT, gsm7: isGsm7(page) }).toEqual({
+      label,
+      chars: true,
+      gsm7: true,
+    });
+  });
+}
+
+test('the walk finds the screens of every journey (and would find new ones)', () => {
+  expect(Object.keys(journeys)).toContain('main');
+  const ids = screens.flatMap((f) => f.screens('en').map((sc) => sc.id));
+  expect(ids).toEqual(
+    expect.arrayContaining(['main', 'comingSoon', 'language', 'main.languageSaved', 'help']),
+  );
+  for (const [name, machine] of Object.entries(journeys)) {
+    expect({ journey: name, screens: walk(machine.root, {}, []).length > 0 }).toEqual({
+      journey: name,
+      screens: true,
+    });
+  }
+});
+
+test('every screen function renders from the machine context plus the sample values', () => {
+  for (const f of screens) {
+    for (const lang of LANGS) {
+      let err: unknown;
+      try {
+        f.screens(lang);
+      } catch (e) {
+        err = e;
+      }
+      expect({ state: f.stateId, lang, error: err ? String(err) : undefined }).toEqual({
+        state: f.stateId,
+        lang,
+        error: undefined,
+      });
+    }
+  }
+});
+
+describe.each(LANGS)('in %s', (lang) => {
+  test.each(screens.map((f) => [f.stateId, f] as const))('%s fits, whatever is around it', (_id, f) => {
+    for (const screen of f.screens(lang)) {
+      const where = `${screen.id} [${lang}]`;
+      for (const canBack of [true, false]) {
+        const pages = renderPages({ lang, screen, limit: LIMIT, canBack, globals });
+        expectAllFit(pages, `${where} canBack=${canBack}`);
+        // Options never get lost to pagination.
+        const options = pages
+          .join('\n')
+          .split('\n')
+          .filter((l) => /^\d+\. /.test(l));
+        expect(options).toHaveLength(screen.options?.length ?? 0);
+        if (screen.end) {
+          // An END screen is one response: all of it must be there, nothing cut off, no navigation.
+          const body = [screen.notice, screen.text]
+            .filter((t): t is TextRef => t !== undefined)
+            .map((t) => translate(lang, t, globals));
+          expect({ where, pages }).toEqual({ where, pages: [body.join('\n')] });
+        }
+
+        // The worst case: the engine's longest refusal above it (if it then needs pages, each must fit).
+        const notice = worstNotice(lang, screen.input);
+        const withNotice = renderPages({ lang, screen, limit: LIMIT, canBack, globals, notice });
+        expectAllFit(withNotice, `${where} canBack=${canBack} + notice`);
+        expect(withNotice[0]?.startsWith(notice)).toBe(true);
+      }
+    }
+  });
+});
+
+describe.each(LANGS)("the engine's own screens in %s", (lang) => {
+  test.each(['engine.expired', 'engine.apology', 'engine.busy', 'engine.tooManyErrors'])(
+    '%s fits one END screen',
+    (key) => {
+      const text = translate(lang, key, globals);
+      expect(text).not.toMatch(/\{\w+\}/);
+      expectAllFit([text], key);
+    },
+  );
+
+  test('the resume offer fits, with and without a notice', () => {
+    const resume: ScreenSpec = {
+      id: 'resume',
+      text: 'engine.resume',
+      home: true,
+      options: [
+        { label: 'engine.resumeContinue', event: { type: 'RESUME' } },
+        { label: 'engine.resumeRestart', event: { type: 'RESTART' } },
+      ],
+    };
+    for (const notice of [undefined, worstNotice(lang)]) {
+      const pages = renderPages({ lang, screen: resume, limit: LIMIT, canBack: false, globals, notice });
+      expect(pages).toHaveLength(1);
+      expectAllFit(pages, 'resume');
+    }
+  });
+});
+
+test('every copy string in both languages is GSM-7 only', () => {
+  for (const lang of LANGS) {
+    for (const [key, text] of Object.entries(copy[lang])) {
+      expect({ lang, key, gsm7: isGsm7(text) }).toEqual({ lang, key, gsm7: true });
+    }
+  }
+});
