@@ -74,7 +74,8 @@ const schema = z.object({
   SCREEN_LIMITS: screenLimits,
   OUTBOX_POLL_MS: int(500, 10, 60000),
   AT_SMS_URL: url(['http:', 'https:']),
-  AT_TIMEOUT_MS: int(10000, 100, 60000),
+  // Below the outbox's 60 s visibility timeout, so a send ends before its claim can be taken over.
+  AT_TIMEOUT_MS: int(10000, 100, 30000),
 });
 
 export type Config = {

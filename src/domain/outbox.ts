@@ -69,10 +69,21 @@ export function createOutboxStore(db: Db) {
       return rows;
     },
 
-    async markSent(id: number, providerMessageId: string | undefined, providerStatus: string): Promise<void> {
-      await db.transaction(async (trx) => {
-        await trx('outbound_sms')
-          .where({ id })
+    /**
+     * The mark* updates are fenced by the claim (`attempts` as claimed, status `sending`): a relay whose
+     * claim expired and was taken over must not overwrite the newer claim's result. Each returns whether
+     * its claim was still current.
+     */
+    async markSent(
+      claim: Claim,
+      providerMessageId: string | undefined,
+      providerStatus: string,
+    ): Promise<boolean> {
+      return db.transaction(async (trx) => {
+        // Serialises with a delivery report for the same id arriving at this moment (see recordDeliveryReport).
+        if (providerMessageId) await lockProviderId(trx, providerMessageId);
+        const updated = await trx('outbound_sms')
+          .where({ id: claim.id, attempts: claim.attempts, status: 'sending' })
           .update({
             status: 'sent',
             provider_message_id: providerMessageId ?? null,
@@ -83,33 +94,32 @@ export function createOutboxStore(db: Db) {
             updated_at: trx.fn.now(),
             params: trx.raw(redactSecrets),
           });
-        if (providerMessageId) await applyPendingReports(trx, providerMessageId);
+        if (updated > 0 && providerMessageId) await applyPendingReports(trx, providerMessageId);
+        return updated > 0;
       });
     },
 
-    async markRetry(id: number, error: string, nextAttemptAt: Date): Promise<void> {
-      await db('outbound_sms')
-        .where({ id })
-        .update({
-          status: 'pending',
-          last_error: error.slice(0, 500),
-          next_attempt_at: nextAttemptAt,
-          claimed_until: null,
-          updated_at: db.fn.now(),
-        });
+    async markRetry(claim: Claim, error: string, nextAttemptAt: Date): Promise<boolean> {
+      const updated = await fenced(db, claim).update({
+        status: 'pending',
+        last_error: error.slice(0, 500),
+        next_attempt_at: nextAttemptAt,
+        claimed_until: null,
+        updated_at: db.fn.now(),
+      });
+      return updated > 0;
     },
 
-    async markFailed(id: number, error: string, providerStatus?: string): Promise<void> {
-      await db('outbound_sms')
-        .where({ id })
-        .update({
-          status: 'failed',
-          last_error: error.slice(0, 500),
-          provider_status: providerStatus ?? null,
-          claimed_until: null,
-          updated_at: db.fn.now(),
-          params: db.raw(redactSecrets),
-        });
+    async markFailed(claim: Claim, error: string, providerStatus?: string): Promise<boolean> {
+      const updated = await fenced(db, claim).update({
+        status: 'failed',
+        last_error: error.slice(0, 500),
+        provider_status: providerStatus ?? null,
+        claimed_until: null,
+        updated_at: db.fn.now(),
+        params: db.raw(redactSecrets),
+      });
+      return updated > 0;
     },
 
     /**
@@ -123,6 +133,7 @@ export function createOutboxStore(db: Db) {
       payload: Record<string, unknown>;
     }): Promise<boolean> {
       return db.transaction(async (trx) => {
+        await lockProviderId(trx, report.providerMessageId);
         const applied = await applyReport(trx, report.providerMessageId, report.status, report.failureReason);
         await trx('sms_delivery_reports').insert({
           provider_message_id: report.providerMessageId,
@@ -145,6 +156,21 @@ export function createOutboxStore(db: Db) {
       return { due: Number(row?.due ?? 0), oldestDueSeconds: Number(row?.oldest ?? 0) };
     },
   };
+}
+
+/** A claimed message as the relay holds it: the id and the attempt number its claim set. */
+export type Claim = { id: number; attempts: number };
+
+function fenced(db: Db, claim: Claim) {
+  return db('outbound_sms').where({ id: claim.id, attempts: claim.attempts, status: 'sending' });
+}
+
+/**
+ * A report and the send result for the same AT id can arrive together; neither transaction would see the
+ * other's row, and the report would stay unapplied. A transaction-scoped advisory lock orders them.
+ */
+async function lockProviderId(trx: Db, providerMessageId: string): Promise<void> {
+  await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`sms:${providerMessageId}`]);
 }
 
 /** Updates the message's delivery status; a final status is never replaced by an intermediate one. */

@@ -16,19 +16,44 @@ export type AtGatewayOptions = {
   smsUrl?: string;
 };
 
-/** The axios instance the package itself requires, so that its requests get a timeout. */
-function packageAxios(): { defaults: { timeout?: number } } {
+type AxiosLike = {
+  interceptors: { request: { use(fn: (config: { signal?: unknown }) => { signal?: unknown }): number } };
+};
+
+let hardTimeoutMs: number | undefined;
+
+/**
+ * Gives every request of the package a hard deadline. axios' own `timeout` only fires while the socket is
+ * idle, so a response that trickles in would hold the relay; an AbortSignal ends it whatever it does.
+ * The package uses the axios copy it resolves itself; the interceptor is installed on that copy, once.
+ */
+function enforceTimeout(timeoutMs: number): void {
+  const first = hardTimeoutMs === undefined;
+  hardTimeoutMs = timeoutMs;
+  if (!first) return;
   const dir = path.dirname(require.resolve('africastalking'));
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the package's own copy, resolved from its folder
-  return require(require.resolve('axios', { paths: [dir] })) as { defaults: { timeout?: number } };
+  const axios = require(require.resolve('axios', { paths: [dir] })) as AxiosLike;
+  axios.interceptors.request.use((config) => ({
+    ...config,
+    signal: config.signal ?? AbortSignal.timeout(hardTimeoutMs as number),
+  }));
 }
 
 /** A description of a failure that never includes the request (its body carries the message text). */
-function describe(err: unknown): { error: string; status?: number } {
-  const e = err as { code?: string; message?: string; response?: { status?: number } };
+function describe(err: unknown): { error: string; axios: boolean } {
+  const e = err as {
+    isAxiosError?: boolean;
+    code?: string;
+    message?: string;
+    response?: { status?: number };
+  };
+  const axios = e?.isAxiosError === true || e?.code !== undefined;
+  // Our deadline aborts the request; axios reports that as a cancellation.
+  if (e?.code === 'ERR_CANCELED') return { error: `timeout after ${hardTimeoutMs} ms`, axios };
   const status = e?.response?.status;
   const error = [status ? `HTTP ${status}` : undefined, e?.code, e?.message].filter(Boolean).join(' ');
-  return { error: error || 'unknown error', status };
+  return { error: error || 'unknown error', axios };
 }
 
 export class AtGateway implements SmsGateway {
@@ -37,7 +62,7 @@ export class AtGateway implements SmsGateway {
 
   constructor(private readonly opts: AtGatewayOptions) {
     this.client = africastalking({ username: opts.username, apiKey: opts.apiKey });
-    packageAxios().defaults.timeout = opts.timeoutMs;
+    enforceTimeout(opts.timeoutMs);
     if (opts.smsUrl) atCommon.SMS_URL = opts.smsUrl;
   }
 
@@ -46,12 +71,9 @@ export class AtGateway implements SmsGateway {
     try {
       response = await this.client.SMS.send({ to: [sms.to], message: sms.text, from: sms.from });
     } catch (err) {
-      const { error, status } = describe(err);
-      // The package's own validation (e.g. a number it refuses) will not pass on a retry either.
-      if (!status && err instanceof Error && /phone number|is required/.test(err.message)) {
-        return { kind: 'permanent', error };
-      }
-      return { kind: 'retry', error };
+      const { error, axios } = describe(err);
+      // Not from the HTTP call: the package's own validation refused the request, and would again.
+      return { kind: axios ? 'retry' : 'permanent', error };
     }
     const recipients = response?.SMSMessageData?.Recipients ?? [];
     const mine = recipients.find((r) => r.number === sms.to) ?? recipients[0];

@@ -5,12 +5,20 @@ import { z } from 'zod';
 import type { Db } from '../../db/knex';
 import { createOutboxStore } from '../../domain/outbox';
 
+// Control characters (a NUL) would be refused by Postgres and turn the report into a 500 that AT resends.
+const field = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .regex(/^[^\u0000-\u001f\u007f]*$/, 'control character');
+
 const reportSchema = z.object({
-  id: z.string().trim().min(1).max(64),
-  status: z.string().trim().min(1).max(16),
-  phoneNumber: z.string().max(32).optional(),
-  networkCode: z.string().max(16).optional(),
-  failureReason: z.string().max(64).optional(),
+  id: field(64).min(1),
+  status: field(16).min(1),
+  phoneNumber: field(32).optional(),
+  networkCode: field(16).optional(),
+  failureReason: field(64).optional(),
   retryCount: z.coerce.number().int().nonnegative().optional(),
 });
 

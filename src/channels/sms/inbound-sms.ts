@@ -12,15 +12,26 @@ import type { Metrics } from '../../metrics';
 import type { Lang } from '../../../menus/screen';
 import { parseKeyword, type Keyword } from './keywords';
 
+// Control characters (a NUL) would be refused by Postgres and turn the message into a 500 that AT resends.
+const field = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .regex(/^[^\u0000-\u001f\u007f]*$/, 'control character');
+
 const inboundSchema = z.object({
-  id: z.string().trim().min(1).max(128),
-  from: z.string().trim().min(1).max(32),
-  to: z.string().max(32).default(''),
-  // Any length is accepted; what is kept is cut to the column's size.
-  text: z.string().default(''),
-  date: z.string().max(64).optional(),
-  linkId: z.string().max(128).optional(),
-  networkCode: z.string().max(16).optional(),
+  id: field(128).min(1),
+  from: field(32).min(1),
+  to: field(32).default(''),
+  // Any length and content is accepted from the user; what is kept is cut to size and NUL-free.
+  text: z
+    .string()
+    .default('')
+    .transform((t) => t.replace(/\u0000/g, '')),
+  date: field(64).optional(),
+  linkId: field(128).optional(),
+  networkCode: field(16).optional(),
 });
 
 export type InboundReply = { status: number; body: string };

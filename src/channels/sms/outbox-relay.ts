@@ -87,35 +87,44 @@ export class OutboxRelay {
 
   private async deliver(m: OutboundSms): Promise<void> {
     const log = this.log.child({ outboxId: m.id, template: m.template, attempt: m.attempts });
+    const claim = { id: m.id, attempts: m.attempts };
+    // A claim that expired while we were sending was taken over by another relay: its result stands.
+    const recorded = (current: boolean, result: 'sent' | 'retry' | 'failed') => {
+      this.metrics.smsOutbound.inc({ result });
+      if (!current) log.warn({ result }, 'claim was taken over by another relay; our result is not recorded');
+      return current;
+    };
     let text: string;
     try {
       text = renderSms(m.template, m.language, m.params);
     } catch (err) {
-      await this.store.markFailed(m.id, `cannot render: ${(err as Error).message}`);
-      this.metrics.smsOutbound.inc({ result: 'failed' });
-      log.error('outbound SMS has an unknown template; given up');
+      if (
+        recorded(await this.store.markFailed(claim, `cannot render: ${(err as Error).message}`), 'failed')
+      ) {
+        log.error('outbound SMS has an unknown template; given up');
+      }
       return;
     }
     const result = await this.gateway.send({ to: m.to_phone, from: this.opts.sender, text });
     if (result.kind === 'sent') {
-      await this.store.markSent(m.id, result.providerMessageId, result.providerStatus);
-      this.metrics.smsOutbound.inc({ result: 'sent' });
-      log.info({ providerMessageId: result.providerMessageId }, 'SMS sent');
+      if (
+        recorded(await this.store.markSent(claim, result.providerMessageId, result.providerStatus), 'sent')
+      ) {
+        log.info({ providerMessageId: result.providerMessageId }, 'SMS sent');
+      }
       return;
     }
     const delay = this.opts.backoffMs[m.attempts - 1];
     if (result.kind === 'retry' && m.attempts < this.opts.maxAttempts && delay !== undefined) {
-      await this.store.markRetry(m.id, result.error, new Date(Date.now() + jitter(delay)));
-      this.metrics.smsOutbound.inc({ result: 'retry' });
-      log.warn({ error: result.error }, 'SMS not sent; will retry');
+      const next = new Date(Date.now() + jitter(delay));
+      if (recorded(await this.store.markRetry(claim, result.error, next), 'retry')) {
+        log.warn({ error: result.error }, 'SMS not sent; will retry');
+      }
       return;
     }
-    await this.store.markFailed(
-      m.id,
-      result.error,
-      result.kind === 'permanent' ? result.providerStatus : undefined,
-    );
-    this.metrics.smsOutbound.inc({ result: 'failed' });
-    log.error({ error: result.error, permanent: result.kind === 'permanent' }, 'SMS not sent; given up');
+    const providerStatus = result.kind === 'permanent' ? result.providerStatus : undefined;
+    if (recorded(await this.store.markFailed(claim, result.error, providerStatus), 'failed')) {
+      log.error({ error: result.error, permanent: result.kind === 'permanent' }, 'SMS not sent; given up');
+    }
   }
 }
