@@ -2,23 +2,16 @@
 // otherwise resend it, and it may have arrived before the send result was stored.
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { webhookField } from './webhook-fields';
 import type { Db } from '../../db/knex';
 import { createOutboxStore } from '../../domain/outbox';
 
-// Control characters (a NUL) would be refused by Postgres and turn the report into a 500 that AT resends.
-const field = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .regex(/^[^\u0000-\u001f\u007f]*$/, 'control character');
-
 const reportSchema = z.object({
-  id: field(64).min(1),
-  status: field(16).min(1),
-  phoneNumber: field(32).optional(),
-  networkCode: field(16).optional(),
-  failureReason: field(64).optional(),
+  id: webhookField(64).min(1),
+  status: webhookField(16).min(1),
+  phoneNumber: webhookField(32).optional(),
+  networkCode: webhookField(16).optional(),
+  failureReason: webhookField(64).optional(),
   retryCount: z.coerce.number().int().nonnegative().optional(),
 });
 

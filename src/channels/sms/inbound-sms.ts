@@ -3,6 +3,7 @@
 // so an id is processed exactly once, also when two copies arrive at the same moment.
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { webhookField, userText } from './webhook-fields';
 import type { Db } from '../../db/knex';
 import { accountSummary, createAccounts, type AccountDeps } from '../../domain/accounts';
 import { enqueueSms } from '../../domain/outbox';
@@ -12,26 +13,15 @@ import type { Metrics } from '../../metrics';
 import type { Lang } from '../../../menus/screen';
 import { parseKeyword, type Keyword } from './keywords';
 
-// Control characters (a NUL) would be refused by Postgres and turn the message into a 500 that AT resends.
-const field = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .regex(/^[^\u0000-\u001f\u007f]*$/, 'control character');
-
 const inboundSchema = z.object({
-  id: field(128).min(1),
-  from: field(32).min(1),
-  to: field(32).default(''),
+  id: webhookField(128).min(1),
+  from: webhookField(32).min(1),
+  to: webhookField(32).default(''),
   // Any length and content is accepted from the user; what is kept is cut to size and NUL-free.
-  text: z
-    .string()
-    .default('')
-    .transform((t) => t.replace(/\u0000/g, '')),
-  date: field(64).optional(),
-  linkId: field(128).optional(),
-  networkCode: field(16).optional(),
+  text: userText(),
+  date: webhookField(64).optional(),
+  linkId: webhookField(128).optional(),
+  networkCode: webhookField(16).optional(),
 });
 
 export type InboundReply = { status: number; body: string };
