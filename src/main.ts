@@ -1,5 +1,6 @@
 // Process entry: config → resources → app → listen; graceful shutdown on SIGTERM/SIGINT.
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './logger';
 import { openResources } from './resources';
@@ -28,7 +29,8 @@ async function main(): Promise<void> {
   const resources = await openResources(config, log);
   const { app, relay } = buildService(config, resources, log);
   const server: Server = app.listen(config.port, () => {
-    log.info({ port: config.port }, `listening on http://localhost:${config.port} (POST /ussd)`);
+    const port = (server.address() as AddressInfo).port;
+    log.info({ port }, `listening on http://localhost:${port} (POST /ussd)`);
   });
   relay.start();
 

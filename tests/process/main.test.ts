@@ -1,0 +1,77 @@
+// The process as an operator runs it: `src/main.ts` with environment variables, through real HTTP.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { freshDatabase } from '../support/databases';
+
+jest.setTimeout(60_000);
+
+function start(env: Record<string, string>): ChildProcessWithoutNullStreams {
+  const { DATABASE_URL: _d, REDIS_URL: _r, ...base } = process.env;
+  return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: { ...base, PORT: '0', LOG_LEVEL: 'info', ...env },
+  });
+}
+
+function output(child: ChildProcessWithoutNullStreams): {
+  text: () => string;
+  until: (re: RegExp) => Promise<string>;
+} {
+  let text = '';
+  const waiters: (() => void)[] = [];
+  const onData = (b: Buffer) => {
+    text += b.toString();
+    waiters.splice(0).forEach((w) => w());
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  return {
+    text: () => text,
+    until: (re) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const m = re.exec(text);
+          if (m) resolve(m[0]);
+          else if (child.exitCode !== null) reject(new Error(`process exited:\n${text}`));
+          else waiters.push(check);
+        };
+        child.once('exit', check);
+        check();
+      }),
+  };
+}
+
+const exited = (child: ChildProcessWithoutNullStreams) =>
+  new Promise<number | null>((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', r)));
+
+test('a bad PORT stops start-up with a message naming the variable', async () => {
+  const child = start({ PORT: 'eighty' });
+  const out = output(child);
+  expect(await exited(child)).toBe(1);
+  expect(out.text()).toContain('PORT: must be a whole number');
+});
+
+test('starts on DATABASE_URL, says what it chose, answers a dial, and stops cleanly on SIGTERM', async () => {
+  const database = await freshDatabase();
+  await database.db.destroy();
+  const child = start({ DATABASE_URL: database.url });
+  const out = output(child);
+  try {
+    const listening = await out.until(/listening on http:\/\/localhost:(\d+)/);
+    const port = /(\d+)$/.exec(listening)?.[1];
+    const log = out.text();
+    expect(log).toContain('database: PostgreSQL at DATABASE_URL');
+    expect(log).toContain('sessions: no REDIS_URL, keeping sessions in process');
+    expect(log).toContain('outbound SMS: no AT_API_KEY, messages go to the simulator inbox');
+    const res = await fetch(`http://127.0.0.1:${port}/ussd`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'sessionId=p1&serviceCode=*384*22262%23&phoneNumber=%2B254711000009&networkCode=63902&text=',
+    });
+    expect(await res.text()).toContain('CON Welcome to CP2');
+    child.kill('SIGTERM');
+    expect(await exited(child)).toBe(0);
+    expect(out.text()).toContain('"msg":"stopped"');
+  } finally {
+    child.kill('SIGKILL');
+    await database.drop();
+  }
+});

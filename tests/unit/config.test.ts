@@ -1,0 +1,38 @@
+import { ConfigError, loadConfig } from '../../src/config';
+
+test('defaults: port 3000, sender 22262, no database/redis/AT (embedded defaults), 160-character screens', () => {
+  const c = loadConfig({});
+  expect(c.port).toBe(3000);
+  expect(c.smsSender).toBe('22262');
+  expect(c.databaseUrl).toBeUndefined();
+  expect(c.redisUrl).toBeUndefined();
+  expect(c.at).toBeUndefined();
+  expect(c.screenLimit).toEqual({ default: 160, byNetwork: { '63903': 182 } });
+});
+
+test.each([
+  [{ PORT: 'abc' }, 'PORT'],
+  [{ PORT: '70000' }, 'PORT'],
+  [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+  [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL'],
+  [{ REDIS_URL: 'http://localhost' }, 'REDIS_URL'],
+  [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+  [{ USSD_SERVICE_CODE: '384' }, 'USSD_SERVICE_CODE'],
+  [{ SCREEN_LIMITS: '63903=182' }, 'SCREEN_LIMITS'],
+  [{ AT_API_KEY: 'k' }, 'AT_USERNAME'],
+  [{ AT_TIMEOUT_MS: '90000' }, 'AT_TIMEOUT_MS'],
+])('%j is refused with a message naming %s', (env, name) => {
+  expect(() => loadConfig(env)).toThrow(ConfigError);
+  expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid environment:\\n {2}${name}: `));
+});
+
+test('SCREEN_LIMITS adds per-network limits; AT settings come together', () => {
+  const c = loadConfig({
+    SCREEN_LIMITS: '63902:170',
+    AT_USERNAME: 'cp2',
+    AT_API_KEY: 'k',
+    AT_TIMEOUT_MS: '5000',
+  });
+  expect(c.screenLimit.byNetwork).toEqual({ '63903': 182, '63902': 170 });
+  expect(c.at).toEqual({ username: 'cp2', apiKey: 'k', smsUrl: undefined, timeoutMs: 5000 });
+});
