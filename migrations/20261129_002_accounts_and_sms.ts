@@ -30,7 +30,10 @@ export async function up(knex: Knex): Promise<void> {
     t.string('language', 2).notNullable().checkIn(['en', 'sw']);
     // Template parameters; a password among them is removed once the message is sent or given up.
     t.jsonb('params').notNullable().defaultTo('{}');
-    t.string('status', 10).notNullable().defaultTo('pending').checkIn(['pending', 'sending', 'sent', 'failed']);
+    t.string('status', 10)
+      .notNullable()
+      .defaultTo('pending')
+      .checkIn(['pending', 'sending', 'sent', 'failed']);
     t.integer('attempts').notNullable().defaultTo(0);
     t.timestamp('next_attempt_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.timestamp('claimed_until', { useTz: true });
@@ -46,10 +49,10 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['to_phone', 'created_at']);
   });
   // The relay's claim query: due pending messages, and claims whose visibility timeout has passed.
+  await knex.raw(`create index outbound_sms_due on outbound_sms (next_attempt_at) where status = 'pending'`);
   await knex.raw(
-    `create index outbound_sms_due on outbound_sms (next_attempt_at) where status = 'pending'`,
+    `create index outbound_sms_claimed on outbound_sms (claimed_until) where status = 'sending'`,
   );
-  await knex.raw(`create index outbound_sms_claimed on outbound_sms (claimed_until) where status = 'sending'`);
 
   // Delivery reports that arrived before we stored the AT message id of their message.
   await knex.schema.createTable('sms_delivery_reports', (t) => {
