@@ -1,8 +1,20 @@
 // Phone numbers are normalised once, at the edge, to E.164 (+2547XXXXXXXX / +2541XXXXXXXX).
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
+// Every hop of a session carries the same number: remember recent answers (parsing is not free).
+const recent = new Map<string, string | undefined>();
+const RECENT_MAX = 10_000;
+
 /** E.164 for a Kenyan mobile number written +2547…, 2547…, 07… or 01…; undefined otherwise. */
 export function normalisePhone(raw: string): string | undefined {
+  if (recent.has(raw)) return recent.get(raw);
+  const e164 = parseKenyanMobile(raw);
+  if (recent.size >= RECENT_MAX) recent.clear();
+  recent.set(raw, e164);
+  return e164;
+}
+
+function parseKenyanMobile(raw: string): string | undefined {
   const cleaned = raw.trim().replace(/[\s-]/g, '');
   const withPlus = /^254\d{9}$/.test(cleaned) ? `+${cleaned}` : cleaned;
   const parsed = parsePhoneNumberFromString(withPlus, 'KE');

@@ -102,7 +102,7 @@ export class UssdEngine {
   async handleHop(hop: Hop, log: Logger): Promise<HopResult> {
     const deadline = Date.now() + this.opts.hopDeadlineMs;
     const state = { timedOut: false, lang: 'en' as Lang };
-    const work = this.process(hop, deadline, state).then(
+    const work = this.process(hop, deadline, state, log).then(
       (r) => ({ r }),
       (err: unknown) => ({ err }),
     );
@@ -129,21 +129,32 @@ export class UssdEngine {
     return this.apology(state.lang, outcome);
   }
 
-  private process(hop: Hop, deadline: number, state: { timedOut: boolean; lang: Lang }): Promise<HopResult> {
+  private process(
+    hop: Hop,
+    deadline: number,
+    state: { timedOut: boolean; lang: Lang },
+    log: Logger,
+  ): Promise<HopResult> {
     const remaining = () => deadline - Date.now();
+    const readKeys = [keys.session(hop.sessionId), keys.resume(hop.phoneNumber), keys.seen(hop.sessionId)];
     return withSessionLock(
       this.store,
       hop.sessionId,
-      { ttlMs: this.opts.hopDeadlineMs + 1000, waitMs: Math.min(1500, this.opts.hopDeadlineMs / 2) },
-      async () => {
-        const raw = await this.store.get(keys.session(hop.sessionId));
+      readKeys,
+      {
+        ttlMs: this.opts.hopDeadlineMs + 1000,
+        waitMs: Math.min(1500, this.opts.hopDeadlineMs / 2),
+        onLost: () => log.warn('session lock expired before the hop finished; its writes were dropped'),
+      },
+      async ([raw, resume, seen]) => {
         const rec = raw ? (JSON.parse(raw) as SessionRecord) : undefined;
         let w: Working;
         let isNew = false;
         if (rec) {
           state.lang = this.langOf(rec.snapshot);
           const diff = this.differ.diffInput(rec.consumed, hop.text);
-          if (diff.kind === 'repeat' || rec.ended) return { ...rec.last, outcome: 'repeat' };
+          if (diff.kind === 'repeat' || rec.ended)
+            return { result: { ...rec.last, outcome: 'repeat' }, writes: [] };
           w = {
             phone: rec.phone,
             networkCode: rec.networkCode,
@@ -157,22 +168,25 @@ export class UssdEngine {
           };
           await this.apply(w, diff.input, remaining);
         } else {
-          const started = await this.begin(hop, remaining);
-          if (!started) return this.endWith('en', 'engine.expired', 'expired');
+          const started = await this.begin(hop, { resume: resume ?? null, seen: seen !== null }, remaining);
+          if (!started) return { result: this.endWith('en', 'engine.expired', 'expired'), writes: [] };
           w = started;
           isNew = true;
         }
         state.lang = this.menu.context(w.live).lang;
         const result = this.respond(w);
         // A hop that missed its deadline was already answered with an apology: do not move the session.
-        if (!state.timedOut) await this.save(hop, w, result, isNew);
-        return result;
+        return { result, writes: state.timedOut ? [] : this.writes(hop, w, result, isNew) };
       },
     );
   }
 
   /** The first hop of a session: a plain dial, a resume offer, or a direct dial (`*384*22262*1*2#`). */
-  private async begin(hop: Hop, remaining: () => number): Promise<Working | undefined> {
+  private async begin(
+    hop: Hop,
+    found: { resume: string | null; seen: boolean },
+    remaining: () => number,
+  ): Promise<Working | undefined> {
     const input = { phone: hop.phoneNumber, networkCode: hop.networkCode };
     const fresh = async (): Promise<Working> => ({
       phone: hop.phoneNumber,
@@ -184,13 +198,11 @@ export class UssdEngine {
     });
     if (hop.text === '') {
       const w = await fresh();
-      const saved =
-        this.opts.resumeWindowSeconds > 0 ? await this.store.get(keys.resume(hop.phoneNumber)) : null;
-      if (saved) w.offer = JSON.parse(saved) as Saved;
+      if (found.resume && this.opts.resumeWindowSeconds > 0) w.offer = JSON.parse(found.resume) as Saved;
       return w;
     }
     // A session we saw before but no longer hold has expired: its text must not be replayed as a dial.
-    if (await this.store.get(keys.seen(hop.sessionId))) return undefined;
+    if (found.seen) return undefined;
     const parts = directDialParts(hop.text, MAX_DIRECT_DIAL_PARTS);
     if (!parts) return undefined;
     const w = await fresh();
@@ -328,7 +340,8 @@ export class UssdEngine {
     };
   }
 
-  private async save(hop: Hop, w: Working, result: HopResult, isNew: boolean): Promise<void> {
+  /** What the hop writes back: the session, the seen marker of a new one, the resume record. */
+  private writes(hop: Hop, w: Working, result: HopResult, isNew: boolean): StoreWrite[] {
     const ended = result.kind === 'END';
     const rec: SessionRecord = {
       v: 1,
@@ -366,7 +379,7 @@ export class UssdEngine {
         });
       }
     }
-    await this.store.write(ops);
+    return ops;
   }
 
   private langOf(snapshot: Persisted): Lang {

@@ -38,15 +38,16 @@ export class MemorySessionStore implements SessionStore {
     }
   }
 
-  async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
-    if (this.live(key)) return false;
-    this.map.set(key, { value, expiresAt: this.now() + ttlMs });
-    return true;
+  async lockAndRead(lockKey: string, token: string, ttlMs: number, keys: string[]) {
+    if (this.live(lockKey)) return null;
+    this.map.set(lockKey, { value: token, expiresAt: this.now() + ttlMs });
+    return keys.map((k) => this.live(k)?.value ?? null);
   }
 
-  async deleteIfEquals(key: string, value: string): Promise<boolean> {
-    if (this.live(key)?.value !== value) return false;
-    this.map.delete(key);
+  async writeAndUnlock(ops: StoreWrite[], lockKey: string, token: string): Promise<boolean> {
+    if (this.live(lockKey)?.value !== token) return false;
+    await this.write(ops);
+    this.map.delete(lockKey);
     return true;
   }
 

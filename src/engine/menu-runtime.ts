@@ -9,6 +9,8 @@ import {
   type AnyMachineSnapshot,
   type AnyStateMachine,
   type Snapshot,
+  type SnapshotStatus,
+  type StateValue,
 } from 'xstate';
 import type { BaseContext, JourneyOutput, MenuEvent, MenuInput, ScreenSpec } from '../../menus/screen';
 
@@ -46,11 +48,20 @@ export class MenuRuntime {
     return m;
   }
 
+  /**
+   * The snapshot of a saved journey, for reading its screen and context. Resolved from the machine
+   * without starting an actor (cheaper: most hops read before they send, and only send creates one).
+   */
   restore(persisted: Persisted): Live {
-    const actor = createActor(this.machine(persisted.journey), {
-      snapshot: persisted.state as unknown as Snapshot<unknown>,
-    });
-    return { persisted, snapshot: actor.getSnapshot() };
+    const { value, context, status, output, error } = persisted.state as {
+      value: StateValue;
+      context: Record<string, unknown>;
+      status?: SnapshotStatus;
+      output?: unknown;
+      error?: unknown;
+    };
+    const snapshot = this.machine(persisted.journey).resolveState({ value, context, status, output, error });
+    return { persisted, snapshot };
   }
 
   /** Starts the main journey (a new session, or Home). */

@@ -1,12 +1,45 @@
 import { Redis } from 'ioredis';
 import type { SessionStore, StoreWrite } from './session-store';
 
-const DELETE_IF_EQUALS = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+// Lock and read in one round trip. KEYS[1] the lock, KEYS[2..] the keys to read; ARGV token, ttl (ms).
+const LOCK_AND_READ = `
+if not redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 0 end
+local out = {}
+for i = 2, #KEYS do out[i - 1] = redis.call('get', KEYS[i]) end
+return out`;
+
+// Write and unlock in one round trip, only while the lock is ours. KEYS[1] the lock; ARGV[1] the token,
+// then per write: 'set', key, value, ttl (s) or 'del', key.
+const WRITE_AND_UNLOCK = `
+if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
+local i = 2
+while i <= #ARGV do
+  if ARGV[i] == 'set' then
+    redis.call('set', ARGV[i + 1], ARGV[i + 2], 'EX', ARGV[i + 3])
+    i = i + 4
+  else
+    redis.call('del', ARGV[i + 1])
+    i = i + 2
+  end
+end
+redis.call('del', KEYS[1])
+return 1`;
+
+type Scripted = Redis & {
+  cp2LockAndRead(n: number, ...args: (string | number)[]): Promise<0 | (string | null)[]>;
+  cp2WriteAndUnlock(n: number, ...args: (string | number)[]): Promise<0 | 1>;
+};
 
 export class RedisSessionStore implements SessionStore {
   readonly kind = 'redis' as const;
+  private readonly redis: Scripted;
 
-  constructor(private readonly redis: Redis) {}
+  constructor(redis: Redis) {
+    // defineCommand runs the scripts by EVALSHA (loading them when Redis does not know them yet).
+    redis.defineCommand('cp2LockAndRead', { lua: LOCK_AND_READ });
+    redis.defineCommand('cp2WriteAndUnlock', { lua: WRITE_AND_UNLOCK });
+    this.redis = redis as Scripted;
+  }
 
   /** Resolves once Redis answers: commands are not queued while it is away, so we wait for it once. */
   static async connect(url: string): Promise<RedisSessionStore> {
@@ -18,6 +51,8 @@ export class RedisSessionStore implements SessionStore {
       enableOfflineQueue: false,
       retryStrategy: (times) => Math.min(times * 200, 2000),
       lazyConnect: true,
+      // Commands of concurrent hops issued in the same tick go out in one write.
+      enableAutoPipelining: true,
     });
     try {
       await redis.connect();
@@ -43,12 +78,16 @@ export class RedisSessionStore implements SessionStore {
     if (failed) throw failed[0];
   }
 
-  async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
-    return (await this.redis.set(key, value, 'PX', ttlMs, 'NX')) === 'OK';
+  async lockAndRead(lockKey: string, token: string, ttlMs: number, keys: string[]) {
+    const out = await this.redis.cp2LockAndRead(1 + keys.length, lockKey, ...keys, token, ttlMs);
+    return out === 0 ? null : keys.map((_, i) => out[i] ?? null);
   }
 
-  async deleteIfEquals(key: string, value: string): Promise<boolean> {
-    return (await this.redis.eval(DELETE_IF_EQUALS, 1, key, value)) === 1;
+  async writeAndUnlock(ops: StoreWrite[], lockKey: string, token: string): Promise<boolean> {
+    const args = ops.flatMap((op) =>
+      'delete' in op ? ['del', op.key] : ['set', op.key, op.value, String(op.ttlSeconds)],
+    );
+    return (await this.redis.cp2WriteAndUnlock(1, lockKey, token, ...args)) === 1;
   }
 
   async ping(): Promise<void> {

@@ -1,8 +1,9 @@
 // Hops of one session are serialised: duplicate hops do arrive, and two concurrent read-modify-writes of
-// the session would lose one. A short lock with a random token; the holder releases it, or it expires.
+// the session would lose one. A short lock with a random token, taken together with the session's keys
+// and released together with its writes; if the holder dies, the lock expires.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { keys, type SessionStore } from './session-store';
+import { keys, type SessionStore, type StoreWrite } from './session-store';
 
 export class LockTimeout extends Error {
   constructor() {
@@ -10,22 +11,33 @@ export class LockTimeout extends Error {
   }
 }
 
+export type Locked<T> = { result: T; writes: StoreWrite[] };
+
+/** Runs `fn` holding the session's lock, with the values of `readKeys`; commits its writes on release. */
 export async function withSessionLock<T>(
   store: SessionStore,
   sessionId: string,
-  opts: { ttlMs: number; waitMs: number },
-  fn: () => Promise<T>,
+  readKeys: string[],
+  opts: { ttlMs: number; waitMs: number; onLost?: () => void },
+  fn: (values: (string | null)[]) => Promise<Locked<T>>,
 ): Promise<T> {
-  const key = keys.lock(sessionId);
+  const lockKey = keys.lock(sessionId);
   const token = randomUUID();
   const giveUpAt = Date.now() + opts.waitMs;
-  while (!(await store.setIfAbsent(key, token, opts.ttlMs))) {
+  let values = await store.lockAndRead(lockKey, token, opts.ttlMs, readKeys);
+  while (!values) {
     if (Date.now() >= giveUpAt) throw new LockTimeout();
     await sleep(5);
+    values = await store.lockAndRead(lockKey, token, opts.ttlMs, readKeys);
   }
+  let committed = false;
   try {
-    return await fn();
+    const { result, writes } = await fn(values);
+    committed = true;
+    if (!(await store.writeAndUnlock(writes, lockKey, token))) opts.onLost?.();
+    return result;
   } finally {
-    await store.deleteIfEquals(key, token).catch(() => undefined);
+    // On failure, release without writing (only if the lock is still ours).
+    if (!committed) await store.writeAndUnlock([], lockKey, token).catch(() => undefined);
   }
 }

@@ -32,12 +32,20 @@ export async function answerUssd(
     return { status: 400, body: 'END Bad request' };
   }
   const hop = { ...parsed.data, phoneNumber: phone };
-  const log = deps.log.child({ sessionId: hop.sessionId, phone: maskPhone(phone) });
   const stop = deps.metrics.ussdHopSeconds.startTimer();
-  const result = await deps.engine.handleHop(hop, log);
+  const result = await deps.engine.handleHop(hop, deps.log);
   stop({ outcome: result.outcome });
   deps.metrics.ussdHops.inc({ outcome: result.outcome });
-  log.info({ textLength: hop.text.length, screen: result.screenId, outcome: result.outcome }, 'ussd hop');
+  deps.log.info(
+    {
+      sessionId: hop.sessionId,
+      phone: maskPhone(phone),
+      textLength: hop.text.length,
+      screen: result.screenId,
+      outcome: result.outcome,
+    },
+    'ussd hop',
+  );
   return { status: 200, body: `${result.kind} ${result.text}` };
 }
 
