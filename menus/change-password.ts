@@ -2,7 +2,7 @@
 // scrypt hash of the new password is kept in the session, never the digits typed.
 import { assign, fromPromise, setup } from 'xstate';
 import { sessionContext, type SessionContext } from './context';
-import { PASSWORD_INPUT } from './password-input';
+import { PASSWORD_INPUT, lockedScreen, lockedUntil, wrongPasswordNotice } from './password-input';
 import type { LoginResult, MenuServices, NewPasswordResult } from './services';
 import { INPUT, screen, type InputEvent, type MenuInput, type TextRef } from './screen';
 
@@ -52,18 +52,11 @@ export function changePasswordJourney(services: MenuServices) {
             {
               guard: ({ event }) => event.output.status === 'wrong',
               target: 'current',
-              actions: assign({
-                notice: ({ event }) => ({
-                  key: 'login.wrong',
-                  params: { left: event.output.status === 'wrong' ? event.output.attemptsLeft : 0 },
-                }),
-              }),
+              actions: assign({ notice: wrongPasswordNotice }),
             },
             {
               target: 'locked',
-              actions: assign({
-                lockedUntil: ({ event }) => (event.output.status === 'locked' ? event.output.until : ''),
-              }),
+              actions: assign({ lockedUntil }),
             },
           ],
         },
@@ -111,14 +104,7 @@ export function changePasswordJourney(services: MenuServices) {
         type: 'final',
         meta: screen({ id: 'password.changed', text: 'password.changed', end: true }),
       },
-      locked: {
-        type: 'final',
-        meta: screen<Context>((ctx) => ({
-          id: 'login.locked',
-          text: { key: 'login.locked', params: { time: ctx.lockedUntil ?? '' } },
-          end: true,
-        })),
-      },
+      locked: { type: 'final', meta: lockedScreen },
     },
   });
 }

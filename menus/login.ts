@@ -2,7 +2,7 @@
 // session hands over to that action. The password goes straight to the domain and is never kept.
 import { assign, fromPromise, setup } from 'xstate';
 import { sessionContext, type SessionContext } from './context';
-import { PASSWORD_INPUT } from './password-input';
+import { PASSWORD_INPUT, lockedScreen, lockedUntil, wrongPasswordNotice } from './password-input';
 import type { LoginResult, MenuServices } from './services';
 import { INPUT, screen, type InputEvent, type JourneyOutput, type MenuInput, type TextRef } from './screen';
 
@@ -64,33 +64,19 @@ export function loginJourney(services: MenuServices) {
             {
               guard: ({ event }) => event.output.status === 'wrong',
               target: 'prompt',
-              actions: assign({
-                notice: ({ event }) => ({
-                  key: 'login.wrong',
-                  params: { left: event.output.status === 'wrong' ? event.output.attemptsLeft : 0 },
-                }),
-              }),
+              actions: assign({ notice: wrongPasswordNotice }),
             },
             {
               guard: ({ event }) => event.output.status === 'locked',
               target: 'locked',
-              actions: assign({
-                lockedUntil: ({ event }) => (event.output.status === 'locked' ? event.output.until : ''),
-              }),
+              actions: assign({ lockedUntil }),
             },
             { target: 'noAccount' },
           ],
         },
       },
       done: { type: 'final' },
-      locked: {
-        type: 'final',
-        meta: screen<Context>((ctx) => ({
-          id: 'login.locked',
-          text: { key: 'login.locked', params: { time: ctx.lockedUntil ?? '' } },
-          end: true,
-        })),
-      },
+      locked: { type: 'final', meta: lockedScreen },
       noAccount: {
         type: 'final',
         meta: screen({ id: 'login.noAccount', text: 'login.noAccount', end: true }),

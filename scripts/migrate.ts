@@ -3,29 +3,12 @@
 // Configuration as `npm start` reads it (.env if present, then the environment): DATABASE_URL when set,
 // else the embedded PostgreSQL under DATA_DIR (./.data by default). `npm start` also migrates at start;
 // this is for doing it ahead of a deploy, or on its own.
-import { ConfigError, loadConfig, type Config } from '../src/config';
+import { readConfigOrExit } from '../src/config';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded-postgres';
 import { createDb, pingDb } from '../src/db/knex';
 import { migrateLatest } from '../src/db/migrate';
 import { createLogger } from '../src/logger';
 import { migrations } from '../migrations';
-
-function readConfig(): Config {
-  try {
-    process.loadEnvFile?.('.env');
-  } catch {
-    // no .env file: the environment alone is used
-  }
-  try {
-    return loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(1);
-    }
-    throw err;
-  }
-}
 
 function where(url: string): string {
   const u = new URL(url);
@@ -33,7 +16,7 @@ function where(url: string): string {
 }
 
 async function main(): Promise<void> {
-  const config = readConfig();
+  const config = readConfigOrExit();
   // Warnings only: the embedded server's own chatter is debug.
   const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   let embedded: EmbeddedDatabase | undefined;

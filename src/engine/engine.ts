@@ -77,7 +77,8 @@ const MAX_HISTORY = 10;
 const MAX_DIRECT_DIAL_PARTS = 6;
 const SEEN_TTL_SECONDS = 3600;
 
-const RESUME_SCREEN: ScreenSpec = {
+/** The engine's own screen: offered on a new dial when a journey was dropped in the middle. */
+export const RESUME_SCREEN: ScreenSpec = {
   id: 'resume',
   text: 'engine.resume',
   home: true,

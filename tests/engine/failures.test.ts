@@ -2,27 +2,16 @@
 // that throws or hangs, malformed webhooks, and a webhook without its token. A hop must always answer
 // HTTP 200 with END and an apology (AT shows the body; a 5xx shows the caller an operator error).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createJourneys, stickyContext, type MenuServices } from '../../menus';
 import { RedisSessionStore } from '../../src/engine/redis-session-store';
 import { UssdPhone, randomPhone } from '../support/ussd-phone';
 import { TestServices, createTestMachine, startMachineApp, type MachineApp } from './machine-app';
+import { freePort } from '../../src/free-port';
 
 const APOLOGY = 'Sorry, we could not complete your request. Please dial *384*22262# again shortly.';
 const HOME = 'Test home';
 const testMachine = () => createTestMachine(new TestServices());
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => (a && typeof a === 'object' ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** Menu services whose every call does `behave` (the real journeys, with a broken domain behind them). */
 function brokenServices(behave: (name: string) => Promise<never>): MenuServices {

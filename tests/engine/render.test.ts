@@ -3,15 +3,7 @@
 import { gsm7Length, isGsm7 } from '../../src/engine/gsm7';
 import { renderPages, type RenderRequest } from '../../src/engine/render';
 import type { ScreenSpec } from '../../menus/screen';
-
-const COUNTIES = [
-  'Mombasa', 'Kwale', 'Kilifi', 'Tana River', 'Lamu', 'Taita-Taveta', 'Garissa', 'Wajir', 'Mandera',
-  'Marsabit', 'Isiolo', 'Meru', 'Tharaka-Nithi', 'Embu', 'Kitui', 'Machakos', 'Makueni', 'Nyandarua',
-  'Nyeri', 'Kirinyaga', "Murang'a", 'Kiambu', 'Turkana', 'West Pokot', 'Samburu', 'Trans-Nzoia',
-  'Uasin Gishu', 'Elgeyo-Marakwet', 'Nandi', 'Baringo', 'Laikipia', 'Nakuru', 'Narok', 'Kajiado',
-  'Kericho', 'Bomet', 'Kakamega', 'Vihiga', 'Bungoma', 'Busia', 'Siaya', 'Kisumu', 'Homa Bay', 'Migori',
-  'Kisii', 'Nyamira', 'Nairobi',
-]; // prettier-ignore
+import { COUNTIES } from './machine-app';
 
 const globals = { code: '*384*22262#', sms: '22262' };
 

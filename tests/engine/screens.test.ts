@@ -7,6 +7,7 @@ import { createJourneys, type MenuServices } from '../../menus';
 import { copy, translate } from '../../menus/copy';
 import { LANGS, type InputSpec, type Lang, type ScreenSpec, type TextRef } from '../../menus/screen';
 import { loadConfig } from '../../src/config';
+import { RESUME_SCREEN } from '../../src/engine/engine';
 import { gsm7Length, isGsm7 } from '../../src/engine/gsm7';
 import { renderPages } from '../../src/engine/render';
 
@@ -171,15 +172,7 @@ describe.each(LANGS)("the engine's own screens in %s", (lang) => {
   );
 
   test('the resume offer fits, with and without a notice', () => {
-    const resume: ScreenSpec = {
-      id: 'resume',
-      text: 'engine.resume',
-      home: true,
-      options: [
-        { label: 'engine.resumeContinue', event: { type: 'RESUME' } },
-        { label: 'engine.resumeRestart', event: { type: 'RESTART' } },
-      ],
-    };
+    const resume = RESUME_SCREEN;
     for (const notice of [undefined, worstNotice(lang)]) {
       const pages = renderPages({ lang, screen: resume, limit: LIMIT, canBack: false, globals, notice });
       expect(pages).toHaveLength(1);

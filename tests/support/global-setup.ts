@@ -3,7 +3,6 @@
 // skip and say so). Builds a migrated template database that each test file clones.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,21 +11,11 @@ import { startEmbeddedPostgres } from '../../src/db/embedded-postgres';
 import { createDb } from '../../src/db/knex';
 import { migrateLatest } from '../../src/db/migrate';
 import { TEMPLATE_DB, withDatabase } from './databases';
+import { freePort } from '../../src/free-port';
 
 type Stoppable = { stop: () => Promise<void> };
 declare global {
   var __cp2Services: Stoppable[] | undefined;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => (a && typeof a === 'object' ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 async function startRedis(): Promise<(Stoppable & { url: string }) | undefined> {

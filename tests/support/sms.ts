@@ -1,14 +1,8 @@
 // Reading a phone's SMS inbox (the simulator) and texting the short code, over HTTP.
 import { setTimeout as sleep } from 'node:timers/promises';
 
-export type InboxMessage = {
-  id: string;
-  to: string;
-  from: string;
-  text: string;
-  status: string;
-  createdAt: string;
-};
+export type { SimulatedSms as InboxMessage } from '../../src/channels/sms/simulator-gateway';
+import type { SimulatedSms as InboxMessage } from '../../src/channels/sms/simulator-gateway';
 
 export async function inbox(baseUrl: string, phone: string): Promise<InboxMessage[]> {
   const res = await fetch(`${baseUrl}/simulator/messages?to=${encodeURIComponent(phone)}`);
