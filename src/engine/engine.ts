@@ -216,10 +216,9 @@ export class UssdEngine {
 
   private async apply(w: Working, raw: string, remaining: () => number): Promise<void> {
     const screen = this.currentScreen(w);
-    // The pages as the user sees them (with the notice, if one is shown), so that 98 and 0 move between
+    // The pages as the user sees them (with the notice, if one is shown), so that 98 moves between
     // exactly those pages.
-    const pages = this.pages(w, screen);
-    if (raw === '98' && w.page < pages.length - 1) {
+    if (raw === '98' && w.page < this.pages(w, screen).length - 1) {
       w.page += 1;
       w.badInputs = 0;
       return;

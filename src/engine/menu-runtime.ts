@@ -31,6 +31,7 @@ const MAX_HANDOVERS = 5;
 
 export class MenuRuntime {
   private readonly journeys: Record<string, AnyStateMachine>;
+  private readonly screens = new WeakMap<AnyMachineSnapshot, ScreenSpec>();
 
   constructor(
     /** The journeys by name (`main` is where a session starts), or a single machine used as `main`. */
@@ -120,12 +121,16 @@ export class MenuRuntime {
     return live.snapshot.context as BaseContext & Record<string, unknown>;
   }
 
+  /** The screen of the state the journey rests on (computed once per snapshot: a hop asks often). */
   screen(live: Live): ScreenSpec {
+    const cached = this.screens.get(live.snapshot);
+    if (cached) return cached;
     const screen = screenOf(live.snapshot);
     if (!screen)
       throw new MenuError(
         `${live.persisted.journey} state ${JSON.stringify(live.snapshot.value)} has no screen`,
       );
+    this.screens.set(live.snapshot, screen);
     return screen;
   }
 
