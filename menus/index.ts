@@ -7,6 +7,7 @@ import { STICKY_KEYS } from './context';
 import { createAccountJourney } from './create-account';
 import { loginJourney } from './login';
 import { createMainMenu } from './main-menu';
+import { profileJourney } from './profile';
 import type { MenuServices } from './services';
 
 export type { MenuServices };
@@ -18,6 +19,7 @@ export function createJourneys(services: MenuServices): Record<string, AnyStateM
     login: loginJourney(services),
     changePassword: changePasswordJourney(services),
     comingSoon: comingSoonJourney(),
+    profile: profileJourney(services),
   };
 }
 

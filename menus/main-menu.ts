@@ -13,7 +13,7 @@ import {
 } from './screen';
 
 /** Journeys an account holder reaches from the main menu; each asks for the password first. */
-export type AccountTarget = 'changePassword' | 'comingSoon';
+export type AccountTarget = 'changePassword' | 'comingSoon' | 'profile';
 
 type Events =
   | { type: 'CREATE' }
@@ -37,7 +37,7 @@ export function mainScreen(
 ): ScreenSpec {
   const options: OptionSpec[] = ctx.hasAccount
     ? [
-        { label: 'main.myProfile', event: account('comingSoon') },
+        { label: 'main.myProfile', event: account('profile') },
         { label: 'main.apply', event: account('comingSoon') },
         { label: 'main.myApplications', event: account('comingSoon') },
         { label: 'main.withdraw', event: account('comingSoon') },

@@ -2,10 +2,12 @@
 // something carries `meta: { screen }`. Menus declare options and inputs; the engine numbers the options,
 // validates what the user typed, adds navigation (Back/Home/More), translates and paginates.
 
-export type Lang = 'en' | 'sw';
-export const LANGS: readonly Lang[] = ['en', 'sw'];
+import type { Lang } from '../src/domain/language';
 
-export type Params = Record<string, string | number>;
+export { LANGS, type Lang } from '../src/domain/language';
+
+/** A parameter is a value shown as it is, or a copy key translated in the same language. */
+export type Params = Record<string, string | number | { key: string }>;
 /** A copy key (translated by the engine), a key with parameters, or text shown as it is (data). */
 export type TextRef = string | { key: string; params?: Params } | { literal: string };
 
@@ -34,6 +36,8 @@ export type ScreenSpec = {
   /** One line above the text, e.g. why the last entry was refused. */
   notice?: TextRef;
   text?: TextRef;
+  /** Lines under the text (a review of saved values): each translated, and paged like options. */
+  lines?: TextRef[];
   options?: OptionSpec[];
   input?: InputSpec;
   /** Ends the USSD session (`END`). */

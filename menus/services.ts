@@ -1,6 +1,9 @@
 // The domain services the engine provides to the menus. Menus call these and nothing else: no database,
 // no HTTP.
 import type { CreateResult, LoginResult, NewPasswordResult, ResetResult } from '../src/domain/accounts';
+import type { County, SubCounty } from '../src/domain/places';
+import type { ProfileValues } from '../src/domain/profile-fields';
+import type { ProfileView, SaveResult } from '../src/domain/profiles';
 import type { Lang } from './screen';
 
 export type { CreateResult, LoginResult, NewPasswordResult, ResetResult };
@@ -21,5 +24,13 @@ export interface MenuServices {
     matchesHash(password: string, hash: string): Promise<boolean>;
     setPassword(accountId: number, hash: string): Promise<void>;
     resetPassword(phone: string, channel: 'sms' | 'ussd'): Promise<ResetResult>;
+  };
+  profiles: {
+    load(accountId: number): Promise<ProfileView>;
+    save(accountId: number, values: ProfileValues): Promise<SaveResult>;
+  };
+  places: {
+    counties(): Promise<County[]>;
+    subCounties(countyCode: string): Promise<SubCounty[]>;
   };
 }

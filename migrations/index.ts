@@ -2,10 +2,14 @@ import type { Knex } from 'knex';
 import * as m001 from './20261129_001_phone_preferences';
 import * as m002 from './20261129_002_accounts_and_sms';
 import * as m003 from './20261129_003_service_secrets';
+import * as m004 from './20261129_004_reference_places';
+import * as m005 from './20261129_005_profiles';
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Knex.Migration> = {
   '20261129_001_phone_preferences': m001,
   '20261129_002_accounts_and_sms': m002,
   '20261129_003_service_secrets': m003,
+  '20261129_004_reference_places': m004,
+  '20261129_005_profiles': m005,
 };

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { normalisePhone } from '../src/domain/phone';
-import { gsm7Length, isGsm7 } from '../src/engine/gsm7';
+import { gsm7Length, isGsm7 } from '../src/domain/gsm7';
 
 const USAGE = `usage: npm run phone -- <phone> [--url http://localhost:3000] [--network 63902] [--token T]
   <phone>      a Kenyan mobile number: +2547XXXXXXXX, 2547XXXXXXXX or 07XXXXXXXX

@@ -5,6 +5,7 @@ import type { Config } from './config';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres';
 import { createDb, pingDb, type Db } from './db/knex';
 import { migrateLatest } from './db/migrate';
+import { describeReferenceData, loadReferenceData } from './domain/reference-data';
 import { serviceSecret } from './db/service-secrets';
 import { MemorySessionStore } from './engine/memory-session-store';
 import { RedisSessionStore } from './engine/redis-session-store';
@@ -46,6 +47,7 @@ export async function openResources(config: Config, log: Logger): Promise<Resour
     await pingDb(db);
     const applied = await migrateLatest(db);
     log.info({ applied }, applied.length ? 'migrations applied' : 'database schema is current');
+    log.info(describeReferenceData(await loadReferenceData(db)));
     inputDigestKey = await serviceSecret(db, 'ussd-input-digest');
   } catch (err) {
     await db.destroy();

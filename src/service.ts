@@ -8,7 +8,11 @@ import { DEFAULT_RELAY, OutboxRelay } from './channels/sms/outbox-relay';
 import { SimulatorGateway } from './channels/sms/simulator-gateway';
 import type { Config } from './config';
 import { pingDb, type Db } from './db/knex';
-import { createServices } from './domain';
+import type { MenuServices } from '../menus';
+import { createAccounts, type AccountDeps } from './domain/accounts';
+import { createPlaces } from './domain/places';
+import { createPreferences } from './domain/preferences';
+import { createProfiles } from './domain/profiles';
 import { createEngine, type UssdEngine } from './engine';
 import type { SessionStore } from './engine/session-store';
 import { createApp } from './http/app';
@@ -21,6 +25,18 @@ export type Service = {
   relay: OutboxRelay;
   gateway: SmsGateway;
 };
+
+/** The domain services the menus use, built on one database handle. */
+export function createServices(db: Db, deps: AccountDeps): MenuServices {
+  const preferences = createPreferences(db);
+  return {
+    callers: { lookup: (phone) => preferences.lookupCaller(phone) },
+    preferences,
+    accounts: createAccounts(db, deps),
+    profiles: createProfiles(db),
+    places: createPlaces(db),
+  };
+}
 
 export function createGateway(config: Config): SmsGateway {
   return config.at ? new AtGateway(config.at) : new SimulatorGateway();

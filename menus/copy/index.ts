@@ -9,8 +9,12 @@ export function isCopyKey(key: string): key is CopyKey {
   return Object.prototype.hasOwnProperty.call(en, key);
 }
 
-function interpolate(template: string, params: Params = {}): string {
-  return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+function interpolate(lang: Lang, template: string, params: Params = {}): string {
+  return template.replace(/\{(\w+)\}/g, (m, name: string) => {
+    const v = params[name];
+    if (v === undefined) return m;
+    return typeof v === 'object' ? translate(lang, v.key, params) : String(v);
+  });
 }
 
 /** Turns a TextRef into words in the user's language; `globals` fills {code} and {sms}. */
@@ -19,5 +23,5 @@ export function translate(lang: Lang, ref: TextRef, globals: Params = {}): strin
   const key = typeof ref === 'string' ? ref : ref.key;
   const params = typeof ref === 'string' ? globals : { ...globals, ...ref.params };
   if (!isCopyKey(key)) throw new Error(`missing copy key ${key}`);
-  return interpolate(copy[lang][key], params);
+  return interpolate(lang, copy[lang][key], params);
 }

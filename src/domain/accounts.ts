@@ -1,10 +1,12 @@
 // Accounts: one per phone number, created for the number that dials (the operator vouches for it).
 // Credentials go out by SMS through the outbox, in the same transaction as the change.
-import type { Lang } from '../../menus/screen';
+import type { Lang } from './language';
 import type { Db } from '../db/knex';
 import { enqueueSms, languageOf } from './outbox';
 import { generatePassword, hashPassword, isAcceptablePassword, verifyPassword } from './passwords';
 import { usernameOf } from './phone';
+import type { SectionId } from './profile-fields';
+import { createProfiles } from './profiles';
 import { formatEat } from './time';
 
 export const MAX_FAILED_LOGINS = 5;
@@ -177,8 +179,9 @@ export type Accounts = ReturnType<typeof createAccounts>;
 export async function accountSummary(
   db: Db,
   phone: string,
-): Promise<{ username: string; registeredOn: Date; profileComplete: boolean } | undefined> {
-  const row = await db<Account>('accounts').where({ phone }).first('username', 'created_at');
-  // Profiles arrive with the profile issue; until then no profile is complete.
-  return row ? { username: row.username, registeredOn: row.created_at, profileComplete: false } : undefined;
+): Promise<{ username: string; registeredOn: Date; missingSections: SectionId[] } | undefined> {
+  const row = await db<Account>('accounts').where({ phone }).first('id', 'username', 'created_at');
+  if (!row) return undefined;
+  const missing = await createProfiles(db).missing(row.id);
+  return { username: row.username, registeredOn: row.created_at, missingSections: missing };
 }

@@ -1,6 +1,6 @@
 // The outbound SMS outbox. A message is written in the same transaction as the change that caused it
 // (an account and its credentials commit together or not at all); the relay in channels/sms sends it.
-import type { Lang } from '../../menus/screen';
+import type { Lang } from './language';
 import type { Db } from '../db/knex';
 
 /** Params that must not outlive the send: removed once a message is sent or given up. */

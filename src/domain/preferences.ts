@@ -1,4 +1,4 @@
-import type { Lang } from '../../menus/screen';
+import type { Lang } from './language';
 import type { Db } from '../db/knex';
 
 /** The language a phone chose, kept across sessions, and what the main menu needs about a caller. */

@@ -2,7 +2,7 @@
 // lines added, and split into pages ("98 More") so that no response is longer than the network allows.
 import { translate } from '../../menus/copy';
 import type { Lang, Params, ScreenSpec } from '../../menus/screen';
-import { gsm7Length } from './gsm7';
+import { gsm7Length } from '../domain/gsm7';
 
 export type RenderRequest = {
   lang: Lang;
@@ -71,6 +71,7 @@ export function renderPages(req: RenderRequest): string[] {
   if (req.notice) body.push(req.notice);
   if (screen.notice) body.push(translate(lang, screen.notice, req.globals));
   if (screen.text) body.push(translate(lang, screen.text, req.globals));
+  for (const line of screen.lines ?? []) body.push(translate(lang, line, req.globals));
   (screen.options ?? []).forEach((o, i) => body.push(`${i + 1}. ${translate(lang, o.label, req.globals)}`));
 
   const single = [...body, ...footer(req, 0, false)];

@@ -1,6 +1,6 @@
 // renderPages: what one USSD response carries. Every page must fit the network's limit, options keep
 // their global numbers across pages, and navigation lines appear exactly where a caller needs them.
-import { gsm7Length, isGsm7 } from '../../src/engine/gsm7';
+import { gsm7Length, isGsm7 } from '../../src/domain/gsm7';
 import { renderPages, type RenderRequest } from '../../src/engine/render';
 import type { ScreenSpec } from '../../menus/screen';
 import { COUNTIES } from './machine-app';

@@ -8,8 +8,16 @@ import { copy, translate } from '../../menus/copy';
 import { LANGS, type InputSpec, type Lang, type ScreenSpec, type TextRef } from '../../menus/screen';
 import { loadConfig } from '../../src/config';
 import { RESUME_SCREEN } from '../../src/engine/engine';
-import { gsm7Length, isGsm7 } from '../../src/engine/gsm7';
+import { gsm7Length, isGsm7 } from '../../src/domain/gsm7';
 import { renderPages } from '../../src/engine/render';
+import {
+  FIELD_IDS,
+  FIELDS,
+  SECTIONS,
+  sectionFields,
+  type ProfileValues,
+} from '../../src/domain/profile-fields';
+import { COUNTIES } from './machine-app';
 
 const LIMIT = 160;
 const config = loadConfig({});
@@ -43,6 +51,77 @@ const VARIANTS: Record<string, unknown>[] = [
     .map((key) => ({ hasAccount: true, notice: { key, params: { left: 4 } } })),
 ];
 
+/** Profile screens, at their longest: every field asked, every section reviewed with maximal values. */
+const LONG_TEXT = 'Wanjiku-Kamau Mwangi-Otieno Achieng-Wafula Kiprotich-Ngugi'; // 60 characters
+const WORST_VALUES: ProfileValues = {
+  fullName: LONG_TEXT,
+  nationalId: '12345678',
+  birthYear: '1985',
+  gender: 'female',
+  kraPin: 'A012345678Z',
+  email: `${'a'.repeat(60)}@example-domain.org`,
+  mpesaPhone: '+254799999999',
+  mpesaName: LONG_TEXT,
+  bankName: 'Kenya Commercial Bank Group Limited Ltd.',
+  bankBranch: 'Moi Avenue Branch, Nairobi Central Bus.',
+  bankAccount: '12345678901234567890',
+  qualificationLevel: 'certificate',
+  course: LONG_TEXT,
+  institution: LONG_TEXT,
+  qualificationYear: '2008',
+  employer: 'private',
+  tscNumber: '1234567890',
+  workInstitution: LONG_TEXT,
+  designation: 'Deputy Principal, Academics and Exams',
+  workStartYear: '2010',
+  county: '028',
+  subCounty: '1',
+  kinName: LONG_TEXT,
+  kinPhone: '+254799999999',
+  kinRelationship: 'sibling',
+};
+const COUNTY_LIST = COUNTIES.map((name, i) => ({ code: String(i + 1).padStart(3, '0'), name }));
+const SUB_COUNTIES = Array.from({ length: 30 }, (_, i) => ({
+  id: i + 1,
+  name: `Elgeyo-Marakwet South ${i + 1}`,
+}));
+const view = (complete: boolean) => ({
+  values: WORST_VALUES,
+  places: { county: 'Elgeyo-Marakwet', subCounty: SUB_COUNTIES[0]?.name },
+  complete: Object.fromEntries(SECTIONS.map((sec) => [sec, complete])),
+});
+const profileNotices = Object.keys(copy.en).filter(
+  (k) => k.startsWith('profile.error.') || k === 'profile.saved',
+);
+const ASKING_VARIANTS: Record<string, unknown>[] = FIELD_IDS.flatMap((id) =>
+  [undefined, ...profileNotices].map((notice) => ({
+    section: FIELDS[id].section,
+    fields: sectionFields(FIELDS[id].section),
+    fieldId: id,
+    draft: WORST_VALUES,
+    view: view(false),
+    counties: COUNTY_LIST,
+    subCounties: { county: '028', list: SUB_COUNTIES },
+    notice,
+  })),
+);
+const SECTION_VARIANTS: Record<string, unknown>[] = SECTIONS.flatMap((section) =>
+  [true, false].map((complete) => ({
+    section,
+    fields: sectionFields(section),
+    draft: WORST_VALUES,
+    view: view(complete),
+    counties: COUNTY_LIST,
+    subCounties: { county: '028', list: SUB_COUNTIES },
+    notice: 'profile.saved',
+  })),
+);
+
+function variantsFor(stateId: string): Record<string, unknown>[] {
+  if (stateId === 'profile.asking') return ASKING_VARIANTS;
+  return stateId.startsWith('profile.') ? SECTION_VARIANTS : VARIANTS;
+}
+
 const journeys = createJourneys(services);
 
 /** A state that shows a screen, and every version of it (one per sample context for computed screens). */
@@ -59,7 +138,8 @@ function walk(node: AnyStateNode, context: Record<string, unknown>, out: Found[]
   if (typeof s === 'function') {
     out.push({
       stateId: node.id,
-      screens: (lang) => VARIANTS.map((variant) => s({ ...context, ...SAMPLE, ...variant, lang })),
+      screens: (lang) =>
+        variantsFor(node.id).map((variant) => s({ ...context, ...SAMPLE, ...variant, lang })),
     });
   } else if (s) {
     out.push({ stateId: node.id, screens: () => [s] });

@@ -53,7 +53,10 @@ test('the password from the SMS logs in; the main menu now offers account action
   expect(afterLogin.text).toContain('Enter your current password');
   // Logged in once per session: another account action asks for no password.
   await phone.send('00');
-  const soon = await phone.choose('My profile');
+  const profile = await phone.choose('My profile');
+  expect(profile.text).toContain('My profile:');
+  await phone.send('00');
+  const soon = await phone.choose('Apply for a job');
   expect(soon.text).toContain('This service is coming soon');
   expect(soon.text).toContain('0 Back 00 Home');
 });

@@ -57,7 +57,7 @@ test('STATUS summarises the account; HALI answers in Kiswahili', async () => {
   await textShortCode(app.url, number, 'status');
   const reply = await lastReply(number, 2);
   expect(reply).toContain(`CP2 account ${number.slice(1)}: registered`);
-  expect(reply).toContain('Profile: not complete');
+  expect(reply).toContain('Profile: missing Personal, Payment, Qualification, Workstation, Next of kin.');
   const other = randomPhone();
   await textShortCode(app.url, other, 'HALI');
   expect(await lastReply(other, 1)).toContain('Hakuna akaunti');

@@ -61,6 +61,7 @@ test('starts on DATABASE_URL, says what it chose, answers a dial, and stops clea
     expect(log).toContain('database: PostgreSQL at DATABASE_URL');
     expect(log).toContain('sessions: no REDIS_URL, keeping sessions in process');
     expect(log).toContain('outbound SMS: no AT_API_KEY, messages go to the simulator inbox');
+    expect(log).toContain('reference data present: 47 counties');
     const res = await fetch(`http://127.0.0.1:${port}/ussd`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },

@@ -1,6 +1,7 @@
 // Starts what the tests need when the environment does not provide it: PostgreSQL (DATABASE_URL, else an
 // embedded server) and Redis (REDIS_URL, else a local redis-server when installed, else Redis suites
-// skip and say so). Builds a migrated template database that each test file clones.
+// skip and say so). Builds a migrated template database, with the shipped reference data (data/*.csv)
+// loaded, that each test file clones.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import pino from 'pino';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres';
 import { createDb } from '../../src/db/knex';
 import { migrateLatest } from '../../src/db/migrate';
+import { loadReferenceData } from '../../src/domain/reference-data';
 import { TEMPLATE_DB, withDatabase } from './databases';
 import { freePort } from '../../src/free-port';
 
@@ -71,5 +73,6 @@ export default async function globalSetup(): Promise<void> {
   await admin.destroy();
   const template = createDb(withDatabase(process.env.DATABASE_URL as string, TEMPLATE_DB));
   await migrateLatest(template);
+  await loadReferenceData(template, path.join(__dirname, '..', '..', 'data'));
   await template.destroy();
 }

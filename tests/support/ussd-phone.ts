@@ -72,6 +72,15 @@ export class UssdPhone {
     return line.split('.')[0] as string;
   }
 
+  /** Pages on with 98 until the option shows, then chooses it. */
+  async chooseOnAnyPage(label: string): Promise<Screen> {
+    while (!this.last.text.split('\n').some((l) => /^\d+\. /.test(l) && l.includes(label))) {
+      if (!this.last.text.includes('98 More')) throw new Error(`no option "${label}" on any page`);
+      await this.send('98');
+    }
+    return this.choose(label);
+  }
+
   /** Chooses the option whose label contains `label`. */
   choose(label: string): Promise<Screen> {
     return this.send(this.optionFor(label));

@@ -1,6 +1,6 @@
 import { en } from '../../menus/copy/en';
 import { renderSms } from '../../src/channels/sms/render-sms';
-import { gsm7Length, isGsm7 } from '../../src/engine/gsm7';
+import { gsm7Length, isGsm7 } from '../../src/domain/gsm7';
 
 // The longest values each parameter can take.
 const longest = {
@@ -10,7 +10,7 @@ const longest = {
   sms: '22262',
   time: '29/11/2026 23:59',
   date: '29/11/2026',
-  profile: 'sms.profileIncomplete',
+  profile: 'missing Personal, Payment, Qualification, Workstation, Next of kin',
 };
 
 const templates = Object.keys(en).filter((k) => k.startsWith('sms.') && !k.startsWith('sms.profile'));

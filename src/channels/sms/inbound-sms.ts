@@ -10,6 +10,7 @@ import { enqueueSms } from '../../domain/outbox';
 import { maskPhone, normalisePhone } from '../../domain/phone';
 import { formatEatDate } from '../../domain/time';
 import type { Metrics } from '../../metrics';
+import { translate } from '../../../menus/copy';
 import type { Lang } from '../../../menus/screen';
 import { parseKeyword, type Keyword } from './keywords';
 
@@ -103,7 +104,12 @@ async function respond(
     await reply('sms.status', {
       username: summary.username,
       date: formatEatDate(summary.registeredOn),
-      profile: summary.profileComplete ? 'sms.profileComplete' : 'sms.profileIncomplete',
+      profile:
+        summary.missingSections.length === 0
+          ? translate(lang, 'sms.profileComplete')
+          : translate(lang, 'sms.profileMissing', {
+              sections: summary.missingSections.map((s) => translate(lang, `section.${s}`)).join(', '),
+            }),
     });
     return 'status';
   }

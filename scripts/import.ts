@@ -1,0 +1,101 @@
+// Replaces reference data with the operator's own list: `npm run import -- <kind> <file.csv>`.
+//
+//   npm run import -- counties data/counties.csv          (code,name; upsert by code)
+//   npm run import -- sub-counties council-list.csv       (county_code,name; the table becomes the file)
+//
+// Configuration as `npm start` reads it (.env if present, then the environment): DATABASE_URL when set,
+// else the embedded PostgreSQL under DATA_DIR. Migrations and the shipped reference data are applied
+// first, as at start. Every row is validated before anything is written: with any bad row the errors are
+// printed as `line N: message`, nothing is loaded, and the exit code is 1. Usage errors exit with 2.
+// docs/reference-data.md describes the files.
+import { readFile } from 'node:fs/promises';
+import { readConfigOrExit } from '../src/config';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded-postgres';
+import { createDb, pingDb, type Db } from '../src/db/knex';
+import { migrateLatest } from '../src/db/migrate';
+import {
+  describeReferenceData,
+  importCounties,
+  importSubCounties,
+  loadReferenceData,
+  type ImportOptions,
+  type ImportResult,
+} from '../src/domain/reference-data';
+import { createLogger } from '../src/logger';
+
+/** What can be imported: one entry per kind (vacancies will be added here). */
+const kinds: Record<
+  string,
+  { header: string; what: string; run: (db: Db, csv: string, opts: ImportOptions) => Promise<ImportResult> }
+> = {
+  counties: { header: 'code,name', what: 'counties (upserted by code)', run: importCounties },
+  'sub-counties': {
+    header: 'county_code,name',
+    what: 'sub-counties (the table becomes the file)',
+    run: importSubCounties,
+  },
+};
+
+function usage(message: string): never {
+  console.error(message);
+  console.error('usage: npm run import -- <kind> <file.csv>');
+  for (const [name, k] of Object.entries(kinds)) console.error(`  ${name.padEnd(14)} ${k.header}: ${k.what}`);
+  process.exit(2);
+}
+
+function where(url: string): string {
+  const u = new URL(url);
+  return `${u.hostname}:${u.port || '5432'}${u.pathname}`;
+}
+
+async function main(): Promise<void> {
+  const [kindName, file, ...extra] = process.argv.slice(2);
+  if (!kindName || !file || extra.length) usage('expected a kind and a file');
+  const kind = kinds[kindName];
+  if (!kind) usage(`unknown kind "${kindName}"`);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    usage(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+
+  const config = readConfigOrExit();
+  const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  let embedded: EmbeddedDatabase | undefined;
+  let url = config.databaseUrl;
+  if (url) {
+    console.log(`database: ${where(url)} (DATABASE_URL)`);
+  } else {
+    console.log(`database: no DATABASE_URL, starting the embedded PostgreSQL under ${config.dataDir}/`);
+    embedded = await startEmbeddedPostgres(config.dataDir, log);
+    url = embedded.url;
+  }
+  // No 1.5 s statement timeout here (the service's per-hop guard): a large file may take longer.
+  const db = createDb(url, { statementTimeoutMs: 10 * 60_000 });
+  try {
+    await pingDb(db);
+    const applied = await migrateLatest(db);
+    if (applied.length) console.log(`applied ${applied.length} migration(s)`);
+    console.log(describeReferenceData(await loadReferenceData(db)));
+    console.log(`importing ${kindName} from ${file}`);
+    const result = await kind.run(db, text, {
+      onProgress: (done, total) => console.log(`  validated ${done} of ${total} rows`),
+    });
+    if (result.errors.length) {
+      for (const e of result.errors) console.error(e);
+      console.error(`${result.errors.length} error(s) in ${file}: nothing was loaded`);
+      process.exitCode = 1;
+    } else {
+      console.log(`loaded ${result.inserted} ${kindName} from ${file}`);
+    }
+  } finally {
+    await db.destroy();
+    await embedded?.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error('import failed:', err instanceof Error ? err.message : err);
+  process.exitCode = 1;
+});
