@@ -7,6 +7,7 @@ import { STICKY_KEYS } from './context';
 import { createAccountJourney } from './create-account';
 import { loginJourney } from './login';
 import { createMainMenu } from './main-menu';
+import { applyJourney } from './apply';
 import { profileJourney } from './profile';
 import type { MenuServices } from './services';
 
@@ -20,6 +21,7 @@ export function createJourneys(services: MenuServices): Record<string, AnyStateM
     changePassword: changePasswordJourney(services),
     comingSoon: comingSoonJourney(),
     profile: profileJourney(services),
+    apply: applyJourney(services),
   };
 }
 

@@ -13,7 +13,7 @@ import {
 } from './screen';
 
 /** Journeys an account holder reaches from the main menu; each asks for the password first. */
-export type AccountTarget = 'changePassword' | 'comingSoon' | 'profile';
+export type AccountTarget = 'changePassword' | 'comingSoon' | 'profile' | 'apply';
 
 type Events =
   | { type: 'CREATE' }
@@ -38,7 +38,7 @@ export function mainScreen(
   const options: OptionSpec[] = ctx.hasAccount
     ? [
         { label: 'main.myProfile', event: account('profile') },
-        { label: 'main.apply', event: account('comingSoon') },
+        { label: 'main.apply', event: account('apply') },
         { label: 'main.myApplications', event: account('comingSoon') },
         { label: 'main.withdraw', event: account('comingSoon') },
         { label: 'main.changePassword', event: account('changePassword') },

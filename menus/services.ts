@@ -2,7 +2,7 @@
 // no HTTP.
 import type { CreateResult, LoginResult, NewPasswordResult, ResetResult } from '../src/domain/accounts';
 import type { County, SubCounty } from '../src/domain/places';
-import type { ProfileValues } from '../src/domain/profile-fields';
+import type { ProfileValues, SectionId } from '../src/domain/profile-fields';
 import type { ProfileView, SaveResult } from '../src/domain/profiles';
 import type { Lang } from './screen';
 
@@ -28,6 +28,8 @@ export interface MenuServices {
   profiles: {
     load(accountId: number): Promise<ProfileView>;
     save(accountId: number, values: ProfileValues): Promise<SaveResult>;
+    /** The sections still missing: applying is refused until there are none. */
+    missing(accountId: number): Promise<SectionId[]>;
   };
   places: {
     counties(): Promise<County[]>;

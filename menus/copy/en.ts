@@ -179,6 +179,7 @@ export const en = {
   'section.nextOfKin': 'Next of kin',
 
   // help
+  'apply.profileIncomplete': 'Complete your profile before you apply. Missing:',
   'help.text':
     'CP2 Exam Council. Dial {code} to create an account and apply for jobs. SMS HELP, PASSWORD or STATUS to {sms}.',
 } as const;

@@ -172,6 +172,7 @@ export const sw: Record<CopyKey, string> = {
   'section.qualification': 'Elimu',
   'section.workstation': 'Kazi',
   'section.nextOfKin': 'Jamaa',
+  'apply.profileIncomplete': 'Kamilisha wasifu wako kabla ya kuomba. Zinazokosekana:',
   'help.text':
     'CP2 Baraza la Mitihani. Piga {code} kufungua akaunti na kuomba kazi. Tuma SMS MSAADA, NENOSIRI au HALI kwa {sms}.',
 };

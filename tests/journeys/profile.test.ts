@@ -201,3 +201,16 @@ test('STATUS by SMS says which profile sections are incomplete', async () => {
   const messages = await waitForSms(app.url, phone.phoneNumber, 2);
   expect(messages[1]?.text).toContain('Profile: missing Payment, Qualification, Workstation, Next of kin.');
 });
+
+test('applying is refused until the profile is complete, naming the missing sections, with a way to fill them', async () => {
+  const { phone } = await onProfile();
+  await fillPersonal(phone, randomNationalId());
+  await phone.chooseOnAnyPage('Confirm and save');
+  await phone.send('00');
+  const refused = await phone.choose('Apply for a job');
+  expect(refused.text).toBe(
+    'Complete your profile before you apply. Missing:\nPayment\nQualification\nWorkstation\nNext of kin\n1. My profile\n0 Back 00 Home',
+  );
+  const profile = await phone.choose('My profile');
+  expect(profile.text).toContain('1. Personal: done');
+});
