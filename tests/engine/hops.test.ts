@@ -45,7 +45,7 @@ describe('the main menu over HTTP', () => {
   async function onComingSoon(): Promise<{ phone: UssdPhone; password: string }> {
     const holder = await accountHolder();
     await holder.phone.dial();
-    expect((await holder.phone.choose('Apply for a job')).text).toContain(PASSWORD_PROMPT);
+    expect((await holder.phone.choose('My applications')).text).toContain(PASSWORD_PROMPT);
     const soon = await holder.phone.send(holder.password);
     expect(soon.text).toContain(SOON);
     return holder;
@@ -147,7 +147,7 @@ describe('the main menu over HTTP', () => {
         async () => {
           const { phone } = await accountHolder();
           await phone.dial();
-          await phone.choose('Apply for a job');
+          await phone.choose('My applications');
           return phone;
         },
         PASSWORD_PROMPT,
@@ -193,7 +193,7 @@ describe('the main menu over HTTP', () => {
     test('Back and Home keep the login of this session: no second password', async () => {
       const { phone } = await onComingSoon();
       await phone.send('0');
-      expect((await phone.choose('Apply for a job')).text).toContain(SOON);
+      expect((await phone.choose('My applications')).text).toContain(SOON);
       await phone.send('00');
       expect((await phone.choose('My applications')).text).toContain(SOON);
     });
@@ -336,7 +336,7 @@ describe('the main menu over HTTP', () => {
     test('never reaches the stored session, the resume record nor the logs', async () => {
       const { phone, password } = await accountHolder();
       await phone.dial();
-      await phone.choose('Apply for a job');
+      await phone.choose('My applications');
       const s = await phone.send(password);
       expect(s.text).toContain(SOON); // it did reach the login
       const rawText = phone.text; // '1*<password>'
@@ -361,7 +361,7 @@ describe('the main menu over HTTP', () => {
     test('the stored session holds no unkeyed hash of the text that carried it (6 digits are guessed in ms)', async () => {
       const { phone, password } = await accountHolder();
       await phone.dial();
-      await phone.choose('Apply for a job');
+      await phone.choose('My applications');
       expect((await phone.send(password)).text).toContain(SOON);
       const json = (await app.store.get(keys.session(phone.sessionId))) ?? '';
       expect(json).not.toBe('');

@@ -56,7 +56,7 @@ test('the password from the SMS logs in; the main menu now offers account action
   const profile = await phone.choose('My profile');
   expect(profile.text).toContain('My profile:');
   await phone.send('00');
-  const soon = await phone.choose('Apply for a job');
+  const soon = await phone.choose('My applications');
   expect(soon.text).toContain('This service is coming soon');
   expect(soon.text).toContain('0 Back 00 Home');
 });
