@@ -10,8 +10,7 @@
 // docs/reference-data.md describes the files.
 import { readFile } from 'node:fs/promises';
 import { readConfigOrExit } from '../src/config';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded-postgres';
-import { createDb, pingDb, type Db } from '../src/db/knex';
+import type { Db } from '../src/db/knex';
 import { migrateLatest } from '../src/db/migrate';
 import {
   describeReferenceData,
@@ -21,7 +20,7 @@ import {
   type ImportOptions,
   type ImportResult,
 } from '../src/domain/reference-data';
-import { createLogger } from '../src/logger';
+import { openScriptDatabase } from './script-database';
 
 /** What can be imported: one entry per kind (vacancies will be added here). */
 const kinds: Record<
@@ -43,11 +42,6 @@ function usage(message: string): never {
   process.exit(2);
 }
 
-function where(url: string): string {
-  const u = new URL(url);
-  return `${u.hostname}:${u.port || '5432'}${u.pathname}`;
-}
-
 async function main(): Promise<void> {
   const [kindName, file, ...extra] = process.argv.slice(2);
   if (!kindName || !file || extra.length) usage('expected a kind and a file');
@@ -60,21 +54,8 @@ async function main(): Promise<void> {
     usage(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
   }
 
-  const config = readConfigOrExit();
-  const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  let embedded: EmbeddedDatabase | undefined;
-  let url = config.databaseUrl;
-  if (url) {
-    console.log(`database: ${where(url)} (DATABASE_URL)`);
-  } else {
-    console.log(`database: no DATABASE_URL, starting the embedded PostgreSQL under ${config.dataDir}/`);
-    embedded = await startEmbeddedPostgres(config.dataDir, log);
-    url = embedded.url;
-  }
-  // No 1.5 s statement timeout here (the service's per-hop guard): a large file may take longer.
-  const db = createDb(url, { statementTimeoutMs: 10 * 60_000 });
+  const { db, close } = await openScriptDatabase(readConfigOrExit());
   try {
-    await pingDb(db);
     const applied = await migrateLatest(db);
     if (applied.length) console.log(`applied ${applied.length} migration(s)`);
     console.log(describeReferenceData(await loadReferenceData(db)));
@@ -90,8 +71,7 @@ async function main(): Promise<void> {
       console.log(`loaded ${result.inserted} ${kindName} from ${file}`);
     }
   } finally {
-    await db.destroy();
-    await embedded?.stop();
+    await close();
   }
 }
 

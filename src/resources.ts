@@ -42,19 +42,24 @@ export async function openResources(config: Config, log: Logger): Promise<Resour
       : 'outbound SMS: no AT_API_KEY, messages go to the simulator inbox (GET /simulator/messages)',
   );
   const db = createDb(dbUrl);
+  // Migrations and the reference data load on a connection of their own, without the 1.5 s statement
+  // timeout that guards USSD hops: a migration may rewrite a large table.
+  const setup = createDb(dbUrl, { statementTimeoutMs: 10 * 60_000 });
   let inputDigestKey: Buffer;
   try {
-    await pingDb(db);
-    const applied = await migrateLatest(db);
+    await pingDb(setup);
+    const applied = await migrateLatest(setup);
     log.info({ applied }, applied.length ? 'migrations applied' : 'database schema is current');
-    log.info(describeReferenceData(await loadReferenceData(db)));
-    inputDigestKey = await serviceSecret(db, 'ussd-input-digest');
+    log.info(describeReferenceData(await loadReferenceData(setup)));
+    inputDigestKey = await serviceSecret(setup, 'ussd-input-digest');
   } catch (err) {
+    await setup.destroy();
     await db.destroy();
     await store.close();
     await embedded?.stop();
     throw err;
   }
+  await setup.destroy();
   return {
     db,
     store,
