@@ -2,11 +2,11 @@
 // survives Back, Home and hand-overs between journeys.
 import type { AnyStateMachine } from 'xstate';
 import { changePasswordJourney } from './change-password';
-import { comingSoonJourney } from './coming-soon';
 import { STICKY_KEYS } from './context';
 import { createAccountJourney } from './create-account';
 import { loginJourney } from './login';
 import { createMainMenu } from './main-menu';
+import { applicationsJourney } from './applications';
 import { applyJourney } from './apply';
 import { profileJourney } from './profile';
 import type { MenuServices } from './services';
@@ -19,9 +19,10 @@ export function createJourneys(services: MenuServices): Record<string, AnyStateM
     createAccount: createAccountJourney(services),
     login: loginJourney(services),
     changePassword: changePasswordJourney(services),
-    comingSoon: comingSoonJourney(),
     profile: profileJourney(services),
     apply: applyJourney(services),
+    applications: applicationsJourney(services, 'all'),
+    withdraw: applicationsJourney(services, 'withdraw'),
   };
 }
 

@@ -13,7 +13,7 @@ import {
 } from './screen';
 
 /** Journeys an account holder reaches from the main menu; each asks for the password first. */
-export type AccountTarget = 'changePassword' | 'comingSoon' | 'profile' | 'apply';
+export type AccountTarget = 'changePassword' | 'profile' | 'apply' | 'applications' | 'withdraw';
 
 type Events =
   | { type: 'CREATE' }
@@ -39,8 +39,8 @@ export function mainScreen(
     ? [
         { label: 'main.myProfile', event: account('profile') },
         { label: 'main.apply', event: account('apply') },
-        { label: 'main.myApplications', event: account('comingSoon') },
-        { label: 'main.withdraw', event: account('comingSoon') },
+        { label: 'main.myApplications', event: account('applications') },
+        { label: 'main.withdraw', event: account('withdraw') },
         { label: 'main.changePassword', event: account('changePassword') },
         ...common,
       ]

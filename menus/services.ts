@@ -4,6 +4,16 @@ import type { CreateResult, LoginResult, NewPasswordResult, ResetResult } from '
 import type { County, SubCounty } from '../src/domain/places';
 import type { ProfileValues, SectionId } from '../src/domain/profile-fields';
 import type { ProfileView, SaveResult } from '../src/domain/profiles';
+import type {
+  ApplicationSummary,
+  ApplyResult,
+  Choice,
+  Filter,
+  Level,
+  VacancyDetails,
+  VacancySummary,
+  WithdrawResult,
+} from '../src/domain/vacancy-types';
 import type { Lang } from './screen';
 
 export type { CreateResult, LoginResult, NewPasswordResult, ResetResult };
@@ -34,5 +44,16 @@ export interface MenuServices {
   places: {
     counties(): Promise<County[]>;
     subCounties(countyCode: string): Promise<SubCounty[]>;
+  };
+  vacancies: {
+    /** The choices at `level` that still have open vacancies under the choices made so far. */
+    choices(level: Level, filter: Filter): Promise<Choice[]>;
+    matching(filter: Filter): Promise<VacancySummary[]>;
+    details(vacancyId: number): Promise<VacancyDetails | undefined>;
+  };
+  applications: {
+    apply(accountId: number, vacancyId: number): Promise<ApplyResult>;
+    list(accountId: number): Promise<ApplicationSummary[]>;
+    withdraw(accountId: number, applicationId: number, actor: string): Promise<WithdrawResult>;
   };
 }

@@ -4,6 +4,7 @@ import * as m002 from './20261129_002_accounts_and_sms';
 import * as m003 from './20261129_003_service_secrets';
 import * as m004 from './20261129_004_reference_places';
 import * as m005 from './20261129_005_profiles';
+import * as m006 from './20261129_006_vacancies';
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Knex.Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261129_003_service_secrets': m003,
   '20261129_004_reference_places': m004,
   '20261129_005_profiles': m005,
+  '20261129_006_vacancies': m006,
 };

@@ -2,6 +2,8 @@
 //
 //   npm run import -- counties data/counties.csv          (code,name; upsert by code)
 //   npm run import -- sub-counties council-list.csv       (county_code,name; the table becomes the file)
+//   npm run import -- vacancies vacancies.csv             (and exams, activities, positions, duty-stations,
+//                                                          deployments: docs/vacancies.md)
 //
 // Configuration as `npm start` reads it (.env if present, then the environment): DATABASE_URL when set,
 // else the embedded PostgreSQL under DATA_DIR. Migrations and the shipped reference data are applied
@@ -20,9 +22,17 @@ import {
   type ImportOptions,
   type ImportResult,
 } from '../src/domain/reference-data';
+import {
+  importActivities,
+  importDeployments,
+  importDutyStations,
+  importExams,
+  importPositions,
+  importVacancies,
+} from '../src/domain/vacancy-import';
 import { openScriptDatabase } from './script-database';
 
-/** What can be imported: one entry per kind (vacancies will be added here). */
+/** What can be imported: one entry per kind (docs/reference-data.md, docs/vacancies.md). */
 const kinds: Record<
   string,
   { header: string; what: string; run: (db: Db, csv: string, opts: ImportOptions) => Promise<ImportResult> }
@@ -32,6 +42,24 @@ const kinds: Record<
     header: 'county_code,name',
     what: 'sub-counties (the table becomes the file)',
     run: importSubCounties,
+  },
+  exams: { header: 'code,name', what: 'exams (upserted by code)', run: importExams },
+  activities: { header: 'code,name', what: 'activities (upserted by code)', run: importActivities },
+  positions: { header: 'code,name', what: 'positions (upserted by code)', run: importPositions },
+  'duty-stations': {
+    header: 'code,name,type,county_code,sub_county',
+    what: 'duty stations (upserted by code; sub-county by name within the county)',
+    run: importDutyStations,
+  },
+  vacancies: {
+    header: 'code,exam,activity,duty_station,position,positions,opens_at,closes_at,status',
+    what: 'vacancies (upserted by code)',
+    run: importVacancies,
+  },
+  deployments: {
+    header: 'national_id,duty_station,year',
+    what: 'deployment history (added; a row already there is kept)',
+    run: importDeployments,
   },
 };
 

@@ -6,6 +6,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-post
 import { createDb, pingDb, type Db } from './db/knex';
 import { migrateLatest } from './db/migrate';
 import { describeReferenceData, loadReferenceData } from './domain/reference-data';
+import { describeDemoData, loadDemoData } from './domain/vacancy-import';
 import { serviceSecret } from './db/service-secrets';
 import { MemorySessionStore } from './engine/memory-session-store';
 import { RedisSessionStore } from './engine/redis-session-store';
@@ -51,6 +52,7 @@ export async function openResources(config: Config, log: Logger): Promise<Resour
     const applied = await migrateLatest(setup);
     log.info({ applied }, applied.length ? 'migrations applied' : 'database schema is current');
     log.info(describeReferenceData(await loadReferenceData(setup)));
+    if (!config.databaseUrl) log.info(describeDemoData(await loadDemoData(setup)));
     inputDigestKey = await serviceSecret(setup, 'ussd-input-digest');
   } catch (err) {
     await setup.destroy();

@@ -13,6 +13,7 @@ import { createAccounts, type AccountDeps } from './domain/accounts';
 import { createPlaces } from './domain/places';
 import { createPreferences } from './domain/preferences';
 import { createProfiles } from './domain/profiles';
+import { createApplications, createVacancies } from './domain/vacancies';
 import { createEngine, type UssdEngine } from './engine';
 import type { SessionStore } from './engine/session-store';
 import { createApp } from './http/app';
@@ -35,6 +36,8 @@ export function createServices(db: Db, deps: AccountDeps): MenuServices {
     accounts: createAccounts(db, deps),
     profiles: createProfiles(db),
     places: createPlaces(db),
+    vacancies: createVacancies(db),
+    applications: createApplications(db, deps),
   };
 }
 

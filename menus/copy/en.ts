@@ -27,7 +27,6 @@ export const en = {
   'main.language': 'Language/Lugha',
   'main.help': 'Help',
   'main.changePassword': 'Change password',
-  'main.comingSoon': 'This service is coming soon. Please check again later.',
 
   // language
   'language.title': 'Choose language/Chagua lugha',
@@ -72,7 +71,7 @@ export const en = {
   'sms.passwordChanged': 'Your CP2 password was changed. If you did not do this, SMS PASSWORD to {sms} now.',
   'sms.help':
     'CP2: dial {code} to create an account, apply for jobs and see your applications. SMS PASSWORD for a new password, STATUS for your account.',
-  'sms.status': 'CP2 account {username}: registered {date}. Profile: {profile}.',
+  'sms.status': 'CP2 account {username}: registered {date}. Profile: {profile}.{applications}',
   'sms.profileComplete': 'complete',
   'sms.noAccount':
     'There is no CP2 account for this number. Dial {code} and choose Create account to get one.',
@@ -177,6 +176,53 @@ export const en = {
   'section.qualification': 'Qualification',
   'section.workstation': 'Workstation',
   'section.nextOfKin': 'Next of kin',
+
+  // vacancies and applications
+  'apply.choose.exam': 'Choose the exam:',
+  'apply.choose.activity': 'Choose the activity:',
+  'apply.choose.stationType': 'Choose the type of duty station:',
+  'apply.choose.position': 'Choose the position:',
+  'apply.choose.county': 'Choose the county:',
+  'apply.choose.subCounty': 'Choose the sub-county:',
+  'apply.none': 'There are no open vacancies right now. Please check again later.',
+  'apply.vacancies': 'Vacancies (positions available):',
+  'apply.vacancy': '{station} ({available})',
+  'apply.detail.exam': 'Exam: {value}',
+  'apply.detail.activity': 'Activity: {value}',
+  'apply.detail.station': 'Station: {value}',
+  'apply.detail.position': 'Position: {value}',
+  'apply.detail.county': 'County: {value}',
+  'apply.detail.subCounty': 'Sub-county: {value}',
+  'apply.detail.available': 'Positions available: {value}',
+  'apply.detail.closes': 'Closes: {value}',
+  'apply.confirm': 'Confirm and submit',
+  'apply.submitted':
+    'Thank you for submitting your application. The application shall be reviewed, and you shall be notified shortly!',
+  'apply.refused.closed': 'This vacancy is closed for applications.',
+  'apply.refused.full': 'All positions of this vacancy have been filled.',
+  'apply.refused.duplicate': 'You have already applied for this vacancy. See My applications.',
+  'apply.refused.sameSeries':
+    'You already have an application for this exam and activity. Withdraw it first to apply here.',
+  'apply.refused.ineligible': 'You cannot be deployed to the same centre as in each of the last two years.',
+  'applications.title': 'My applications:',
+  'applications.titleWithdraw': 'Choose the application to withdraw:',
+  'applications.none': 'You have no applications yet. Choose Apply for a job on the main menu.',
+  'applications.noneToWithdraw': 'You have no application that can be withdrawn.',
+  'applications.item': '{exam} {position}: {status}',
+  'applications.status.submitted': 'submitted',
+  'applications.status.approved': 'approved',
+  'applications.status.rejected': 'rejected',
+  'applications.status.withdrawn': 'withdrawn',
+  'applications.detail.status': 'Status: {value}',
+  'applications.detail.applied': 'Applied: {value}',
+  'applications.withdraw': 'Withdraw application',
+  'applications.confirmWithdraw': 'Withdraw your application for {position} at {station}?',
+  'applications.confirmWithdrawYes': 'Yes, withdraw it',
+  'applications.withdrawn': 'Your application has been withdrawn. You can apply for the vacancy again.',
+  'applications.notWithdrawable': 'Only a submitted application can be withdrawn.',
+  'sms.applicationSubmitted':
+    'CP2: Thank you for submitting your application. The application shall be reviewed, and you shall be notified shortly!',
+  'sms.applicationsLabel': 'Applications:',
 
   // help
   'apply.profileIncomplete': 'Complete your profile before you apply. Missing:',

@@ -179,9 +179,16 @@ export type Accounts = ReturnType<typeof createAccounts>;
 export async function accountSummary(
   db: Db,
   phone: string,
-): Promise<{ username: string; registeredOn: Date; missingSections: SectionId[] } | undefined> {
+): Promise<
+  { accountId: number; username: string; registeredOn: Date; missingSections: SectionId[] } | undefined
+> {
   const row = await db<Account>('accounts').where({ phone }).first('id', 'username', 'created_at');
   if (!row) return undefined;
   const missing = await createProfiles(db).missing(row.id);
-  return { username: row.username, registeredOn: row.created_at, missingSections: missing };
+  return {
+    accountId: row.id,
+    username: row.username,
+    registeredOn: row.created_at,
+    missingSections: missing,
+  };
 }

@@ -43,7 +43,7 @@ function isControl(ch: string): boolean {
 }
 
 /** Why `name` cannot be shown on a USSD screen as it is, or undefined when it can. */
-function nameProblem(name: string): string | undefined {
+export function nameProblem(name: string): string | undefined {
   if (name === '') return 'name is empty';
   if ([...name].some(isControl)) return 'name must be on one line, without control characters';
   if (name.length > NAME_MAX) return `name is ${name.length} characters long, at most ${NAME_MAX}`;
@@ -170,6 +170,23 @@ async function importSubCountiesIn(trx: Knex.Transaction, csvText: string, opts:
   // when the same list is imported again); rows the file no longer has are deleted, new ones added.
   const rows = JSON.stringify(checked.valid);
   const incoming = `jsonb_to_recordset(?::jsonb) as x(county_code char(3), name text)`;
+  // A sub-county that a duty station or a profile refers to cannot go: say which, and load nothing.
+  const { rows: used } = await trx.raw<{ rows: { county_code: string; name: string; n: number }[] }>(
+    `select s.county_code, s.name,
+            (select count(*) from duty_stations d where d.sub_county_id = s.id)
+          + (select count(*) from profiles p where p.sub_county_id = s.id) as n
+       from sub_counties s
+      where not exists (select 1 from ${incoming} where x.county_code = s.county_code and x.name = s.name)
+      order by s.county_code, s.name`,
+    [rows],
+  );
+  const kept = used
+    .filter((u) => Number(u.n) > 0)
+    .map(
+      (u) =>
+        `sub-county "${u.name}" of county ${u.county_code} is missing from the file but ${u.n} duty station(s) or profile(s) refer to it`,
+    );
+  if (kept.length) return { inserted: 0, errors: kept };
   await trx.raw(
     `delete from sub_counties s
      where not exists (select 1 from ${incoming} where x.county_code = s.county_code and x.name = s.name)`,

@@ -11,7 +11,8 @@ import { COUNTIES, TestServices, createTestMachine, startMachineApp, type Machin
 
 const MAIN = 'Welcome to CP2 Exam Council';
 const LANGUAGE = 'Choose language/Chagua lugha';
-const SOON = 'This service is coming soon.';
+/** An account screen (behind the login) with Back and Home. */
+const SOON = 'My profile:';
 const PASSWORD_PROMPT = 'Enter your CP2 password:';
 const CONFIRM_ACCOUNT = 'Create a CP2 account for';
 const INVALID = 'Invalid choice. Enter a number from the list.';
@@ -41,11 +42,11 @@ describe('the main menu over HTTP', () => {
     return { phone, password: passwordIn(sms?.text ?? '') };
   }
 
-  /** An account holder logged in on a coming-soon screen, as deep as the main menu goes today. */
+  /** An account holder logged in on an account screen (My profile). */
   async function onComingSoon(): Promise<{ phone: UssdPhone; password: string }> {
     const holder = await accountHolder();
     await holder.phone.dial();
-    expect((await holder.phone.choose('My applications')).text).toContain(PASSWORD_PROMPT);
+    expect((await holder.phone.choose('My profile')).text).toContain(PASSWORD_PROMPT);
     const soon = await holder.phone.send(holder.password);
     expect(soon.text).toContain(SOON);
     return holder;
@@ -147,12 +148,12 @@ describe('the main menu over HTTP', () => {
         async () => {
           const { phone } = await accountHolder();
           await phone.dial();
-          await phone.choose('My applications');
+          await phone.choose('My profile');
           return phone;
         },
         PASSWORD_PROMPT,
       ],
-      ['a coming-soon screen, after logging in', async () => (await onComingSoon()).phone, SOON],
+      ['an account screen, after logging in', async () => (await onComingSoon()).phone, SOON],
     ];
 
     test.each(depths)('0 on %s goes back to the main menu', async (_name, reach, expected) => {
@@ -193,9 +194,9 @@ describe('the main menu over HTTP', () => {
     test('Back and Home keep the login of this session: no second password', async () => {
       const { phone } = await onComingSoon();
       await phone.send('0');
-      expect((await phone.choose('My applications')).text).toContain(SOON);
+      expect((await phone.choose('My profile')).text).toContain(SOON);
       await phone.send('00');
-      expect((await phone.choose('My applications')).text).toContain(SOON);
+      expect((await phone.choose('My profile')).text).toContain(SOON);
     });
 
     test('Home keeps the language chosen on the way', async () => {
@@ -336,7 +337,7 @@ describe('the main menu over HTTP', () => {
     test('never reaches the stored session, the resume record nor the logs', async () => {
       const { phone, password } = await accountHolder();
       await phone.dial();
-      await phone.choose('My applications');
+      await phone.choose('My profile');
       const s = await phone.send(password);
       expect(s.text).toContain(SOON); // it did reach the login
       const rawText = phone.text; // '1*<password>'
@@ -361,7 +362,7 @@ describe('the main menu over HTTP', () => {
     test('the stored session holds no unkeyed hash of the text that carried it (6 digits are guessed in ms)', async () => {
       const { phone, password } = await accountHolder();
       await phone.dial();
-      await phone.choose('My applications');
+      await phone.choose('My profile');
       expect((await phone.send(password)).text).toContain(SOON);
       const json = (await app.store.get(keys.session(phone.sessionId))) ?? '';
       expect(json).not.toBe('');

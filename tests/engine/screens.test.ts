@@ -17,6 +17,7 @@ import {
   sectionFields,
   type ProfileValues,
 } from '../../src/domain/profile-fields';
+import { LEVELS } from '../../src/domain/vacancy-types';
 import { COUNTIES } from './machine-app';
 
 const LIMIT = 160;
@@ -117,7 +118,51 @@ const SECTION_VARIANTS: Record<string, unknown>[] = SECTIONS.flatMap((section) =
   })),
 );
 
+/** Vacancy screens at their longest: 47-entry lists, long station names, every level and refusal. */
+const LONG_STATION = 'St. Mary-Magdalene Kiambu-Thika Girls National High School';
+const APPLY_VARIANTS: Record<string, unknown>[] = LEVELS.flatMap((level) =>
+  ['closed', 'full', 'duplicate', 'sameSeries', 'ineligible'].map((refusal) => ({
+    level,
+    filter: {},
+    missing: [...SECTIONS],
+    choices: COUNTIES.map((name, i) => ({ value: String(i + 1), label: name })),
+    vacancies: Array.from({ length: 30 }, (_, i) => ({ id: i + 1, station: LONG_STATION, available: 999 })),
+    vacancy: {
+      id: 1,
+      exam: 'Kenya Certificate of Secondary Education',
+      activity: 'Supervision and invigilation',
+      station: LONG_STATION,
+      stationType: 'Examination centre',
+      position: 'Security officer',
+      county: 'Elgeyo-Marakwet',
+      subCounty: 'Elgeyo-Marakwet South',
+      available: 999,
+      closes: '31/12/2026 23:59',
+    },
+    refusal,
+  })),
+);
+const APPLICATIONS_VARIANTS: Record<string, unknown>[] = [
+  'submitted',
+  'approved',
+  'rejected',
+  'withdrawn',
+].map((status) => {
+  const item = {
+    id: 1,
+    vacancyId: 1,
+    exam: 'KCSE',
+    position: 'Security officer',
+    station: LONG_STATION,
+    status,
+    appliedOn: '29/11/2026',
+  };
+  return { list: Array.from({ length: 20 }, (_, i) => ({ ...item, id: i + 1 })), chosen: item };
+});
+
 function variantsFor(stateId: string): Record<string, unknown>[] {
+  if (stateId.startsWith('apply.')) return APPLY_VARIANTS;
+  if (stateId.startsWith('applications.') || stateId.startsWith('withdraw.')) return APPLICATIONS_VARIANTS;
   if (stateId === 'profile.asking') return ASKING_VARIANTS;
   return stateId.startsWith('profile.') ? SECTION_VARIANTS : VARIANTS;
 }
@@ -182,7 +227,7 @@ test('the walk finds the screens of every journey (and would find new ones)', ()
   expect(Object.keys(journeys)).toContain('main');
   const ids = screens.flatMap((f) => f.screens('en').map((sc) => sc.id));
   expect(ids).toEqual(
-    expect.arrayContaining(['main', 'comingSoon', 'language', 'main.languageSaved', 'help']),
+    expect.arrayContaining(['main', 'profile.overview', 'language', 'main.languageSaved', 'help']),
   );
   for (const [name, machine] of Object.entries(journeys)) {
     expect({ journey: name, screens: walk(machine.root, {}, []).length > 0 }).toEqual({

@@ -56,9 +56,8 @@ test('the password from the SMS logs in; the main menu now offers account action
   const profile = await phone.choose('My profile');
   expect(profile.text).toContain('My profile:');
   await phone.send('00');
-  const soon = await phone.choose('My applications');
-  expect(soon.text).toContain('This service is coming soon');
-  expect(soon.text).toContain('0 Back 00 Home');
+  const none = await phone.choose('My applications');
+  expect(none.text).toContain('You have no applications yet');
 });
 
 test('5 wrong passwords lock the account, say so, and send an SMS; the right one is refused while locked', async () => {

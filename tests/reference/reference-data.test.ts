@@ -12,6 +12,7 @@ import {
 } from '../../src/domain/reference-data';
 import { isGsm7 } from '../../src/domain/gsm7';
 import { freshDatabase } from '../support/databases';
+import { clearVacancies } from '../vacancies/fixtures';
 
 const DATA = path.join(__dirname, '..', '..', 'data');
 const shipped = (file: string) => readFileSync(path.join(DATA, file), 'utf8');
@@ -32,6 +33,8 @@ let db: Db;
 let drop: () => Promise<void>;
 beforeEach(async () => {
   ({ db, drop } = await freshDatabase());
+  // The demo vacancies refer to sub-counties: these tests replace and empty the place lists.
+  await clearVacancies(db);
 });
 afterEach(() => drop());
 

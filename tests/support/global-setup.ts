@@ -12,6 +12,7 @@ import { startEmbeddedPostgres } from '../../src/db/embedded-postgres';
 import { createDb } from '../../src/db/knex';
 import { migrateLatest } from '../../src/db/migrate';
 import { loadReferenceData } from '../../src/domain/reference-data';
+import { loadDemoData } from '../../src/domain/vacancy-import';
 import { TEMPLATE_DB, withDatabase } from './databases';
 import { freePort } from '../../src/free-port';
 
@@ -74,5 +75,6 @@ export default async function globalSetup(): Promise<void> {
   const template = createDb(withDatabase(process.env.DATABASE_URL as string, TEMPLATE_DB));
   await migrateLatest(template);
   await loadReferenceData(template, path.join(__dirname, '..', '..', 'data'));
+  await loadDemoData(template, path.join(__dirname, '..', '..', 'data', 'demo'));
   await template.destroy();
 }

@@ -1,4 +1,5 @@
 import { en } from '../../menus/copy/en';
+import { applicationsSuffix } from '../../src/channels/sms/inbound-sms';
 import { renderSms } from '../../src/channels/sms/render-sms';
 import { gsm7Length, isGsm7 } from '../../src/domain/gsm7';
 
@@ -11,6 +12,8 @@ const longest = {
   time: '29/11/2026 23:59',
   date: '29/11/2026',
   profile: 'missing Personal, Payment, Qualification, Workstation, Next of kin',
+  // The applications suffix is cut to what fits (applicationsSuffix, tested below).
+  applications: '',
 };
 
 const templates = Object.keys(en).filter((k) => k.startsWith('sms.') && !k.startsWith('sms.profile'));
@@ -24,3 +27,17 @@ test.each(templates.flatMap((t) => [[t, 'en'] as const, [t, 'sw'] as const]))(
     expect(gsm7Length(text)).toBeLessThanOrEqual(160);
   },
 );
+
+test('the applications list after STATUS is cut so that the whole SMS stays one segment', () => {
+  const base = renderSms('sms.status', 'en', longest);
+  const list = 'KCSE Invigilator submitted; KPSEA Supervisor withdrawn; KJSEA Centre manager approved';
+  const text = renderSms('sms.status', 'en', {
+    ...longest,
+    applications: applicationsSuffix('en', base, list),
+  });
+  expect(text.length).toBeLessThanOrEqual(160);
+  expect(text).toContain(' Applications: KCSE Invigilator');
+  expect(text.endsWith('...')).toBe(true);
+  expect(applicationsSuffix('en', 'short status.', list)).toBe(` Applications: ${list}`);
+  expect(applicationsSuffix('en', base, '')).toBe('');
+});

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { webhookField, userText } from './webhook-fields';
 import type { Db } from '../../db/knex';
 import { accountSummary, createAccounts, type AccountDeps } from '../../domain/accounts';
+import { createApplications } from '../../domain/vacancies';
 import { enqueueSms } from '../../domain/outbox';
 import { maskPhone, normalisePhone } from '../../domain/phone';
 import { formatEatDate } from '../../domain/time';
@@ -73,6 +74,17 @@ export async function receiveInboundSms(
   return { status: 200, body: 'OK' };
 }
 
+/** " Applications: …" after the status, cut to what still fits one 160-character segment. */
+export function applicationsSuffix(lang: Lang, base: string, applications: string): string {
+  if (!applications) return '';
+  const suffix = ` ${translate(lang, 'sms.applicationsLabel')} ${applications}`;
+  const room = SMS_SEGMENT - base.length;
+  if (suffix.length <= room) return suffix;
+  return room > 4 ? `${suffix.slice(0, room - 3).trimEnd()}...` : '';
+}
+
+const SMS_SEGMENT = 160;
+
 async function respond(
   trx: Db,
   phone: string,
@@ -101,7 +113,8 @@ async function respond(
       await reply('sms.noAccount');
       return 'no_account';
     }
-    await reply('sms.status', {
+    const params = {
+      ...codes,
       username: summary.username,
       date: formatEatDate(summary.registeredOn),
       profile:
@@ -110,7 +123,10 @@ async function respond(
           : translate(lang, 'sms.profileMissing', {
               sections: summary.missingSections.map((s) => translate(lang, `section.${s}`)).join(', '),
             }),
-    });
+    };
+    const applications = await createApplications(trx, accountDeps).summaryForSms(summary.accountId);
+    const base = translate(lang, 'sms.status', { ...params, applications: '' });
+    await reply('sms.status', { ...params, applications: applicationsSuffix(lang, base, applications) });
     return 'status';
   }
   await reply('sms.help');

@@ -1,0 +1,137 @@
+// "My applications" (every application with its status, paged; one chosen shows its details and, while
+// it is submitted, "Withdraw application" with a confirmation) and "Withdraw application" (the same,
+// listing only what can still be withdrawn).
+import { assign, fromPromise, setup } from 'xstate';
+import { usernameOf } from '../src/domain/phone';
+import type { ApplicationSummary, WithdrawResult } from '../src/domain/vacancy-types';
+import { sessionContext, type SessionContext } from './context';
+import type { MenuServices } from './services';
+import { screen, type MenuInput, type ScreenSpec } from './screen';
+
+type Context = SessionContext & { list: ApplicationSummary[]; chosen?: ApplicationSummary };
+type Events = { type: 'OPEN'; id: number } | { type: 'WITHDRAW' } | { type: 'CONFIRM' };
+
+export function applicationsJourney(services: MenuServices, mode: 'all' | 'withdraw') {
+  const listScreen = (ctx: Context): ScreenSpec => ({
+    id: mode === 'all' ? 'applications.list' : 'applications.withdrawList',
+    text: mode === 'all' ? 'applications.title' : 'applications.titleWithdraw',
+    options: ctx.list.map((a) => ({
+      label: {
+        key: 'applications.item',
+        params: { exam: a.exam, position: a.position, status: { key: `applications.status.${a.status}` } },
+      },
+      event: { type: 'OPEN', id: a.id },
+    })),
+  });
+  const detailScreen = (ctx: Context): ScreenSpec => {
+    const a = ctx.chosen as ApplicationSummary;
+    return {
+      id: 'applications.details',
+      lines: [
+        { key: 'apply.detail.exam', params: { value: a.exam } },
+        { key: 'apply.detail.position', params: { value: a.position } },
+        { key: 'apply.detail.station', params: { value: a.station } },
+        { key: 'applications.detail.status', params: { value: { key: `applications.status.${a.status}` } } },
+        { key: 'applications.detail.applied', params: { value: a.appliedOn } },
+      ],
+      options:
+        a.status === 'submitted' ? [{ label: 'applications.withdraw', event: { type: 'WITHDRAW' } }] : [],
+    };
+  };
+
+  return setup({
+    types: { context: {} as Context, input: {} as MenuInput, events: {} as Events },
+    actors: {
+      list: fromPromise<ApplicationSummary[], { accountId: number }>(({ input }) =>
+        services.applications.list(input.accountId),
+      ),
+      withdraw: fromPromise<WithdrawResult, { accountId: number; applicationId: number; actor: string }>(
+        ({ input }) => services.applications.withdraw(input.accountId, input.applicationId, input.actor),
+      ),
+    },
+  }).createMachine({
+    id: mode === 'all' ? 'applications' : 'withdraw',
+    context: ({ input }) => ({ ...sessionContext(input), list: [] }),
+    initial: 'loading',
+    states: {
+      loading: {
+        invoke: {
+          src: 'list',
+          input: ({ context }) => ({ accountId: context.accountId as number }),
+          onDone: [
+            {
+              guard: ({ event }) =>
+                (mode === 'all' ? event.output : event.output.filter((a) => a.status === 'submitted'))
+                  .length === 0,
+              target: 'none',
+            },
+            {
+              target: 'list',
+              actions: assign({
+                list: ({ event }) =>
+                  mode === 'all' ? event.output : event.output.filter((a) => a.status === 'submitted'),
+              }),
+            },
+          ],
+        },
+      },
+      none: {
+        type: 'final',
+        meta: screen({
+          id: 'applications.none',
+          text: mode === 'all' ? 'applications.none' : 'applications.noneToWithdraw',
+          end: true,
+        }),
+      },
+      list: {
+        meta: screen<Context>(listScreen),
+        on: {
+          OPEN: {
+            target: 'details',
+            actions: assign({ chosen: ({ context, event }) => context.list.find((a) => a.id === event.id) }),
+          },
+        },
+      },
+      details: {
+        meta: screen<Context>(detailScreen),
+        on: {
+          WITHDRAW: { guard: ({ context }) => context.chosen?.status === 'submitted', target: 'confirm' },
+        },
+      },
+      confirm: {
+        meta: screen<Context>((ctx) => ({
+          id: 'applications.confirmWithdraw',
+          text: {
+            key: 'applications.confirmWithdraw',
+            params: { position: ctx.chosen?.position ?? '', station: ctx.chosen?.station ?? '' },
+          },
+          history: false,
+          options: [{ label: 'applications.confirmWithdrawYes', event: { type: 'CONFIRM' } }],
+        })),
+        on: { CONFIRM: 'withdrawing' },
+      },
+      withdrawing: {
+        invoke: {
+          src: 'withdraw',
+          input: ({ context }) => ({
+            accountId: context.accountId as number,
+            applicationId: (context.chosen as ApplicationSummary).id,
+            actor: `ussd:${usernameOf(context.phone)}`,
+          }),
+          onDone: [
+            { guard: ({ event }) => event.output.status === 'withdrawn', target: 'withdrawn' },
+            { target: 'notWithdrawable' },
+          ],
+        },
+      },
+      withdrawn: {
+        type: 'final',
+        meta: screen({ id: 'applications.withdrawn', text: 'applications.withdrawn', end: true }),
+      },
+      notWithdrawable: {
+        type: 'final',
+        meta: screen({ id: 'applications.notWithdrawable', text: 'applications.notWithdrawable', end: true }),
+      },
+    },
+  });
+}

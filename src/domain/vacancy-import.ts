@@ -1,0 +1,406 @@
+// Imports of the vacancy lists (`npm run import -- <kind> <file.csv>`): exams, activities, positions, duty
+// stations, vacancies and deployment history. As for the reference places (reference-data.ts), every row
+// is validated first and any error is reported as `line N: message` with nothing loaded; a good file is
+// upserted by code in one transaction, so the same file imported twice changes nothing. `loadDemoData`
+// fills an empty database with the demo set in data/demo (docs/vacancies.md).
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Knex } from 'knex';
+import { formatLineErrors, readCsv, type CsvRow, type LineError } from '../db/csv';
+import type { Db } from '../db/knex';
+import { nameProblem, type ImportOptions, type ImportResult } from './reference-data';
+import { formatEatDate } from './time';
+
+export class DemoDataError extends Error {}
+
+/** Serialises vacancy imports and the demo load between instances (pg_advisory_xact_lock key). */
+const LOCK_KEY = 2026112906;
+const PROGRESS_EVERY = 1000;
+const CODE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,23}$/;
+const STATUSES = ['open', 'closed'];
+export const MAX_POSITIONS = 100_000;
+
+const lock = (trx: Knex.Transaction) => trx.raw('select pg_advisory_xact_lock(?)', [LOCK_KEY]);
+
+type Checked<R> = { row?: R; errors: string[] };
+
+/** How one kind of file is read, checked and written. */
+type Kind<K extends string, R, C> = {
+  columns: readonly K[];
+  /** `exam`, `duty station`…: for "the file has no exam". */
+  noun: string;
+  context: (trx: Knex.Transaction) => Promise<C>;
+  check: (values: Record<K, string>, ctx: C) => Checked<R>;
+  /** Two rows with the same key are an error (`… is also on line N`). */
+  key: (row: R) => string;
+  write: (trx: Knex.Transaction, rows: R[]) => Promise<void>;
+};
+
+async function runKind<K extends string, R, C>(
+  trx: Knex.Transaction,
+  kind: Kind<K, R, C>,
+  csvText: string,
+  opts: ImportOptions,
+): Promise<ImportResult> {
+  const read = readCsv(csvText, kind.columns);
+  if (read.rows.length === 0) {
+    return {
+      inserted: 0,
+      errors: read.errors.length ? formatLineErrors(read.errors) : [`line 2: the file has no ${kind.noun}`],
+    };
+  }
+  const ctx = await kind.context(trx);
+  const errors: LineError[] = [...read.errors];
+  const valid: R[] = [];
+  const seen = new Map<string, number>();
+  read.rows.forEach(({ line, values }: CsvRow<K>, i) => {
+    const { row, errors: problems } = kind.check(values, ctx);
+    for (const message of problems) errors.push({ line, message });
+    if (row) {
+      const key = kind.key(row);
+      const first = seen.get(key);
+      if (first !== undefined) errors.push({ line, message: `${kind.noun} ${key} is also on line ${first}` });
+      else {
+        seen.set(key, line);
+        if (problems.length === 0) valid.push(row);
+      }
+    }
+    if ((i + 1) % PROGRESS_EVERY === 0) opts.onProgress?.(i + 1, read.rows.length);
+  });
+  if (errors.length) return { inserted: 0, errors: formatLineErrors(errors) };
+  await kind.write(trx, valid);
+  return { inserted: valid.length, errors: [] };
+}
+
+function run<K extends string, R, C>(kind: Kind<K, R, C>) {
+  return (db: Db, csvText: string, opts: ImportOptions = {}): Promise<ImportResult> =>
+    db.transaction(async (trx) => {
+      await lock(trx);
+      return runKind(trx, kind, csvText, opts);
+    });
+}
+
+function codeProblem(what: string, code: string): string | undefined {
+  if (code === '') return `${what} code is empty`;
+  if (!CODE.test(code)) {
+    return `${what} code "${code}" must be 1 to 24 letters, digits, _ . or - (starting with a letter or digit)`;
+  }
+  return undefined;
+}
+
+async function codes(trx: Knex.Transaction, table: string): Promise<Set<string>> {
+  return new Set(((await trx(table).select('code')) as { code: string }[]).map((r) => r.code));
+}
+
+/** Upserts rows by code through one statement (`columns` as `name type`, the first being `code`). */
+async function upsert(
+  trx: Knex.Transaction,
+  table: string,
+  columns: string[],
+  rows: object[],
+  select?: { from: string; columns: string },
+) {
+  const names = columns.map((c) => c.split(' ')[0] as string);
+  const target = select ? select.columns : names.join(', ');
+  const updates = (select ? target.split(', ') : names)
+    .filter((c) => c !== 'code')
+    .map((c) => `${c} = excluded.${c}`)
+    .join(', ');
+  await trx.raw(
+    `insert into ${table} (${target})
+     select ${select ? select.from : names.join(', ')}
+       from jsonb_to_recordset(?::jsonb) as x(${columns.join(', ')})
+       ${select ? 'join duty_stations d on d.code = x.duty_station' : ''}
+     on conflict (code) do update set ${updates}`,
+    [JSON.stringify(rows)],
+  );
+}
+
+type Named = { code: string; name: string };
+
+/** exams, activities, positions: `code,name`, upserted by code. */
+function namedList(table: string, noun: string): Kind<'code' | 'name', Named, null> {
+  return {
+    columns: ['code', 'name'],
+    noun,
+    context: async () => null,
+    check: ({ code, name }) => {
+      const errors = [codeProblem(noun, code), nameProblem(name)].filter((e): e is string => !!e);
+      return { row: codeProblem(noun, code) ? undefined : { code, name }, errors };
+    },
+    key: (r) => r.code,
+    write: (trx, rows) => upsert(trx, table, ['code text', 'name text'], rows),
+  };
+}
+
+export const importExams = run(namedList('exams', 'exam'));
+export const importActivities = run(namedList('activities', 'activity'));
+export const importPositions = run(namedList('positions', 'position'));
+
+type Station = { code: string; name: string; type: string; county_code: string; sub_county_id: number };
+type StationCtx = { types: Set<string>; counties: Set<string>; subCounties: Map<string, number> };
+
+const dutyStations: Kind<'code' | 'name' | 'type' | 'county_code' | 'sub_county', Station, StationCtx> = {
+  columns: ['code', 'name', 'type', 'county_code', 'sub_county'],
+  noun: 'duty station',
+  context: async (trx) => {
+    const subs = (await trx('sub_counties').select('id', 'county_code', 'name')) as {
+      id: number;
+      county_code: string;
+      name: string;
+    }[];
+    return {
+      types: await codes(trx, 'station_types'),
+      counties: await codes(trx, 'counties'),
+      subCounties: new Map(subs.map((s) => [`${s.county_code}|${s.name.toLowerCase()}`, s.id])),
+    };
+  },
+  check: (v, ctx) => {
+    const errors: string[] = [];
+    const codeError = codeProblem('duty station', v.code);
+    if (codeError) errors.push(codeError);
+    const nameError = nameProblem(v.name);
+    if (nameError) errors.push(nameError);
+    if (!ctx.types.has(v.type))
+      errors.push(`type "${v.type}" must be one of ${[...ctx.types].sort().join(', ')}`);
+    let subCountyId: number | undefined;
+    if (!ctx.counties.has(v.county_code)) errors.push(`unknown county code "${v.county_code}"`);
+    else {
+      subCountyId = ctx.subCounties.get(`${v.county_code}|${v.sub_county.toLowerCase()}`);
+      if (subCountyId === undefined) {
+        errors.push(`sub-county "${v.sub_county}" is not in county ${v.county_code}`);
+      }
+    }
+    const row =
+      codeError === undefined
+        ? {
+            code: v.code,
+            name: v.name,
+            type: v.type,
+            county_code: v.county_code,
+            sub_county_id: subCountyId ?? 0,
+          }
+        : undefined;
+    return { row, errors };
+  },
+  key: (r) => r.code,
+  write: (trx, rows) =>
+    upsert(
+      trx,
+      'duty_stations',
+      ['code text', 'name text', 'type text', 'county_code char(3)', 'sub_county_id int'],
+      rows,
+    ),
+};
+export const importDutyStations = run(dutyStations);
+
+const TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/** `2026-12-01 08:00` (Nairobi time), or ISO 8601 with `Z` or an offset. */
+export function parseTime(text: string): Date | undefined {
+  const m = TIME.exec(text);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s = '00', zone] = m as unknown as string[];
+  if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return undefined;
+  const day = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+  if (day.getUTCMonth() !== Number(mo) - 1 || day.getUTCDate() !== Number(d)) return undefined;
+  const offset = !zone
+    ? '+03:00'
+    : zone === 'Z'
+      ? 'Z'
+      : zone.includes(':')
+        ? zone
+        : `${zone.slice(0, 3)}:${zone.slice(3)}`;
+  const date = new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}${offset}`);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+type Vacancy = {
+  code: string;
+  exam: string;
+  activity: string;
+  duty_station: string;
+  position: string;
+  positions: number;
+  opens_at: Date;
+  closes_at: Date;
+  status: string;
+};
+type VacancyCtx = {
+  exams: Set<string>;
+  activities: Set<string>;
+  positions: Set<string>;
+  stations: Set<string>;
+  /** Vacancies that have applications: their exam and activity are copied into them and cannot change. */
+  applied: Map<string, { exam: string; activity: string }>;
+};
+type VacancyColumn =
+  | 'code'
+  | 'exam'
+  | 'activity'
+  | 'duty_station'
+  | 'position'
+  | 'positions'
+  | 'opens_at'
+  | 'closes_at'
+  | 'status';
+
+const vacancies: Kind<VacancyColumn, Vacancy, VacancyCtx> = {
+  columns: [
+    'code',
+    'exam',
+    'activity',
+    'duty_station',
+    'position',
+    'positions',
+    'opens_at',
+    'closes_at',
+    'status',
+  ],
+  noun: 'vacancy',
+  context: async (trx) => {
+    const applied = (await trx('vacancies as v')
+      .whereExists(trx('applications as a').whereRaw('a.vacancy_id = v.id'))
+      .select('v.code', 'v.exam', 'v.activity')) as { code: string; exam: string; activity: string }[];
+    return {
+      exams: await codes(trx, 'exams'),
+      activities: await codes(trx, 'activities'),
+      positions: await codes(trx, 'positions'),
+      stations: await codes(trx, 'duty_stations'),
+      applied: new Map(applied.map((a) => [a.code, a])),
+    };
+  },
+  check: (v, ctx) => {
+    const errors: string[] = [];
+    const codeError = codeProblem('vacancy', v.code);
+    if (codeError) errors.push(codeError);
+    const known: [string, Set<string>, string][] = [
+      ['exam', ctx.exams, v.exam],
+      ['activity', ctx.activities, v.activity],
+      ['duty station', ctx.stations, v.duty_station],
+      ['position', ctx.positions, v.position],
+    ];
+    for (const [what, set, value] of known) if (!set.has(value)) errors.push(`unknown ${what} "${value}"`);
+    const positions = Number(v.positions);
+    if (!/^\d+$/.test(v.positions) || positions < 1 || positions > MAX_POSITIONS) {
+      errors.push(`positions "${v.positions}" must be a whole number from 1 to ${MAX_POSITIONS}`);
+    }
+    const opens = parseTime(v.opens_at);
+    const closes = parseTime(v.closes_at);
+    const timeHint = 'write it as 2026-12-01 08:00 (Nairobi time) or 2026-12-01T05:00Z';
+    if (!opens) errors.push(`opens_at "${v.opens_at}" is not a date and time: ${timeHint}`);
+    if (!closes) errors.push(`closes_at "${v.closes_at}" is not a date and time: ${timeHint}`);
+    if (opens && closes && closes <= opens) errors.push('closes_at must be after opens_at');
+    if (!STATUSES.includes(v.status)) errors.push(`status "${v.status}" must be open or closed`);
+    const before = ctx.applied.get(v.code);
+    if (before && (before.exam !== v.exam || before.activity !== v.activity)) {
+      errors.push(
+        `vacancy ${v.code} has applications: its exam and activity must stay ${before.exam} and ${before.activity}`,
+      );
+    }
+    const row =
+      codeError || !opens || !closes ? undefined : { ...v, positions, opens_at: opens, closes_at: closes };
+    return { row, errors };
+  },
+  key: (r) => r.code,
+  write: (trx, rows) =>
+    upsert(
+      trx,
+      'vacancies',
+      [
+        'code text',
+        'exam text',
+        'activity text',
+        'duty_station text',
+        'position text',
+        'positions int',
+        'opens_at timestamptz',
+        'closes_at timestamptz',
+        'status text',
+      ],
+      rows,
+      {
+        columns: 'code, exam, activity, duty_station_id, position, positions, opens_at, closes_at, status',
+        from: 'x.code, x.exam, x.activity, d.id, x.position, x.positions, x.opens_at, x.closes_at, x.status',
+      },
+    ),
+};
+export const importVacancies = run(vacancies);
+
+type Deployment = { national_id: string; duty_station: string; year: number };
+
+const deployments: Kind<'national_id' | 'duty_station' | 'year', Deployment, Set<string>> = {
+  columns: ['national_id', 'duty_station', 'year'],
+  noun: 'deployment',
+  context: (trx) => codes(trx, 'duty_stations'),
+  check: (v, stations) => {
+    const errors: string[] = [];
+    if (!/^\d{7,8}$/.test(v.national_id)) errors.push(`national ID "${v.national_id}" must be 7 or 8 digits`);
+    if (!stations.has(v.duty_station)) errors.push(`unknown duty station "${v.duty_station}"`);
+    const current = Number(formatEatDate(new Date()).slice(6));
+    const year = Number(v.year);
+    if (!/^\d{4}$/.test(v.year) || year < 1990 || year > current) {
+      errors.push(`year "${v.year}" must be from 1990 to ${current}`);
+    }
+    return { row: errors.length ? undefined : { ...v, year }, errors };
+  },
+  key: (r) => `${r.national_id} at ${r.duty_station} in ${r.year}`,
+  write: async (trx, rows) => {
+    await trx.raw(
+      `insert into deployments (national_id, duty_station, year)
+       select national_id, duty_station, year
+         from jsonb_to_recordset(?::jsonb) as x(national_id text, duty_station text, year int)
+       on conflict (national_id, duty_station, year) do nothing`,
+      [JSON.stringify(rows)],
+    );
+  },
+};
+export const importDeployments = run(deployments);
+
+export type DemoDataState = { loaded: boolean; stations: number; vacancies: number };
+
+async function count(db: Knex, table: string): Promise<number> {
+  const row = (await db(table).count({ n: '*' }).first()) as { n: number | string };
+  return Number(row.n);
+}
+
+/** The demo files in load order, with the kind that reads each. */
+const DEMO_FILES: [string, Kind<string, object, unknown>][] = [
+  ['exams.csv', namedList('exams', 'exam')],
+  ['activities.csv', namedList('activities', 'activity')],
+  ['positions.csv', namedList('positions', 'position')],
+  ['duty-stations.csv', dutyStations],
+  ['vacancies.csv', vacancies],
+] as unknown as [string, Kind<string, object, unknown>][];
+
+/**
+ * Loads the demo set (`dir`/exams.csv, activities.csv, positions.csv, duty-stations.csv, vacancies.csv)
+ * in one transaction when the `vacancies` table is empty; otherwise leaves everything as it is. The
+ * caller decides whether demo data is wanted at all (the embedded default and the tests do).
+ */
+export async function loadDemoData(db: Db, dir = path.join('data', 'demo')): Promise<DemoDataState> {
+  const state = async (q: Knex, loaded: boolean) => ({
+    loaded,
+    stations: await count(q, 'duty_stations'),
+    vacancies: await count(q, 'vacancies'),
+  });
+  if ((await count(db, 'vacancies')) > 0) return state(db, false);
+  return db.transaction(async (trx) => {
+    await lock(trx);
+    if ((await count(trx, 'vacancies')) > 0) return state(trx, false);
+    for (const [file, kind] of DEMO_FILES) {
+      const where = path.join(dir, file);
+      const result = await runKind(trx, kind, await readFile(where, 'utf8'), {});
+      if (result.errors.length) {
+        throw new DemoDataError(`demo data ${where} is invalid:\n  ${result.errors.join('\n  ')}`);
+      }
+    }
+    return state(trx, true);
+  });
+}
+
+/** One log line saying what `loadDemoData` did. */
+export function describeDemoData(s: DemoDataState, dir = path.join('data', 'demo')): string {
+  const counts = `${s.vacancies} vacancies at ${s.stations} duty stations`;
+  return s.loaded ? `demo data: ${counts} loaded from ${dir}/` : `vacancies present: ${counts}`;
+}

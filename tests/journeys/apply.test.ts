@@ -1,0 +1,203 @@
+import { passwordIn, textShortCode, waitForSms } from '../support/sms';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { UssdPhone, expectFits, randomPhone, type Screen } from '../support/ussd-phone';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(() => app.close());
+
+let idSeq = 0;
+/** A registered phone with a complete profile (written directly: the profile journey has its own tests). */
+async function applicant(): Promise<{ phone: UssdPhone; password: string; accountId: number }> {
+  const phone = new UssdPhone(app.url, randomPhone());
+  await phone.dial();
+  await phone.choose('Create account');
+  await phone.choose('Confirm');
+  const [sms] = await waitForSms(app.url, phone.phoneNumber);
+  const account = await app.db('accounts').where({ phone: phone.phoneNumber }).first('id');
+  const sub = await app.db('sub_counties').where({ county_code: '047' }).first('id');
+  await app.db('profiles').insert({
+    account_id: account.id,
+    full_name: 'Jane Wanjiku Kamau',
+    national_id: String(30_000_000 + process.pid * 100 + ++idSeq),
+    birth_year: 1985,
+    gender: 'female',
+    kra_pin: 'A012345678Z',
+    mpesa_phone: phone.phoneNumber,
+    mpesa_name: 'Jane Wanjiku Kamau',
+    qualification_level: 'degree',
+    course: 'Education',
+    institution: 'Kenyatta University',
+    qualification_year: 2008,
+    employer: 'private',
+    work_institution: 'Moi Girls',
+    designation: 'Teacher',
+    work_start_year: 2010,
+    county_code: '047',
+    sub_county_id: sub.id,
+    kin_name: 'John Kamau',
+    kin_phone: '+254722000111',
+    kin_relationship: 'spouse',
+  });
+  return { phone, password: passwordIn(sms?.text ?? ''), accountId: account.id };
+}
+
+async function logIn(phone: UssdPhone, password: string, option: string): Promise<Screen> {
+  await phone.dialFresh();
+  await phone.choose(option);
+  return phone.send(password);
+}
+
+/** Walks the six lists choosing the first entry of each (every list must fit and offer something). */
+async function browseToVacancies(phone: UssdPhone): Promise<void> {
+  for (const title of [
+    'Choose the exam:',
+    'Choose the activity:',
+    'Choose the type of duty station:',
+    'Choose the position:',
+    'Choose the county:',
+    'Choose the sub-county:',
+  ]) {
+    expect(phone.last.text).toContain(title);
+    expect(phone.last.text).toMatch(/\n1\. /);
+    expectFits(phone.last);
+    await phone.send('1');
+  }
+  expect(phone.last.text).toContain('Vacancies (positions available):');
+}
+
+test('apply end to end: six lists, the vacancies, details, confirm, the exact confirmation and its SMS', async () => {
+  const { phone, password } = await applicant();
+  await logIn(phone, password, 'Apply for a job');
+  await browseToVacancies(phone);
+  const vacancy = phone.last.text.split('\n').find((l) => l.startsWith('1. ')) as string;
+  expect(vacancy).toMatch(/^1\. .+ \(\d+\)$/);
+  const details = await phone.send('1');
+  const pages = [details.text];
+  while (phone.last.text.includes('98 More')) pages.push((await phone.send('98')).text);
+  const all = pages.join('\n');
+  for (const label of [
+    'Exam: ',
+    'Activity: ',
+    'Station: ',
+    'Position: ',
+    'County: ',
+    'Sub-county: ',
+    'Positions available: ',
+    'Closes: ',
+  ]) {
+    expect(all).toContain(label);
+  }
+  const done = await phone.chooseOnAnyPage('Confirm and submit');
+  expect(done.kind).toBe('END');
+  expect(done.text).toBe(
+    'Thank you for submitting your application. The application shall be reviewed, and you shall be notified shortly!',
+  );
+  const sms = await waitForSms(app.url, phone.phoneNumber, 2);
+  expect(sms[1]?.text).toContain('Thank you for submitting your application.');
+});
+
+test('each list pages with 98 and every choice leads somewhere (no dead end)', async () => {
+  const { phone, password } = await applicant();
+  await logIn(phone, password, 'Apply for a job');
+  // The county list of the first path: walk every page, then pick the last county shown.
+  for (let i = 0; i < 4; i++) await phone.send('1');
+  expect(phone.last.text).toContain('Choose the county:');
+  const numbers: string[] = [];
+  for (;;) {
+    expectFits(phone.last);
+    numbers.push(
+      ...phone.last.text
+        .split('\n')
+        .filter((l) => /^\d+\. /.test(l))
+        .map((l) => l.split('.')[0] as string),
+    );
+    if (!phone.last.text.includes('98 More')) break;
+    await phone.send('98');
+  }
+  await phone.send(numbers.at(-1) as string);
+  expect(phone.last.text).toContain('Choose the sub-county:');
+  await phone.send('1');
+  expect(phone.last.text).toContain('Vacancies (positions available):');
+});
+
+test('My applications lists it as submitted; withdraw with confirmation; then it can be applied for again', async () => {
+  const { phone, password } = await applicant();
+  await logIn(phone, password, 'Apply for a job');
+  await browseToVacancies(phone);
+  await phone.send('1');
+  await phone.chooseOnAnyPage('Confirm and submit');
+
+  const list = await logIn(phone, password, 'My applications');
+  expect(list.text).toContain('My applications:');
+  expect(list.text).toMatch(/1\. .+: submitted/);
+  const details = await phone.send('1');
+  expect(details.text).toContain('Status: submitted');
+  await phone.chooseOnAnyPage('Withdraw application');
+  expect(phone.last.text).toContain('Withdraw your application for');
+  const withdrawn = await phone.choose('Yes, withdraw it');
+  expect(withdrawn.text).toContain('Your application has been withdrawn.');
+
+  const after = await logIn(phone, password, 'My applications');
+  expect(after.text).toMatch(/1\. .+: withdrawn/);
+  const none = await logIn(phone, password, 'Withdraw application');
+  expect(none.text).toContain('You have no application that can be withdrawn.');
+
+  await logIn(phone, password, 'Apply for a job');
+  await browseToVacancies(phone);
+  await phone.send('1');
+  expect((await phone.chooseOnAnyPage('Confirm and submit')).text).toContain('Thank you for submitting');
+});
+
+test('a second application for the same vacancy, or in the same exam and activity, is refused', async () => {
+  const { phone, password } = await applicant();
+  await logIn(phone, password, 'Apply for a job');
+  await browseToVacancies(phone);
+  await phone.send('1');
+  await phone.chooseOnAnyPage('Confirm and submit');
+
+  await logIn(phone, password, 'Apply for a job');
+  await browseToVacancies(phone);
+  await phone.send('1');
+  expect((await phone.chooseOnAnyPage('Confirm and submit')).text).toContain(
+    'You have already applied for this vacancy.',
+  );
+  const other = phone.last;
+  expect(other.kind).toBe('END');
+});
+
+test('another position in the same exam and activity is refused: one centre per series', async () => {
+  const { phone, password } = await applicant();
+  await logIn(phone, password, 'Apply for a job');
+  await browseToVacancies(phone);
+  await phone.send('1');
+  await phone.chooseOnAnyPage('Confirm and submit');
+
+  await logIn(phone, password, 'Apply for a job');
+  await phone.sendAll('1', '1', '1');
+  expect(phone.last.text).toContain('Choose the position:');
+  expect(phone.last.text).toContain('2. ');
+  await phone.sendAll('2', '1', '1');
+  expect(phone.last.text).toContain('Vacancies (positions available):');
+  await phone.send('1');
+  const refused = await phone.chooseOnAnyPage('Confirm and submit');
+  expect(refused.kind).toBe('END');
+  expect(refused.text).toContain('You already have an application for this exam and activity.');
+});
+
+test('STATUS by SMS lists the applications, most recent first, in one segment', async () => {
+  const { phone, password } = await applicant();
+  await logIn(phone, password, 'Apply for a job');
+  await browseToVacancies(phone);
+  await phone.send('1');
+  await phone.chooseOnAnyPage('Confirm and submit');
+  await waitForSms(app.url, phone.phoneNumber, 2);
+  await textShortCode(app.url, phone.phoneNumber, 'STATUS');
+  const messages = await waitForSms(app.url, phone.phoneNumber, 3);
+  const status = messages[2]?.text ?? '';
+  expect(status).toContain('Profile: complete.');
+  expect(status).toMatch(/Applications: .+ submitted/);
+  expect(status.length).toBeLessThanOrEqual(160);
+});
