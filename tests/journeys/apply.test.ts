@@ -201,3 +201,59 @@ test('STATUS by SMS lists the applications, most recent first, in one segment', 
   expect(status).toMatch(/Applications: .+ submitted/);
   expect(status.length).toBeLessThanOrEqual(160);
 });
+
+/** Browses to the first vacancy's details and returns its id (from the database, by the station shown). */
+async function toFirstDetails(phone: UssdPhone): Promise<number> {
+  await browseToVacancies(phone);
+  await phone.send('1');
+  const station = /Station: (.+)/.exec(phone.last.text)?.[1] as string;
+  const position = /Position: (.+)/.exec(phone.last.text)?.[1] as string;
+  const exam = /Exam: (.+)/.exec(phone.last.text)?.[1] as string;
+  const activity = /Activity: (.+)/.exec(phone.last.text)?.[1] as string;
+  const rows = await app
+    .db('vacancies as v')
+    .join('duty_stations as d', 'd.id', 'v.duty_station_id')
+    .join('positions as p', 'p.code', 'v.position')
+    .join('exams as e', 'e.code', 'v.exam')
+    .join('activities as a', 'a.code', 'v.activity')
+    .where({ 'd.name': station, 'p.name': position, 'e.name': exam, 'a.name': activity })
+    .select('v.id');
+  expect(rows).toHaveLength(1);
+  const row = rows[0];
+  return row.id as number;
+}
+
+test('a vacancy closed while the user looked at it refuses the application with a clear message', async () => {
+  const { phone, password } = await applicant();
+  await logIn(phone, password, 'Apply for a job');
+  const vacancyId = await toFirstDetails(phone);
+  await app.db('vacancies').where({ id: vacancyId }).update({ status: 'closed' });
+  const refused = await phone.chooseOnAnyPage('Confirm and submit');
+  expect(refused.kind).toBe('END');
+  expect(refused.text).toBe('This vacancy is closed for applications.');
+  await app.db('vacancies').where({ id: vacancyId }).update({ status: 'open' });
+});
+
+test('a vacancy filled by approved applications refuses the application with a clear message', async () => {
+  const { phone, password } = await applicant();
+  await logIn(phone, password, 'Apply for a job');
+  const vacancyId = await toFirstDetails(phone);
+  const vacancy = await app.db('vacancies').where({ id: vacancyId }).first('positions', 'positions as n');
+  const original = vacancy.positions as number;
+  // Others were approved meanwhile: one position left, then taken.
+  const other = await applicant();
+  await app.db('vacancies').where({ id: vacancyId }).update({ positions: 1 });
+  const v = await app.db('vacancies').where({ id: vacancyId }).first('exam', 'activity');
+  await app.db('applications').insert({
+    account_id: other.accountId,
+    vacancy_id: vacancyId,
+    exam: v.exam,
+    activity: v.activity,
+    status: 'approved',
+  });
+  const refused = await phone.chooseOnAnyPage('Confirm and submit');
+  expect(refused.kind).toBe('END');
+  expect(refused.text).toBe('All positions of this vacancy have been filled.');
+  await app.db('applications').where({ account_id: other.accountId }).del();
+  await app.db('vacancies').where({ id: vacancyId }).update({ positions: original });
+});
