@@ -42,6 +42,7 @@ export function loginJourney(services: MenuServices) {
           id: 'login.prompt',
           notice: ctx.notice,
           text: 'login.prompt',
+          lines: ['login.hint'],
           input: PASSWORD_INPUT,
           history: false,
         })),

@@ -22,7 +22,7 @@ async function register(phone: UssdPhone): Promise<string> {
 async function login(phone: UssdPhone, password: string) {
   await phone.dialFresh();
   await phone.choose('Change password');
-  expect(phone.last.text).toContain('Enter your CP2 password');
+  expect(phone.last.text).toBe('Enter your CP2 password:\nForgot it? SMS PASSWORD to 22262.\n0 Back 00 Home');
   return phone.send(password);
 }
 
