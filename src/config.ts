@@ -62,6 +62,18 @@ const schema = z.object({
   ),
   WEBHOOK_TOKEN: optionalString,
   ADMIN_TOKEN: optionalString,
+  /** `name:token,name:token`: named operator tokens; the name goes into the audit trail. */
+  ADMIN_TOKENS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(
+        /^[\w.-]+:[^,:]{16,}(,[\w.-]+:[^,:]{16,})*$/,
+        'must look like name:token,name:token (tokens of 16+ characters)',
+      )
+      .transform((v) => v.split(',').map((p) => p.split(':') as [string, string]))
+      .optional(),
+  ),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -86,7 +98,8 @@ export type Config = {
   smsSender: string;
   ussdServiceCode: string;
   webhookToken?: string;
-  adminToken?: string;
+  /** Operator tokens by name: ADMIN_TOKEN is named `admin`, ADMIN_TOKENS adds named ones. */
+  adminTokens: { name: string; token: string }[];
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   dataDir: string;
   sessionTtlSeconds: number;
@@ -119,7 +132,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smsSender: e.SMS_SENDER,
     ussdServiceCode: e.USSD_SERVICE_CODE,
     webhookToken: e.WEBHOOK_TOKEN,
-    adminToken: e.ADMIN_TOKEN,
+    adminTokens: [
+      ...(e.ADMIN_TOKEN ? [{ name: 'admin', token: e.ADMIN_TOKEN }] : []),
+      ...(e.ADMIN_TOKENS ?? []).map(([name, token]) => ({ name, token })),
+    ],
     logLevel: e.LOG_LEVEL,
     dataDir: e.DATA_DIR,
     sessionTtlSeconds: e.SESSION_TTL_SECONDS,

@@ -72,6 +72,7 @@ export function buildService(
     metrics,
     engine,
     sms: { db, accounts, simulator: gateway instanceof SimulatorGateway ? gateway : undefined },
+    admin: { tokens: config.adminTokens, deps: { db, log, metrics, codes: accounts } },
     webhookToken: config.webhookToken,
     probes: [
       { name: 'database', check: () => pingDb(db) },

@@ -10,6 +10,7 @@ import type { Metrics } from '../metrics';
 import { errorHandler, requestContext } from './middleware/request-context';
 import { webhookToken } from './middleware/token-auth';
 import { healthRoutes, type Probe } from './routes/health';
+import { adminRouter, type AdminDeps } from './admin';
 import { smsRoutes } from './routes/sms';
 import { ussdRoutes } from './routes/ussd';
 
@@ -21,6 +22,8 @@ export type AppDeps = {
   webhookToken?: string;
   /** The SMS webhooks (and the simulator inbox while SMS go to the simulator). */
   sms?: { db: Db; accounts: AccountDeps; simulator?: SimulatorGateway };
+  /** The operator API under /admin (refused while no token is configured). */
+  admin?: { tokens: { name: string; token: string }[]; deps: AdminDeps };
 };
 
 const WEBHOOKS = new Set(['/ussd', '/ussd/events', '/sms/inbound', '/sms/delivery']);
@@ -35,7 +38,8 @@ export function createApp(deps: AppDeps): Koa {
     bodyParser({
       enableTypes: ['form', 'json'],
       formLimit: '16kb',
-      jsonLimit: '16kb',
+      // Admin bulk review sends lists of ids; CSV uploads are text bodies of their own route.
+      jsonLimit: '1mb',
       // A body that does not parse reaches the handler as no body, which refuses it in the webhook's
       // own terms (USSD: "END Bad request").
       onError: (_err, ctx) => {
@@ -45,6 +49,7 @@ export function createApp(deps: AppDeps): Koa {
   );
   const routers = [healthRoutes(deps), ussdRoutes(deps)];
   if (deps.sms) routers.push(smsRoutes({ ...deps.sms, metrics: deps.metrics }));
+  if (deps.admin) routers.push(adminRouter(deps.admin.tokens, deps.admin.deps));
   for (const router of routers) {
     app.use(router.routes()).use(router.allowedMethods());
   }
