@@ -5,6 +5,8 @@ import * as m003 from './20261129_003_service_secrets';
 import * as m004 from './20261129_004_reference_places';
 import * as m005 from './20261129_005_profiles';
 import * as m006 from './20261129_006_vacancies';
+import * as m007 from './20261129_007_admin_audit';
+import * as m008 from './20261129_008_ussd_sessions';
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Knex.Migration> = {
@@ -14,4 +16,6 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261129_004_reference_places': m004,
   '20261129_005_profiles': m005,
   '20261129_006_vacancies': m006,
+  '20261129_007_admin_audit': m007,
+  '20261129_008_ussd_sessions': m008,
 };
