@@ -323,7 +323,11 @@ async function cleanRedis(redis: Redis, patterns: string[], extraKeys: string[])
 
 async function outcomeCounts(service: ReturnType<typeof buildService>): Promise<Record<string, number>> {
   const { values } = await service.metrics.ussdHops.get();
-  return Object.fromEntries(values.map((v) => [String(v.labels.outcome), v.value]));
+  // Summed over the journey label.
+  const counts: Record<string, number> = {};
+  for (const v of values)
+    counts[String(v.labels.outcome)] = (counts[String(v.labels.outcome)] ?? 0) + v.value;
+  return counts;
 }
 
 /** With BENCH_CPU_PROFILE set, profiles this process (the service) until the returned stop is called. */

@@ -1,15 +1,99 @@
 // Prometheus metrics, served at GET /metrics. One registry per app so tests can build several apps.
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+// docs/analytics.md lists them.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Db } from './db/knex';
+import { createOutboxStore } from './domain/outbox';
 
-export function createMetrics() {
+/** The values of the `journey` label of the USSD hop metrics: a fixed set, whatever the screen ids. */
+export const HOP_JOURNEYS = [
+  'main',
+  'createAccount',
+  'login',
+  'profile',
+  'apply',
+  'applications',
+  'changePassword',
+  'language',
+  'help',
+  'resume',
+  'engine',
+  'other',
+] as const;
+
+const BY_PREFIX: Record<string, (typeof HOP_JOURNEYS)[number]> = {
+  main: 'main',
+  account: 'createAccount',
+  createAccount: 'createAccount',
+  login: 'login',
+  profile: 'profile',
+  apply: 'apply',
+  applications: 'applications',
+  changePassword: 'changePassword',
+  password: 'changePassword',
+  language: 'language',
+  help: 'help',
+  resume: 'resume',
+  engine: 'engine',
+};
+
+/** The journey (menu) a screen id belongs to: its first segment, mapped onto HOP_JOURNEYS. */
+export function journeyOfScreen(screenId: string): (typeof HOP_JOURNEYS)[number] {
+  return BY_PREFIX[screenId.split('.')[0] ?? ''] ?? 'other';
+}
+
+/** With `db`, the gauges read on scrape (outbox, applications) are registered too. */
+export function createMetrics(opts: { db?: Db } = {}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  const { db } = opts;
+  if (db) {
+    const outbox = createOutboxStore(db);
+    // Both outbox gauges come from one query per scrape.
+    let pendingDepth: Promise<{ due: number; oldestDueSeconds: number }> | undefined;
+    const depth = () => {
+      pendingDepth ??= outbox.depth().finally(() => {
+        pendingDepth = undefined;
+      });
+      return pendingDepth;
+    };
+    new Gauge({
+      name: 'outbox_depth',
+      help: 'Outbound SMS waiting to be sent (pending or being sent)',
+      registers: [registry],
+      async collect() {
+        this.set((await depth()).due);
+      },
+    });
+    new Gauge({
+      name: 'outbox_oldest_due_seconds',
+      help: 'Age in seconds of the oldest outbound SMS waiting to be sent (0 when none)',
+      registers: [registry],
+      async collect() {
+        this.set((await depth()).oldestDueSeconds);
+      },
+    });
+    new Gauge({
+      name: 'applications',
+      help: 'Applications by status (submitted, approved, rejected, withdrawn)',
+      labelNames: ['status'] as const,
+      registers: [registry],
+      async collect() {
+        const rows = (await db('applications')
+          .select('status')
+          .count<{ status: string; n: string }[]>('* as n')
+          .groupBy('status')) as unknown as { status: string; n: string }[];
+        this.reset();
+        for (const status of ['submitted', 'approved', 'rejected', 'withdrawn']) this.set({ status }, 0);
+        for (const r of rows) this.set({ status: r.status }, Number(r.n));
+      },
+    });
+  }
   return {
     registry,
     ussdHops: new Counter({
       name: 'ussd_hops_total',
-      help: 'USSD hops answered, by outcome (con, end, repeat, invalid, expired, busy, error, timeout)',
-      labelNames: ['outcome'] as const,
+      help: 'USSD hops answered, by journey (menu) and outcome (con, end, repeat, invalid, expired, busy, error, timeout)',
+      labelNames: ['journey', 'outcome'] as const,
       registers: [registry],
     }),
     ussdHopSeconds: new Histogram({

@@ -52,7 +52,7 @@ export function buildService(
   gateway: SmsGateway = createGateway(config),
 ): Service {
   const { db, store } = resources;
-  const metrics = createMetrics();
+  const metrics = createMetrics({ db });
   const accounts = { ussdCode: config.ussdServiceCode, smsCode: config.smsSender };
   const engine = createEngine(store, createServices(db, accounts), {
     sessionTtlSeconds: config.sessionTtlSeconds,
@@ -71,6 +71,7 @@ export function buildService(
     log,
     metrics,
     engine,
+    db,
     sms: { db, accounts, simulator: gateway instanceof SimulatorGateway ? gateway : undefined },
     admin: { tokens: config.adminTokens, deps: { db, log, metrics, codes: accounts } },
     webhookToken: config.webhookToken,

@@ -223,6 +223,8 @@ export const en = {
   'sms.applicationSubmitted':
     'CP2: Thank you for submitting your application. The application shall be reviewed, and you shall be notified shortly!',
   'sms.applicationsLabel': 'Applications:',
+  'sms.applicationApproved': 'CP2: {position} at {station}: application approved.',
+  'sms.applicationRejected': 'CP2: {position} at {station}: application not successful.',
 
   // help
   'apply.profileIncomplete': 'Complete your profile before you apply. Missing:',

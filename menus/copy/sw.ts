@@ -216,6 +216,8 @@ export const sw: Record<CopyKey, string> = {
   'sms.applicationSubmitted':
     'CP2: Asante kwa kuwasilisha ombi lako. Ombi litakaguliwa, na utaarifiwa hivi karibuni!',
   'sms.applicationsLabel': 'Maombi:',
+  'sms.applicationApproved': 'CP2: Ombi lako la {position} katika {station} limekubaliwa.',
+  'sms.applicationRejected': 'CP2: Ombi lako la {position} katika {station} halikufaulu.',
   'help.text':
     'CP2 Baraza la Mitihani. Piga {code} kufungua akaunti na kuomba kazi. Tuma SMS MSAADA, NENOSIRI au HALI kwa {sms}.',
 };

@@ -49,6 +49,8 @@ type SessionRecord = Saved & {
   /** Keyed digest of the `text` consumed so far; never the text itself. */
   consumed: string;
   last: { kind: 'CON' | 'END'; text: string; screenId: string };
+  /** The screen ids this session showed, in order (consecutive repeats once, the last 60): never input. */
+  screens?: string[];
   ended: boolean;
   /** The reason shown above the current screen, kept while the user pages through it. */
   notice?: TextRef;
@@ -61,6 +63,7 @@ type SessionRecord = Saved & {
 /** The session being worked on during one hop. */
 type Working = {
   phone: string;
+  screens: string[];
   networkCode?: string;
   live: Live;
   history: Persisted[];
@@ -74,6 +77,7 @@ type Working = {
 };
 
 const MAX_HISTORY = 10;
+const MAX_SCREENS = 60;
 const MAX_DIRECT_DIAL_PARTS = 6;
 const SEEN_TTL_SECONDS = 3600;
 
@@ -158,6 +162,7 @@ export class UssdEngine {
             return { result: { ...rec.last, outcome: 'repeat' }, writes: [] };
           w = {
             phone: rec.phone,
+            screens: rec.screens ?? [],
             networkCode: rec.networkCode,
             live: this.menu.restore(rec.snapshot),
             history: rec.history,
@@ -191,6 +196,7 @@ export class UssdEngine {
     const input = { phone: hop.phoneNumber, networkCode: hop.networkCode };
     const fresh = async (): Promise<Working> => ({
       phone: hop.phoneNumber,
+      screens: [],
       networkCode: hop.networkCode,
       live: await this.menu.start(input, remaining()),
       history: [],
@@ -353,6 +359,7 @@ export class UssdEngine {
       badInputs: w.badInputs,
       consumed: this.differ.consumedOf(hop.text),
       last: { kind: result.kind, text: result.text, screenId: result.screenId },
+      screens: trail(w.screens, result.screenId),
       ended,
       notice: w.notice,
       offer: w.offer,
@@ -382,6 +389,19 @@ export class UssdEngine {
     return ops;
   }
 
+  /**
+   * What the session record says about a session, for its end-of-session event: the phone, the last
+   * screen and the screens shown. Undefined once the record has expired.
+   */
+  async sessionTrail(
+    sessionId: string,
+  ): Promise<{ phone: string; lastScreen: string; screens: string[] } | undefined> {
+    const raw = await this.store.get(keys.session(sessionId));
+    if (!raw) return undefined;
+    const rec = JSON.parse(raw) as SessionRecord;
+    return { phone: rec.phone, lastScreen: rec.last.screenId, screens: rec.screens ?? [] };
+  }
+
   private langOf(snapshot: Persisted): Lang {
     return snapshot.state.context.lang === 'sw' ? 'sw' : 'en';
   }
@@ -398,4 +418,9 @@ export class UssdEngine {
   private apology(lang: Lang, outcome: 'error' | 'timeout'): HopResult {
     return this.endWith(lang, 'engine.apology', outcome);
   }
+}
+
+/** The trail with the screen just shown: a repeat of the last one (an error, a page) is kept once. */
+function trail(screens: string[], screenId: string): string[] {
+  return screens.at(-1) === screenId ? screens : [...screens, screenId].slice(-MAX_SCREENS);
 }

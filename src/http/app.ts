@@ -20,6 +20,8 @@ export type AppDeps = {
   engine: UssdEngine;
   probes: Probe[];
   webhookToken?: string;
+  /** Where AT's end-of-session notifications are stored (POST /ussd/events). */
+  db?: Db;
   /** The SMS webhooks (and the simulator inbox while SMS go to the simulator). */
   sms?: { db: Db; accounts: AccountDeps; simulator?: SimulatorGateway };
   /** The operator API under /admin (refused while no token is configured). */

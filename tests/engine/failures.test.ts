@@ -160,7 +160,7 @@ describe('a menu service that throws', () => {
     expect(JSON.stringify(failure)).toContain('internal detail'); // the details go to the log only
 
     const metrics = await (await fetch(`${app.url}/metrics`)).text();
-    expect(metrics).toMatch(/^ussd_hops_total\{outcome="error"\} 1$/m);
+    expect(metrics).toMatch(/^ussd_hops_total\{journey="engine",outcome="error"\} 1$/m);
   });
 });
 
@@ -186,10 +186,9 @@ describe('a menu service slower than HOP_DEADLINE_MS', () => {
     const metrics = await (await fetch(`${app.url}/metrics`)).text();
     // Counted once as a failed hop. (Whether it is labelled `timeout` or `error` is a race between the
     // engine's deadline timer and the menu runtime's own wait, which end at the same instant.)
-    const counted = [...metrics.matchAll(/^ussd_hops_total\{outcome="(\w+)"\} (\d+)$/gm)].map((m) => [
-      m[1],
-      m[2],
-    ]);
+    const counted = [
+      ...metrics.matchAll(/^ussd_hops_total\{journey="engine",outcome="(\w+)"\} (\d+)$/gm),
+    ].map((m) => [m[1], m[2]]);
     expect(counted).toHaveLength(1);
     expect(['timeout 1', 'error 1']).toContain(counted.map((c) => c.join(' ')).join());
   });

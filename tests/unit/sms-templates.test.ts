@@ -12,6 +12,9 @@ const longest = {
   time: '29/11/2026 23:59',
   date: '29/11/2026',
   profile: 'missing Personal, Payment, Qualification, Workstation, Next of kin',
+  // Position and duty station names are at most 60 characters (migration 006).
+  position: 'P'.repeat(60),
+  station: 'S'.repeat(60),
   // The applications suffix is cut to what fits (applicationsSuffix, tested below).
   applications: '',
 };

@@ -1,5 +1,139 @@
+// /admin/applications: list and fetch applications, and review them (approve or reject, singly or in
+// bulk). The rules are in domain/review.ts; docs/admin-api.md describes the routes.
+import { z } from 'zod';
+import { createReview, type ReviewResult } from '../../domain/review';
 import type { AdminApi } from './api';
 import type { AdminDeps } from './deps';
 
-// TODO(issue 6): the applications endpoints.
-export function registerApplicationsRoutes(_api: AdminApi, _deps: AdminDeps): void {}
+const STATUSES = ['submitted', 'approved', 'rejected', 'withdrawn'] as const;
+export const MAX_BULK = 500;
+
+const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const decision = z.enum(['approve', 'reject']).describe('approve or reject');
+const reason = z
+  .string()
+  .min(1)
+  .max(160)
+  .optional()
+  .describe('kept in the audit trail and the application events; not sent to the applicant');
+
+export const listQuery = z.object({
+  vacancy: id.optional().describe('vacancy id'),
+  exam: z.string().min(1).max(24).optional().describe('exam code, e.g. KCSE'),
+  county: z
+    .string()
+    .regex(/^\d{3}$/)
+    .optional()
+    .describe("county code of the vacancy's duty station, e.g. 047"),
+  status: z.enum(STATUSES).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+export const reviewBody = z.object({ decision, reason }).strict();
+export const bulkReviewBody = z
+  .object({
+    ids: z.array(z.number().int().positive().max(Number.MAX_SAFE_INTEGER)).min(1).max(MAX_BULK),
+    decision,
+    reason,
+  })
+  .strict();
+
+/** HTTP status and body of one decision. */
+function answer(r: ReviewResult): { status: number; body: Record<string, unknown> } {
+  switch (r.result) {
+    case 'approved':
+    case 'rejected':
+    case 'unchanged':
+      return { status: 200, body: r };
+    case 'notFound':
+      return { status: 404, body: { ...r, error: 'no such application' } };
+    case 'notReviewable':
+      return { status: 409, body: { ...r, error: `a ${r.status} application cannot be reviewed` } };
+    case 'full':
+      return {
+        status: 409,
+        body: { ...r, error: `full: ${r.approved} of ${r.positions} positions are already approved` },
+      };
+  }
+}
+
+export function registerApplicationsRoutes(api: AdminApi, deps: AdminDeps): void {
+  const review = createReview(deps.db);
+
+  api.route(
+    {
+      method: 'get',
+      path: '/applications',
+      summary: 'List applications (filters: vacancy, exam, county, status), oldest first, with the total',
+      query: listQuery,
+      responses: { 200: '{ total, limit, offset, applications: [...] }', 400: 'invalid query' },
+    },
+    async (ctx, { query }) => {
+      const { total, applications } = await review.list(query);
+      ctx.body = { total, limit: query.limit, offset: query.offset, applications };
+    },
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/applications/:id',
+      summary: "One application with its vacancy, the applicant's phone and profile, and its events",
+      params: z.object({ id }),
+      responses: { 200: 'the application', 404: 'no such application' },
+    },
+    async (ctx, { params }) => {
+      const found = await review.get(params.id);
+      if (!found) {
+        ctx.status = 404;
+        ctx.body = { error: 'no such application' };
+        return;
+      }
+      ctx.body = found;
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/applications/review',
+      summary: `Approve or reject up to ${MAX_BULK} applications (each in its own transaction); per-id results`,
+      body: bulkReviewBody,
+      responses: { 200: '{ results: [{ id, result, ... }], counts: { <result>: n } }', 400: 'invalid body' },
+    },
+    async (ctx, { body, actor }) => {
+      const results = await review.decideMany(body.ids, {
+        decision: body.decision,
+        reason: body.reason,
+        actor,
+      });
+      const counts: Record<string, number> = {};
+      for (const r of results) counts[r.result] = (counts[r.result] ?? 0) + 1;
+      ctx.body = { results: results.map((r) => answer(r).body), counts };
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/applications/:id/review',
+      summary: 'Approve or reject a submitted application; the applicant gets one SMS',
+      params: z.object({ id }),
+      body: reviewBody,
+      responses: {
+        200: '{ id, result: approved | rejected | unchanged }',
+        400: 'invalid body',
+        404: 'no such application',
+        409: 'not submitted (withdrawn or decided the other way), or the positions are full',
+      },
+    },
+    async (ctx, { params, body, actor }) => {
+      const r = answer(
+        await review.decide(params.id, { decision: body.decision, reason: body.reason, actor }),
+      );
+      ctx.status = r.status;
+      ctx.body = r.body;
+    },
+  );
+}

@@ -1,5 +1,53 @@
+// CSV exports of applications and profiles, streamed (src/domain/exports.ts); each export is audited.
+import { z } from 'zod';
+import { recordAdminAction } from '../../domain/admin-audit';
+import { exportApplications, exportProfiles, type ExportFilters } from '../../domain/exports';
 import type { AdminApi } from './api';
 import type { AdminDeps } from './deps';
 
-// TODO(issue 6): the exports endpoints.
-export function registerExportsRoutes(_api: AdminApi, _deps: AdminDeps): void {}
+const filters = z.object({
+  vacancy: z.coerce.number().int().positive().optional().describe('vacancy id'),
+  county: z
+    .string()
+    .regex(/^\d{3}$/, 'a county code: three digits')
+    .optional()
+    .describe('county code, e.g. 047'),
+  exam: z.string().trim().min(1).max(24).optional().describe('exam code, e.g. KCSE'),
+});
+
+const responses = { 200: 'CSV, streamed', 400: 'invalid filter', 401: 'missing or unknown token' };
+
+export function registerExportsRoutes(api: AdminApi, deps: AdminDeps): void {
+  const routes = [
+    { name: 'applications', run: exportApplications, what: 'applications (one row each)' },
+    {
+      name: 'profiles',
+      run: exportProfiles,
+      what: 'profiles of the applicants (all profiles without filters)',
+    },
+  ] as const;
+  for (const r of routes) {
+    api.route(
+      {
+        method: 'get',
+        path: `/exports/${r.name}.csv`,
+        summary: `Export ${r.what} as CSV, for a vacancy, a county or an exam`,
+        query: filters,
+        responses,
+        produces: 'text/csv',
+      },
+      async (ctx, { query, actor }) => {
+        const f: ExportFilters = query;
+        await recordAdminAction(deps.db, {
+          actor,
+          action: `export.${r.name}`,
+          target: `exports:${r.name}`,
+          details: { ...f },
+        });
+        ctx.type = 'text/csv; charset=utf-8';
+        ctx.attachment(`${r.name}.csv`);
+        ctx.body = r.run(deps.db, f, deps.log);
+      },
+    );
+  }
+}

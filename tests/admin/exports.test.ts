@@ -1,0 +1,193 @@
+import { get as httpGet, type IncomingMessage } from 'node:http';
+import { runInNewContext } from 'node:vm';
+import { setFlagsFromString } from 'node:v8';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import { seedVacancies, type Fixture } from '../vacancies/fixtures';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+const TOKEN = 'ops-token-0123456789abcdef';
+const N = 10_000;
+
+let app: TestApp;
+let fx: Fixture;
+beforeAll(async () => {
+  app = await startTestApp({ env: { ADMIN_TOKENS: `ops:${TOKEN}` } });
+  fx = await seedVacancies(app.db);
+  // 10,000 applicants with a profile; 10 apply for KPSEA, the rest in turn for inv1, inv2 (Nairobi) and
+  // marking (Kisumu).
+  await app.db.raw(
+    `insert into accounts (phone, username, password_hash)
+     select '+25419' || lpad(g::text, 7, '0'), '25419' || lpad(g::text, 7, '0'), 'x' from generate_series(1, ?) g`,
+    [N],
+  );
+  await app.db.raw(
+    `insert into profiles (account_id, full_name, national_id, gender, county_code)
+     select id, 'Applicant "' || id || '", Jr', '9' || right(phone, 7), 'female', '047'
+       from accounts where phone like '+25419%'`,
+  );
+  await app.db.raw(
+    `insert into applications (account_id, vacancy_id, exam, activity)
+     select acc.id, v.id, v.exam, v.activity
+       from (select id, row_number() over (order by id) as g from accounts where phone like '+25419%') acc
+       join vacancies v on v.id = case when acc.g <= 10 then ?::int when acc.g % 3 = 0 then ?::int when acc.g % 3 = 1 then ?::int else ?::int end`,
+    [fx.v.kpsea, fx.v.inv1, fx.v.inv2, fx.v.marking],
+  );
+}, 60_000);
+afterAll(() => app.close());
+
+function get(path: string, token: string | null = TOKEN): Promise<Response> {
+  return fetch(`${app.url}/admin${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+}
+
+async function csv(path: string): Promise<Record<string, string>[]> {
+  const res = await get(path);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toContain('text/csv');
+  return parse(await res.text(), { columns: true }) as Record<string, string>[];
+}
+
+async function count(sql: string, bindings: (string | number)[] = []): Promise<number> {
+  const { rows } = await app.db.raw<{ rows: { n: number }[] }>(sql, bindings);
+  return Number(rows[0]?.n);
+}
+
+test('every application is exported and the CSV parses back (quotes and commas included)', async () => {
+  const rows = await csv('/exports/applications.csv');
+  const total = await count('select count(*) as n from applications');
+  expect(total).toBeGreaterThan(N); // and the fixture's own approved application
+  expect(rows).toHaveLength(total);
+  expect(new Set(rows.map((r) => r.id)).size).toBe(total);
+  expect(Object.keys(rows[0] as object)).toEqual([
+    'id',
+    'status',
+    'applied_at',
+    'exam',
+    'activity',
+    'position',
+    'duty_station',
+    'county',
+    'sub_county',
+    'applicant_phone',
+    'national_id',
+    'full_name',
+  ]);
+  const one = rows.find((r) => r.full_name?.startsWith('Applicant')) as Record<string, string>;
+  expect(one.full_name).toMatch(/^Applicant "\d+", Jr$/);
+  expect(one.applicant_phone).toMatch(/^\+25419\d{7}$/);
+  expect(one.status).toBe('submitted');
+  expect(Number.isNaN(Date.parse(one.applied_at as string))).toBe(false);
+  const audit = await app.db('admin_audit').where({ action: 'export.applications' });
+  expect(audit.length).toBeGreaterThanOrEqual(1);
+  expect(audit[0]).toMatchObject({ actor: 'admin:ops', target: 'exports:applications' });
+}, 60_000);
+
+test('the export is streamed: chunked, and the heap does not hold it', async () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const heap = async () => {
+    for (let i = 0; i < 3; i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return process.memoryUsage().heapUsed;
+  };
+  // A first export warms up what a first run allocates for good (compiled code, caches, pools).
+  await (await get('/exports/applications.csv')).text();
+  const before = await heap();
+  // What holding this export in memory costs: its rows as a plain select returns them, and their CSV.
+  const held = await app.db.raw<{ rows: Record<string, unknown>[] }>(
+    `select a.*, p.*, acc.phone from applications a join accounts acc on acc.id = a.account_id
+       left join profiles p on p.account_id = a.account_id`,
+  );
+  const text = stringify(held.rows);
+  const inMemory = (await heap()) - before;
+  expect(text.length).toBeGreaterThan(0);
+  held.rows.length = 0;
+  const base = await heap();
+  // node:http rather than fetch: a plain stream, so the client holds no more than one chunk either.
+  const res = await new Promise<IncomingMessage>((resolve, reject) =>
+    httpGet(
+      `${app.url}/admin/exports/applications.csv`,
+      { headers: { authorization: `Bearer ${TOKEN}` } },
+      resolve,
+    ).on('error', reject),
+  );
+  expect(res.headers['transfer-encoding']).toBe('chunked');
+  expect(res.headers['content-length']).toBeUndefined();
+  let size = 0;
+  let chunks = 0;
+  const growth: number[] = [];
+  for await (const chunk of res as AsyncIterable<Buffer>) {
+    size += chunk.byteLength;
+    chunks += 1;
+    // A slow client: the server waits (backpressure) while the heap is measured.
+    if (chunks % 10 === 0) {
+      await new Promise((r) => setTimeout(r, 20));
+      growth.push((await heap()) - base);
+    }
+  }
+  expect(chunks).toBeGreaterThan(20);
+  expect(size).toBeGreaterThan(1_000_000);
+  // Built in memory, the rows and their text would be held from the first byte to the last (`inMemory`,
+  // about 9 MB here); streamed, only the buffers in flight are (and what the runtime allocates anyway,
+  // a few MB at most: hence the median and the margin).
+  growth.sort((a, b) => a - b);
+  expect(inMemory).toBeGreaterThan(size);
+  expect(growth[Math.floor(growth.length / 2)]).toBeLessThan(inMemory / 2);
+}, 60_000);
+
+test.each([
+  ['vacancy', () => `vacancy=${fx.v.inv1}`, () => ['where vacancy_id = ?', [fx.v.inv1]] as const],
+  [
+    'county',
+    () => 'county=042',
+    () =>
+      [
+        'join vacancies v on v.id = a.vacancy_id join duty_stations d on d.id = v.duty_station_id where d.county_code = ?',
+        ['042'],
+      ] as const,
+  ],
+  ['exam', () => 'exam=KPSEA', () => ['where a.exam = ?', ['KPSEA']] as const],
+])('applications filtered by %s', async (_name, query, where) => {
+  const [clause, bindings] = where();
+  const expected = await count(`select count(*) as n from applications a ${clause}`, [...bindings]);
+  expect(expected).toBeGreaterThan(0);
+  const rows = await csv(`/exports/applications.csv?${query()}`);
+  expect(rows).toHaveLength(expected);
+  if (_name === 'county') expect(new Set(rows.map((r) => r.county))).toEqual(new Set(['Kisumu']));
+  if (_name === 'exam') expect(new Set(rows.map((r) => r.exam))).toEqual(new Set(['KPSEA']));
+});
+
+test('profiles: one row per applicant of the matching applications, all profiles without filters', async () => {
+  const all = await csv('/exports/profiles.csv');
+  expect(all).toHaveLength(await count('select count(*) as n from profiles'));
+  const kpsea = await csv('/exports/profiles.csv?exam=KPSEA');
+  expect(kpsea).toHaveLength(10);
+  expect(kpsea[0]).toMatchObject({ gender: 'female', county: 'Nairobi' });
+  expect(kpsea[0]?.full_name).toMatch(/^Applicant/);
+  const marking = await csv(`/exports/profiles.csv?vacancy=${fx.v.marking}&county=042`);
+  expect(marking).toHaveLength(
+    await count('select count(distinct account_id) as n from applications where vacancy_id = ?', [
+      fx.v.marking,
+    ]),
+  );
+  expect(await app.db('admin_audit').where({ action: 'export.profiles' })).toHaveLength(3);
+}, 60_000);
+
+test('filters are validated, and a token is required', async () => {
+  expect((await get('/exports/applications.csv?county=Nairobi')).status).toBe(400);
+  expect((await get('/exports/applications.csv?vacancy=abc')).status).toBe(400);
+  expect((await get('/exports/applications.csv', null)).status).toBe(401);
+  expect((await get('/exports/profiles.csv', 'wrong-token-0123456789abcdef')).status).toBe(401);
+});
+
+test('the exports are in the OpenAPI document as text/csv', async () => {
+  const doc = (await (await get('/openapi.json')).json()) as {
+    paths: Record<string, { get: { responses: Record<string, { content?: object }> } }>;
+  };
+  expect(doc.paths['/admin/exports/applications.csv']?.get.responses['200']?.content).toHaveProperty(
+    'text/csv',
+  );
+  expect(doc.paths['/admin/exports/profiles.csv']).toBeDefined();
+});

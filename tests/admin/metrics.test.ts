@@ -1,0 +1,96 @@
+// GET /metrics after a journey: hops by journey and outcome, the outbox gauges, SMS sent, applications.
+import { passwordIn, waitForSms } from '../support/sms';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { UssdPhone, randomPhone } from '../support/ussd-phone';
+
+let app: TestApp;
+beforeAll(async () => {
+  // The relay starts later, so that the outbox is seen holding the message first.
+  app = await startTestApp({ relay: false });
+});
+afterAll(() => app.close());
+
+async function metrics(): Promise<string> {
+  const res = await fetch(`${app.url}/metrics`);
+  expect(res.status).toBe(200);
+  return res.text();
+}
+
+function value(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+test('hops by journey, the outbox waiting then drained, SMS sent, applications by status', async () => {
+  const phone = new UssdPhone(app.url, randomPhone());
+  await phone.dial();
+  await phone.choose('Create account');
+  await phone.choose('Confirm');
+  await phone.hop(phone.text); // AT repeats the last hop
+
+  let text = await metrics();
+  expect(value(text, 'ussd_hops_total{journey="main",outcome="con"}')).toBe(1);
+  expect(value(text, 'ussd_hops_total{journey="createAccount",outcome="con"}')).toBe(1);
+  expect(value(text, 'ussd_hops_total{journey="createAccount",outcome="end"}')).toBe(1);
+  expect(value(text, 'ussd_hops_total{journey="createAccount",outcome="repeat"}')).toBe(1);
+  expect(value(text, 'outbox_depth')).toBe(1);
+  const age = value(text, 'outbox_oldest_due_seconds') as number;
+  expect(age).toBeGreaterThanOrEqual(0);
+  expect(age).toBeLessThan(60);
+  expect(value(text, 'applications{status="submitted"}')).toBeDefined();
+
+  app.relay.start();
+  const [sms] = await waitForSms(app.url, phone.phoneNumber);
+  // The relay counts the send once the gateway has answered: wait for it.
+  for (let until = Date.now() + 5000; Date.now() < until; await new Promise((r) => setTimeout(r, 20))) {
+    text = await metrics();
+    if (value(text, 'sms_outbound_total{result="sent"}') === 1 && value(text, 'outbox_depth') === 0) break;
+  }
+  expect(value(text, 'outbox_depth')).toBe(0);
+  expect(value(text, 'outbox_oldest_due_seconds')).toBe(0);
+  expect(value(text, 'sms_outbound_total{result="sent"}')).toBe(1);
+
+  // Apply: the gauge of submitted applications grows by one.
+  const before = value(text, 'applications{status="submitted"}') as number;
+  const password = passwordIn(sms?.text ?? '');
+  const account = await app.db('accounts').where({ phone: phone.phoneNumber }).first('id');
+  const sub = await app.db('sub_counties').where({ county_code: '047' }).first('id');
+  await app.db('profiles').insert({
+    account_id: account.id,
+    full_name: 'Jane Wanjiku Kamau',
+    national_id: String(40_000_000 + Math.floor(Math.random() * 9_000_000)),
+    birth_year: 1985,
+    gender: 'female',
+    kra_pin: 'A012345678Z',
+    mpesa_phone: phone.phoneNumber,
+    mpesa_name: 'Jane Wanjiku Kamau',
+    qualification_level: 'degree',
+    course: 'Education',
+    institution: 'Kenyatta University',
+    qualification_year: 2008,
+    employer: 'private',
+    work_institution: 'Moi Girls',
+    designation: 'Teacher',
+    work_start_year: 2010,
+    county_code: '047',
+    sub_county_id: sub.id,
+    kin_name: 'John Kamau',
+    kin_phone: '+254722000111',
+    kin_relationship: 'spouse',
+  });
+  await phone.dialFresh();
+  await phone.choose('Apply for a job');
+  await phone.send(password);
+  for (let i = 0; i < 7; i++) await phone.send('1');
+  await phone.chooseOnAnyPage('Confirm and submit');
+  expect(phone.last.text).toContain('Thank you for submitting your application.');
+
+  text = await metrics();
+  expect(value(text, 'applications{status="submitted"}')).toBe(before + 1);
+  expect(value(text, 'ussd_hops_total{journey="login",outcome="con"}')).toBe(1);
+  expect(value(text, 'ussd_hops_total{journey="apply",outcome="end"}')).toBe(1);
+  expect(value(text, 'applications{status="withdrawn"}')).toBeGreaterThanOrEqual(0);
+  // Every journey label is one of the fixed set.
+  const journeys = new Set([...text.matchAll(/^ussd_hops_total\{journey="(\w+)"/gm)].map((m) => m[1]));
+  for (const j of journeys) expect(['main', 'createAccount', 'login', 'apply', 'resume']).toContain(j);
+}, 30_000);
