@@ -68,6 +68,14 @@ async function browseToVacancies(phone: UssdPhone): Promise<void> {
   expect(phone.last.text).toContain('Vacancies (positions available):');
 }
 
+/** Applies for the first vacancy of the first path, as a user would. */
+async function submitFirstVacancy(phone: UssdPhone, password: string): Promise<Screen> {
+  await logIn(phone, password, 'Apply for a job');
+  await browseToVacancies(phone);
+  await phone.send('1');
+  return phone.chooseOnAnyPage('Confirm and submit');
+}
+
 test('apply end to end: six lists, the vacancies, details, confirm, the exact confirmation and its SMS', async () => {
   const { phone, password } = await applicant();
   await logIn(phone, password, 'Apply for a job');
@@ -125,10 +133,7 @@ test('each list pages with 98 and every choice leads somewhere (no dead end)', a
 
 test('My applications lists it as submitted; withdraw with confirmation; then it can be applied for again', async () => {
   const { phone, password } = await applicant();
-  await logIn(phone, password, 'Apply for a job');
-  await browseToVacancies(phone);
-  await phone.send('1');
-  await phone.chooseOnAnyPage('Confirm and submit');
+  await submitFirstVacancy(phone, password);
 
   const list = await logIn(phone, password, 'My applications');
   expect(list.text).toContain('My applications:');
@@ -153,10 +158,7 @@ test('My applications lists it as submitted; withdraw with confirmation; then it
 
 test('a second application for the same vacancy, or in the same exam and activity, is refused', async () => {
   const { phone, password } = await applicant();
-  await logIn(phone, password, 'Apply for a job');
-  await browseToVacancies(phone);
-  await phone.send('1');
-  await phone.chooseOnAnyPage('Confirm and submit');
+  await submitFirstVacancy(phone, password);
 
   await logIn(phone, password, 'Apply for a job');
   await browseToVacancies(phone);
@@ -170,10 +172,7 @@ test('a second application for the same vacancy, or in the same exam and activit
 
 test('another position in the same exam and activity is refused: one centre per series', async () => {
   const { phone, password } = await applicant();
-  await logIn(phone, password, 'Apply for a job');
-  await browseToVacancies(phone);
-  await phone.send('1');
-  await phone.chooseOnAnyPage('Confirm and submit');
+  await submitFirstVacancy(phone, password);
 
   await logIn(phone, password, 'Apply for a job');
   await phone.sendAll('1', '1', '1');
@@ -189,10 +188,7 @@ test('another position in the same exam and activity is refused: one centre per 
 
 test('STATUS by SMS lists the applications, most recent first, in one segment', async () => {
   const { phone, password } = await applicant();
-  await logIn(phone, password, 'Apply for a job');
-  await browseToVacancies(phone);
-  await phone.send('1');
-  await phone.chooseOnAnyPage('Confirm and submit');
+  await submitFirstVacancy(phone, password);
   await waitForSms(app.url, phone.phoneNumber, 2);
   await textShortCode(app.url, phone.phoneNumber, 'STATUS');
   const messages = await waitForSms(app.url, phone.phoneNumber, 3);
