@@ -6,7 +6,12 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
 
 export type Db = Knex;
 
-export function createDb(url: string, opts: { statementTimeoutMs?: number } = {}): Db {
+export function createDb(
+  url: string,
+  opts: { statementTimeoutMs?: number; acquireTimeoutMs?: number } = {},
+): Db {
+  // A hop must not wait long for a connection either: its deadline is 2 s.
+  const acquire = opts.acquireTimeoutMs ?? 1500;
   return knexFactory({
     client: 'pg',
     connection: {
@@ -15,8 +20,8 @@ export function createDb(url: string, opts: { statementTimeoutMs?: number } = {}
       statement_timeout: opts.statementTimeoutMs ?? 1500,
       connectionTimeoutMillis: 2000,
     },
-    pool: { min: 0, max: 10, acquireTimeoutMillis: 1500 },
-    acquireConnectionTimeout: 1500,
+    pool: { min: 0, max: 10, acquireTimeoutMillis: acquire },
+    acquireConnectionTimeout: acquire,
   });
 }
 

@@ -1,6 +1,7 @@
 // The funnel report computed from recorded events: real sessions through POST /ussd, AT's end-of-session
 // notification through POST /ussd/events, then GET /admin/reports/funnel.
 import { passwordIn, waitForSms } from '../support/sms';
+import { completeProfileColumns } from '../support/complete-profile';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { UssdPhone, randomPhone } from '../support/ussd-phone';
 
@@ -94,29 +95,14 @@ test('sessions recorded from AT events make the funnel of each journey', async (
   await ended(jane);
 
   // Apply: with the profile complete, one application submitted, one abandoned after the exam.
-  const sub = await app.db('sub_counties').where({ county_code: '047' }).first('id');
-  await app
-    .db('profiles')
-    .where({ kin_name: 'John Kamau Mwangi', kin_phone: '+254722000111' })
-    .update({
-      full_name: 'Jane Wanjiku Kamau',
-      national_id: String(20_000_000 + Math.floor(Math.random() * 9_000_000)),
-      birth_year: 1985,
-      gender: 'female',
-      kra_pin: 'A012345678Z',
-      mpesa_phone: jane.phoneNumber,
-      mpesa_name: 'Jane Wanjiku Kamau',
-      qualification_level: 'degree',
-      course: 'Education',
-      institution: 'Kenyatta University',
-      qualification_year: 2008,
-      employer: 'private',
-      work_institution: 'Moi Girls',
-      designation: 'Teacher',
-      work_start_year: 2010,
-      county_code: '047',
-      sub_county_id: sub.id,
-    });
+  // Everything but the next of kin, which the journey above saved.
+  const {
+    kin_name: _n,
+    kin_phone: _p,
+    kin_relationship: _r,
+    ...rest
+  } = await completeProfileColumns(app.db, jane.phoneNumber);
+  await app.db('profiles').where({ kin_name: 'John Kamau Mwangi', kin_phone: '+254722000111' }).update(rest);
   await jane.dialFresh();
   await jane.choose('Apply for a job');
   await jane.send(password);

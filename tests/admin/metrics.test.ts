@@ -1,5 +1,6 @@
 // GET /metrics after a journey: hops by journey and outcome, the outbox gauges, SMS sent, applications.
 import { passwordIn, waitForSms } from '../support/sms';
+import { insertCompleteProfile } from '../support/complete-profile';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { UssdPhone, randomPhone } from '../support/ussd-phone';
 
@@ -54,30 +55,7 @@ test('hops by journey, the outbox waiting then drained, SMS sent, applications b
   const before = value(text, 'applications{status="submitted"}') as number;
   const password = passwordIn(sms?.text ?? '');
   const account = await app.db('accounts').where({ phone: phone.phoneNumber }).first('id');
-  const sub = await app.db('sub_counties').where({ county_code: '047' }).first('id');
-  await app.db('profiles').insert({
-    account_id: account.id,
-    full_name: 'Jane Wanjiku Kamau',
-    national_id: String(40_000_000 + Math.floor(Math.random() * 9_000_000)),
-    birth_year: 1985,
-    gender: 'female',
-    kra_pin: 'A012345678Z',
-    mpesa_phone: phone.phoneNumber,
-    mpesa_name: 'Jane Wanjiku Kamau',
-    qualification_level: 'degree',
-    course: 'Education',
-    institution: 'Kenyatta University',
-    qualification_year: 2008,
-    employer: 'private',
-    work_institution: 'Moi Girls',
-    designation: 'Teacher',
-    work_start_year: 2010,
-    county_code: '047',
-    sub_county_id: sub.id,
-    kin_name: 'John Kamau',
-    kin_phone: '+254722000111',
-    kin_relationship: 'spouse',
-  });
+  await insertCompleteProfile(app.db, account.id, phone.phoneNumber);
   await phone.dialFresh();
   await phone.choose('Apply for a job');
   await phone.send(password);

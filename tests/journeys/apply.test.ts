@@ -1,4 +1,5 @@
 import { passwordIn, textShortCode, waitForSms } from '../support/sms';
+import { insertCompleteProfile } from '../support/complete-profile';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { UssdPhone, expectFits, randomPhone, type Screen } from '../support/ussd-phone';
 
@@ -8,7 +9,6 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-let idSeq = 0;
 /** A registered phone with a complete profile (written directly: the profile journey has its own tests). */
 async function applicant(): Promise<{ phone: UssdPhone; password: string; accountId: number }> {
   const phone = new UssdPhone(app.url, randomPhone());
@@ -17,30 +17,7 @@ async function applicant(): Promise<{ phone: UssdPhone; password: string; accoun
   await phone.choose('Confirm');
   const [sms] = await waitForSms(app.url, phone.phoneNumber);
   const account = await app.db('accounts').where({ phone: phone.phoneNumber }).first('id');
-  const sub = await app.db('sub_counties').where({ county_code: '047' }).first('id');
-  await app.db('profiles').insert({
-    account_id: account.id,
-    full_name: 'Jane Wanjiku Kamau',
-    national_id: String(30_000_000 + process.pid * 100 + ++idSeq),
-    birth_year: 1985,
-    gender: 'female',
-    kra_pin: 'A012345678Z',
-    mpesa_phone: phone.phoneNumber,
-    mpesa_name: 'Jane Wanjiku Kamau',
-    qualification_level: 'degree',
-    course: 'Education',
-    institution: 'Kenyatta University',
-    qualification_year: 2008,
-    employer: 'private',
-    work_institution: 'Moi Girls',
-    designation: 'Teacher',
-    work_start_year: 2010,
-    county_code: '047',
-    sub_county_id: sub.id,
-    kin_name: 'John Kamau',
-    kin_phone: '+254722000111',
-    kin_relationship: 'spouse',
-  });
+  await insertCompleteProfile(app.db, account.id, phone.phoneNumber);
   return { phone, password: passwordIn(sms?.text ?? ''), accountId: account.id };
 }
 

@@ -17,7 +17,8 @@ export async function freshDatabase(): Promise<{ db: Db; url: string; drop: () =
   const admin = createDb(base, { statementTimeoutMs: 30_000 });
   await admin.raw(`create database ${name} template ${TEMPLATE_DB}`);
   const url = withDatabase(base, name);
-  const db = createDb(url, { statementTimeoutMs: 10_000 });
+  // Tests run many files at once on 2 cores: generous timeouts, so that only wrong behaviour fails them.
+  const db = createDb(url, { statementTimeoutMs: 10_000, acquireTimeoutMs: 20_000 });
   return {
     db,
     url,

@@ -41,7 +41,14 @@ export async function startTestApp(
   opts: { store?: 'redis' | 'memory' | SessionStore; env?: Record<string, string>; relay?: boolean } = {},
 ): Promise<TestApp> {
   // The outbox is polled often so that tests see an SMS within moments of the change that queued it.
-  const config = loadConfig({ LOG_LEVEL: 'debug', OUTBOX_POLL_MS: '25', ...opts.env });
+  // The hop deadline is generous: many test files share 2 cores, and only wrong behaviour should fail a
+  // journey test (the deadline itself is tested with its own setting in tests/engine/failures.test.ts).
+  const config = loadConfig({
+    LOG_LEVEL: 'debug',
+    OUTBOX_POLL_MS: '25',
+    HOP_DEADLINE_MS: '8000',
+    ...opts.env,
+  });
   const database = await freshDatabase();
   const store: SessionStore =
     typeof opts.store === 'object'
