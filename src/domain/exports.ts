@@ -14,19 +14,24 @@ type Column = { key: string; header: string };
 /** A cursor outlives the pool's statement timeout (set for USSD hops); an export gets this long. */
 const EXPORT_STATEMENT_TIMEOUT = '15min';
 
+/** A CSV column: the row key, and its header when that differs. */
+const col = (key: string, header = key): Column => ({ key, header });
+
 const APPLICATION_COLUMNS: Column[] = [
-  { key: 'id', header: 'id' },
-  { key: 'status', header: 'status' },
-  { key: 'applied_at', header: 'applied_at' },
-  { key: 'exam', header: 'exam' },
-  { key: 'activity', header: 'activity' },
-  { key: 'position', header: 'position' },
-  { key: 'duty_station', header: 'duty_station' },
-  { key: 'county', header: 'county' },
-  { key: 'sub_county', header: 'sub_county' },
-  { key: 'phone', header: 'applicant_phone' },
-  { key: 'national_id', header: 'national_id' },
-  { key: 'full_name', header: 'full_name' },
+  ...[
+    'id',
+    'status',
+    'applied_at',
+    'exam',
+    'activity',
+    'position',
+    'duty_station',
+    'county',
+    'sub_county',
+  ].map((k) => col(k)),
+  col('phone', 'applicant_phone'),
+  col('national_id'),
+  col('full_name'),
 ];
 
 const PROFILE_FIELDS = [
@@ -53,16 +58,16 @@ const PROFILE_FIELDS = [
 ] as const;
 
 const PROFILE_COLUMNS: Column[] = [
-  { key: 'account_id', header: 'account_id' },
-  { key: 'phone', header: 'phone' },
-  ...PROFILE_FIELDS.map((k) => ({ key: k, header: k })),
-  { key: 'county', header: 'county' },
-  { key: 'sub_county', header: 'sub_county' },
-  { key: 'kin_name', header: 'kin_name' },
-  { key: 'kin_phone', header: 'kin_phone' },
-  { key: 'kin_relationship', header: 'kin_relationship' },
-  { key: 'updated_at', header: 'updated_at' },
-];
+  'account_id',
+  'phone',
+  ...PROFILE_FIELDS,
+  'county',
+  'sub_county',
+  'kin_name',
+  'kin_phone',
+  'kin_relationship',
+  'updated_at',
+].map((k) => col(k));
 
 /** Applications joined to their vacancy's place, narrowed by the filters. */
 function matchingApplications(q: Db, f: ExportFilters): Knex.QueryBuilder {
