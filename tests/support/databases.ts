@@ -1,7 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { createDb, type Db } from '../../src/db/knex';
 
-export const TEMPLATE_DB = 'cp2_test_template';
+/**
+ * The migrated template of this test run. Named per run (global setup sets it in the environment the
+ * workers inherit), so two runs on one server (two checkouts, CI beside a developer) never drop each
+ * other's template.
+ */
+export function templateDb(): string {
+  const name = process.env.CP2_TEMPLATE_DB;
+  if (!name)
+    throw new Error('CP2_TEMPLATE_DB is not set: tests run through jest, whose global setup sets it');
+  return name;
+}
 
 export function withDatabase(url: string, name: string): string {
   const u = new URL(url);
@@ -15,7 +25,7 @@ export async function freshDatabase(): Promise<{ db: Db; url: string; drop: () =
   const name = `cp2_test_${randomBytes(6).toString('hex')}`;
   // Dropping a database can take a while under load: no 1.5 s statement timeout for these.
   const admin = createDb(base, { statementTimeoutMs: 30_000 });
-  await admin.raw(`create database ${name} template ${TEMPLATE_DB}`);
+  await admin.raw(`create database ${name} template ${templateDb()}`);
   const url = withDatabase(base, name);
   // Tests run many files at once on 2 cores: generous timeouts, so that only wrong behaviour fails them.
   const db = createDb(url, { statementTimeoutMs: 10_000, acquireTimeoutMs: 20_000 });

@@ -13,7 +13,8 @@ import { createDb } from '../../src/db/knex';
 import { migrateLatest } from '../../src/db/migrate';
 import { loadReferenceData } from '../../src/domain/reference-data';
 import { loadDemoData } from '../../src/domain/vacancy-import';
-import { TEMPLATE_DB, withDatabase } from './databases';
+import { randomBytes } from 'node:crypto';
+import { templateDb, withDatabase } from './databases';
 import { freePort } from '../../src/free-port';
 
 type Stoppable = { stop: () => Promise<void> };
@@ -68,11 +69,12 @@ export default async function globalSetup(): Promise<void> {
   }
 
   // A migrated template; each test file clones it into a database of its own.
+  // Named for this run only: global teardown drops it, and nothing else of another run is touched.
+  process.env.CP2_TEMPLATE_DB = `cp2_test_template_${randomBytes(5).toString('hex')}`;
   const admin = createDb(process.env.DATABASE_URL as string);
-  await admin.raw(`drop database if exists ${TEMPLATE_DB} with (force)`);
-  await admin.raw(`create database ${TEMPLATE_DB}`);
+  await admin.raw(`create database ${templateDb()}`);
   await admin.destroy();
-  const template = createDb(withDatabase(process.env.DATABASE_URL as string, TEMPLATE_DB));
+  const template = createDb(withDatabase(process.env.DATABASE_URL as string, templateDb()));
   await migrateLatest(template);
   await loadReferenceData(template, path.join(__dirname, '..', '..', 'data'));
   await loadDemoData(template, path.join(__dirname, '..', '..', 'data', 'demo'));
