@@ -225,6 +225,7 @@ export const en = {
   'sms.applicationsLabel': 'Applications:',
   'sms.applicationApproved': 'CP2: {position} at {station}: application approved.',
   'sms.applicationRejected': 'CP2: {position} at {station}: application not successful.',
+  'sms.applicationWithdrawn': 'CP2: {position} at {station}: application withdrawn.',
 
   // help
   'apply.profileIncomplete': 'Complete your profile before you apply. Missing:',

@@ -218,6 +218,7 @@ export const sw: Record<CopyKey, string> = {
   'sms.applicationsLabel': 'Maombi:',
   'sms.applicationApproved': 'CP2: Ombi lako la {position} katika {station} limekubaliwa.',
   'sms.applicationRejected': 'CP2: Ombi lako la {position} katika {station} halikufaulu.',
+  'sms.applicationWithdrawn': 'CP2: Ombi lako la {position} katika {station} limeondolewa.',
   'help.text':
     'CP2 Baraza la Mitihani. Piga {code} kufungua akaunti na kuomba kazi. Tuma SMS MSAADA, NENOSIRI au HALI kwa {sms}.',
 };
