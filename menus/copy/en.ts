@@ -13,6 +13,7 @@ export const en = {
   'engine.invalidDigits': 'Enter {min} to {max} digits.',
   'engine.invalidText': 'Enter {min} to {max} characters.',
   'engine.invalidPattern': 'That entry is not valid. Try again.',
+  'engine.invalidCharacters': 'Use only letters, digits and common punctuation.',
   'engine.resume': 'You did not finish last time.',
   'engine.resumeContinue': 'Continue where you left off',
   'engine.resumeRestart': 'Start again',

@@ -14,6 +14,7 @@ export const sw: Record<CopyKey, string> = {
   'engine.invalidDigits': 'Weka tarakimu {min} hadi {max}.',
   'engine.invalidText': 'Weka herufi {min} hadi {max}.',
   'engine.invalidPattern': 'Ulichoweka si sahihi. Jaribu tena.',
+  'engine.invalidCharacters': 'Tumia herufi, tarakimu na alama za kawaida za uakifishaji pekee.',
   'engine.resume': 'Hukumaliza mara iliyopita.',
   'engine.resumeContinue': 'Endelea ulipoachia',
   'engine.resumeRestart': 'Anza upya',

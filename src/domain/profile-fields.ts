@@ -1,6 +1,7 @@
 // The profile as the portal groups it: 5 sections, one short USSD screen per field. Each field says how
 // it is asked (typed, chosen from a list, a county), how it is checked and when it is required. Pure: no
 // database, so the menus can check an entry as it is typed.
+import { GSM7_ACCENTED_LETTERS } from './gsm7';
 import { normalisePhone } from './phone';
 
 export const SECTIONS = ['personal', 'payment', 'qualification', 'workstation', 'nextOfKin'] as const;
@@ -60,12 +61,17 @@ export type FieldDef = {
 const ok = (value: string): Check => ({ ok: true, value });
 const no = (reason: string): Check => ({ ok: false, reason });
 
+// A name's letters: A-Z and the accented ones GSM-7 keeps as typed (Müller, Renée); others were folded.
+const LETTER = `A-Za-z${GSM7_ACCENTED_LETTERS}`;
+const NAME = new RegExp(`^[${LETTER}][${LETTER}' -]*$`);
+const HAS_LETTER = new RegExp(`[${LETTER}]`);
+
 /** Letters, spaces, ' and - only; at least two words for a full name. */
 function checkName(words: number) {
   return (raw: string): Check => {
     const v = raw.trim().replace(/\s+/g, ' ');
-    if (!/^[A-Za-z][A-Za-z' -]*$/.test(v)) return no('profile.error.nameLetters');
-    if (v.split(' ').filter((w) => /[A-Za-z]/.test(w)).length < words) return no('profile.error.twoNames');
+    if (!NAME.test(v)) return no('profile.error.nameLetters');
+    if (v.split(' ').filter((w) => HAS_LETTER.test(w)).length < words) return no('profile.error.twoNames');
     return ok(v);
   };
 }

@@ -1,11 +1,16 @@
 // Checks what the user typed against what the screen declared, before the machine sees it.
 import type { InputSpec, MenuEvent, ScreenSpec, TextRef } from '../../menus/screen';
 import { INPUT } from '../../menus/screen';
+import { typedText } from '../domain/gsm7';
 
 export type Validation = { ok: true; event: MenuEvent } | { ok: false; reason: TextRef };
 
 function validateFree(spec: InputSpec, raw: string): Validation {
-  const value = spec.kind === 'text' ? raw.trim().replace(/\s+/g, ' ') : raw.trim();
+  // Text is kept and shown again on screens and in SMS: folded to GSM-7 here, or refused, so that the
+  // user can type it again on the same screen.
+  const typed = spec.kind === 'text' ? typedText(raw) : { ok: true as const, value: raw.trim() };
+  if (!typed.ok) return { ok: false, reason: 'engine.invalidCharacters' };
+  const value = typed.value;
   const reason: TextRef =
     spec.error ??
     (spec.kind === 'digits'

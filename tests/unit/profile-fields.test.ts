@@ -12,6 +12,11 @@ test.each([
   ['fullName', "Mary-Anne O'Brien", true, "Mary-Anne O'Brien"],
   ['fullName', 'Jane', false, 'profile.error.twoNames'],
   ['fullName', 'Jane 2Kamau', false, 'profile.error.nameLetters'],
+  // The accented letters GSM-7 has are letters of a name (the others are folded before the check).
+  ['fullName', 'Renée Müller-Ñandú', false, 'profile.error.nameLetters'],
+  ['fullName', 'Renée Müller-Ñandu', true, 'Renée Müller-Ñandu'],
+  ['mpesaName', 'Åsa Ødegård Çelik', true, 'Åsa Ødegård Çelik'],
+  ['kinName', 'Jane Ω', false, 'profile.error.nameLetters'],
   ['nationalId', '1234567', true, '1234567'],
   ['nationalId', '123456789', false, 'profile.error.nationalId'],
   ['birthYear', '2008', true, '2008'],
