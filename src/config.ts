@@ -61,6 +61,11 @@ const schema = z.object({
       .default('*384*22262#'),
   ),
   WEBHOOK_TOKEN: optionalString,
+  /** Where outbound SMS go; unset: see smsGatewayOf. */
+  SMS_GATEWAY: z.preprocess(emptyToUndefined, z.enum(['simulator', 'africastalking']).optional()),
+  /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: optionalString,
+  NODE_ENV: optionalString,
   ADMIN_TOKEN: optionalString,
   /** `name:token,name:token`: named operator tokens; the name goes into the audit trail. */
   ADMIN_TOKENS: z.preprocess(
@@ -95,6 +100,9 @@ export type Config = {
   databaseUrl?: string;
   redisUrl?: string;
   at?: { username: string; apiKey: string; smsUrl?: string; timeoutMs: number };
+  /** Where outbound SMS go: the simulator inbox (readable over HTTP by anyone) or Africa's Talking. */
+  smsGateway: 'simulator' | 'africastalking';
+  metricsToken?: string;
   smsSender: string;
   ussdServiceCode: string;
   webhookToken?: string;
@@ -121,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.AT_API_KEY && !e.AT_USERNAME) {
     throw new ConfigError('Invalid environment:\n  AT_USERNAME: required when AT_API_KEY is set');
   }
+  const smsGateway = smsGatewayOf(e);
   return {
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
@@ -129,6 +138,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       e.AT_API_KEY && e.AT_USERNAME
         ? { username: e.AT_USERNAME, apiKey: e.AT_API_KEY, smsUrl: e.AT_SMS_URL, timeoutMs: e.AT_TIMEOUT_MS }
         : undefined,
+    smsGateway,
+    metricsToken: e.METRICS_TOKEN,
     smsSender: e.SMS_SENDER,
     ussdServiceCode: e.USSD_SERVICE_CODE,
     webhookToken: e.WEBHOOK_TOKEN,
@@ -144,6 +155,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     screenLimit: { default: e.SCREEN_LIMIT, byNetwork: { '63903': 182, ...(e.SCREEN_LIMITS ?? {}) } },
     outboxPollMs: e.OUTBOX_POLL_MS,
   };
+}
+
+/**
+ * The simulator inbox serves every SMS (passwords included) to whoever asks, so it is only chosen by
+ * itself on the embedded default (no DATABASE_URL, a machine of one's own). Anywhere else it must be
+ * asked for with SMS_GATEWAY=simulator, and production refuses it outright.
+ */
+function smsGatewayOf(e: z.infer<typeof schema>): Config['smsGateway'] {
+  const fail = (line: string) => {
+    throw new ConfigError(`Invalid environment:\n  ${line}`);
+  };
+  const gateway = e.SMS_GATEWAY ?? (e.AT_API_KEY || e.DATABASE_URL ? 'africastalking' : 'simulator');
+  if (gateway === 'simulator' && e.NODE_ENV === 'production') {
+    fail('SMS_GATEWAY: the simulator is refused with NODE_ENV=production (it shows every SMS to anyone)');
+  }
+  if (gateway === 'africastalking' && !(e.AT_USERNAME && e.AT_API_KEY)) {
+    fail(
+      e.SMS_GATEWAY
+        ? 'AT_USERNAME, AT_API_KEY: required with SMS_GATEWAY=africastalking'
+        : 'AT_USERNAME, AT_API_KEY: required with DATABASE_URL set (or choose SMS_GATEWAY=simulator for a test system)',
+    );
+  }
+  return gateway;
 }
 
 /** The configuration for a process entry: `.env` (if present) and the environment; exits on an error. */

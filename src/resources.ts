@@ -38,9 +38,9 @@ export async function openResources(config: Config, log: Logger): Promise<Resour
       : 'sessions: no REDIS_URL, keeping sessions in process (one instance only)',
   );
   log.info(
-    config.at
-      ? `outbound SMS: Africa's Talking as ${config.at.username}`
-      : 'outbound SMS: no AT_API_KEY, messages go to the simulator inbox (GET /simulator/messages)',
+    config.smsGateway === 'africastalking'
+      ? `outbound SMS: Africa's Talking as ${config.at?.username ?? '?'}`
+      : `outbound SMS: ${config.databaseUrl ? 'SMS_GATEWAY=simulator' : 'embedded default'}, messages go to the simulator inbox (GET /simulator/messages)`,
   );
   const db = createDb(dbUrl);
   // Migrations and the reference data load on a connection of their own, without the 1.5 s statement

@@ -42,7 +42,9 @@ export function createServices(db: Db, deps: AccountDeps): MenuServices {
 }
 
 export function createGateway(config: Config): SmsGateway {
-  return config.at ? new AtGateway(config.at) : new SimulatorGateway();
+  if (config.smsGateway === 'simulator') return new SimulatorGateway();
+  if (!config.at) throw new Error("Africa's Talking is chosen but not configured"); // loadConfig refuses this
+  return new AtGateway(config.at);
 }
 
 export function buildService(
@@ -75,6 +77,7 @@ export function buildService(
     sms: { db, accounts, simulator: gateway instanceof SimulatorGateway ? gateway : undefined },
     admin: { tokens: config.adminTokens, deps: { db, log, metrics, codes: accounts } },
     webhookToken: config.webhookToken,
+    metricsToken: config.metricsToken,
     probes: [
       { name: 'database', check: () => pingDb(db) },
       { name: 'sessions', check: () => store.ping() },

@@ -7,6 +7,7 @@ import type { Db } from '../db/knex';
 import type { AccountDeps } from '../domain/accounts';
 import type { UssdEngine } from '../engine/engine';
 import type { Metrics } from '../metrics';
+import { canonicalPath } from './middleware/canonical-path';
 import { errorHandler, requestContext } from './middleware/request-context';
 import { webhookToken } from './middleware/token-auth';
 import { healthRoutes, type Probe } from './routes/health';
@@ -20,6 +21,8 @@ export type AppDeps = {
   engine: UssdEngine;
   probes: Probe[];
   webhookToken?: string;
+  /** GET /metrics needs this bearer token when set. */
+  metricsToken?: string;
   /** Where AT's end-of-session notifications are stored (POST /ussd/events). */
   db?: Db;
   /** The SMS webhooks (and the simulator inbox while SMS go to the simulator). */
@@ -28,29 +31,32 @@ export type AppDeps = {
   admin?: { tokens: { name: string; token: string }[]; deps: AdminDeps };
 };
 
-const WEBHOOKS = new Set(['/ussd', '/ussd/events', '/sms/inbound', '/sms/delivery']);
+/** A body that does not parse (or is too large) reaches the handler as no body, which refuses it in the
+ * webhook's own terms (USSD: "END Bad request"). */
+const parser = (jsonLimit: string) =>
+  bodyParser({
+    enableTypes: ['form', 'json'],
+    formLimit: '16kb',
+    jsonLimit,
+    onError: (_err, ctx) => {
+      ctx.request.body = undefined;
+    },
+  });
 
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa({ proxy: true });
   const guard = webhookToken(deps.webhookToken);
   app.use(requestContext(deps.log));
   app.use(errorHandler(deps.metrics));
-  app.use((ctx, next) => (WEBHOOKS.has(ctx.path) ? guard(ctx, next) : next()));
-  app.use(
-    bodyParser({
-      enableTypes: ['form', 'json'],
-      formLimit: '16kb',
-      // Admin bulk review sends lists of ids; CSV uploads are text bodies of their own route.
-      jsonLimit: '1mb',
-      // A body that does not parse reaches the handler as no body, which refuses it in the webhook's
-      // own terms (USSD: "END Bad request").
-      onError: (_err, ctx) => {
-        ctx.request.body = undefined;
-      },
-    }),
-  );
-  const routers = [healthRoutes(deps), ussdRoutes(deps)];
-  if (deps.sms) routers.push(smsRoutes({ ...deps.sms, metrics: deps.metrics }));
+  app.use(canonicalPath());
+  // AT's webhooks carry a few short fields: 16 kB of JSON is plenty. Admin bulk review sends lists of
+  // ids (CSV uploads are text bodies read by their own route). Paths are exact (canonicalPath and the
+  // routers), so only the /admin routes get the larger limit.
+  const small = parser('16kb');
+  const large = parser('1mb');
+  app.use((ctx, next) => (ctx.path.startsWith('/admin/') ? large(ctx, next) : small(ctx, next)));
+  const routers = [healthRoutes(deps), ussdRoutes(deps, guard)];
+  if (deps.sms) routers.push(smsRoutes({ ...deps.sms, metrics: deps.metrics }, guard));
   if (deps.admin) routers.push(adminRouter(deps.admin.tokens, deps.admin.deps));
   for (const router of routers) {
     app.use(router.routes()).use(router.allowedMethods());

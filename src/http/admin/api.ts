@@ -1,8 +1,9 @@
 // The admin API's routes are declared with zod schemas; the same schemas validate each request and make
 // the OpenAPI document served at GET /admin/openapi.json, so the two cannot drift apart.
-import Router from '@koa/router';
-import type { Context } from 'koa';
+import type Router from '@koa/router';
+import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
+import { exactRouter } from '../router';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -28,8 +29,19 @@ export type Handler<Q extends z.ZodType, B extends z.ZodType, P extends z.ZodTyp
 type Registered = RouteSpec<z.ZodType, z.ZodType, z.ZodType>;
 
 export class AdminApi {
-  readonly router = new Router();
+  readonly router = exactRouter();
   private readonly routes: Registered[] = [];
+
+  /**
+   * `guard` authenticates the operator and sets `ctx.state.adminName`. It is part of every route (not a
+   * prefix middleware), so a request that reaches a handler has passed it, however the path was spelled.
+   */
+  constructor(private readonly guard: Middleware) {}
+
+  /** Method and Koa path of every route, for tests that must cover them all. */
+  list(): { method: Method; path: string }[] {
+    return this.routes.map((r) => ({ method: r.method, path: r.path }));
+  }
 
   route<
     Q extends z.ZodType = z.ZodObject,
@@ -37,7 +49,14 @@ export class AdminApi {
     P extends z.ZodType = z.ZodObject,
   >(spec: RouteSpec<Q, B, P>, handler: Handler<Q, B, P>): void {
     this.routes.push(spec as unknown as Registered);
-    this.router[spec.method](spec.path, async (ctx) => {
+    this.router[spec.method](spec.path, this.guard, async (ctx) => {
+      // The guard always names the operator; a request without a name is refused, never audited as one.
+      const adminName = ctx.state.adminName;
+      if (!adminName) {
+        ctx.status = 401;
+        ctx.body = { error: 'missing or unknown bearer token' };
+        return;
+      }
       const parts = {
         params: (spec.params ?? z.object({})).safeParse(ctx.params),
         query: (spec.query ?? z.object({})).safeParse(ctx.query),
@@ -57,7 +76,7 @@ export class AdminApi {
         params: parts.params.data as z.infer<P>,
         query: parts.query.data as z.infer<Q>,
         body: parts.body.data as z.infer<B>,
-        actor: `admin:${ctx.state.adminName ?? 'unknown'}`,
+        actor: `admin:${adminName}`,
       });
     });
   }

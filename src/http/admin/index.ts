@@ -1,6 +1,6 @@
 // /admin: the operator API. Every route needs `Authorization: Bearer <token>` (auth.ts); requests are
 // validated against the same zod schemas that make /admin/openapi.json (api.ts).
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import { AdminApi } from './api';
 import { registerApplicationsRoutes } from './applications';
 import { adminAuth } from './auth';
@@ -8,20 +8,28 @@ import type { AdminDeps } from './deps';
 import { registerExportsRoutes } from './exports';
 import { registerReportsRoutes } from './reports';
 import { registerVacanciesRoutes } from './vacancies';
+import { exactRouter } from '../router';
 
 export type { AdminDeps };
 
-export function adminRouter(tokens: { name: string; token: string }[], deps: AdminDeps): Router {
-  const api = new AdminApi();
+export function adminApi(tokens: { name: string; token: string }[], deps: AdminDeps): AdminApi {
+  const api = new AdminApi(adminAuth(tokens));
   registerVacanciesRoutes(api, deps);
   registerApplicationsRoutes(api, deps);
   registerExportsRoutes(api, deps);
   registerReportsRoutes(api, deps);
-  api.router.get('/openapi.json', (ctx) => {
-    ctx.body = api.document();
-  });
-  const router = new Router({ prefix: '/admin' });
-  router.use(adminAuth(tokens));
+  api.route(
+    { method: 'get', path: '/openapi.json', summary: 'this document', responses: { 200: 'OpenAPI 3.1' } },
+    async (ctx) => {
+      ctx.body = api.document();
+    },
+  );
+  return api;
+}
+
+export function adminRouter(tokens: { name: string; token: string }[], deps: AdminDeps): Router {
+  const api = adminApi(tokens, deps);
+  const router = exactRouter({ prefix: '/admin' });
   router.use(api.router.routes(), api.router.allowedMethods());
   return router;
 }

@@ -23,3 +23,20 @@ export function webhookToken(token: string | undefined): Middleware {
     await next();
   };
 }
+
+/** When `token` is set, the route needs `Authorization: Bearer <token>` (Prometheus' `bearer_token`). */
+export function bearerToken(token: string | undefined): Middleware {
+  return async (ctx, next) => {
+    if (token !== undefined) {
+      const match = /^Bearer (.+)$/.exec(ctx.get('authorization'));
+      if (!match || !sameSecret(match[1] as string, token)) {
+        ctx.status = 401;
+        ctx.set('WWW-Authenticate', 'Bearer');
+        ctx.type = 'text/plain';
+        ctx.body = 'Unauthorized';
+        return;
+      }
+    }
+    await next();
+  };
+}

@@ -1,10 +1,12 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
+import { bearerToken } from '../middleware/token-auth';
+import { exactRouter } from '../router';
 import type { Metrics } from '../../metrics';
 
 export type Probe = { name: string; check: () => Promise<void> };
 
-export function healthRoutes(deps: { metrics: Metrics; probes: Probe[] }): Router {
-  const router = new Router();
+export function healthRoutes(deps: { metrics: Metrics; probes: Probe[]; metricsToken?: string }): Router {
+  const router = exactRouter();
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
   });
@@ -23,7 +25,7 @@ export function healthRoutes(deps: { metrics: Metrics; probes: Probe[] }): Route
     ctx.status = ok ? 200 : 503;
     ctx.body = { status: ok ? 'ready' : 'not ready', checks: Object.fromEntries(results) };
   });
-  router.get('/metrics', async (ctx) => {
+  router.get('/metrics', bearerToken(deps.metricsToken), async (ctx) => {
     ctx.type = deps.metrics.registry.contentType;
     ctx.body = await deps.metrics.registry.metrics();
   });

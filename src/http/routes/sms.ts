@@ -1,4 +1,5 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
+import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 import { receiveDeliveryReport } from '../../channels/sms/delivery-reports';
 import { receiveInboundSms } from '../../channels/sms/inbound-sms';
@@ -7,14 +8,14 @@ import type { Db } from '../../db/knex';
 import type { AccountDeps } from '../../domain/accounts';
 import { normalisePhone } from '../../domain/phone';
 import type { Metrics } from '../../metrics';
+import { exactRouter } from '../router';
 
-export function smsRoutes(deps: {
-  db: Db;
-  accounts: AccountDeps;
-  metrics: Metrics;
-  simulator?: SimulatorGateway;
-}): Router {
-  const router = new Router();
+/** `guard` is the webhook token check, part of each webhook route (not of the simulator inbox). */
+export function smsRoutes(
+  deps: { db: Db; accounts: AccountDeps; metrics: Metrics; simulator?: SimulatorGateway },
+  guard: Middleware,
+): Router {
+  const router = exactRouter();
   const reply = (
     ctx: { status: number; type: string; body: unknown },
     r: { status: number; body: string },
@@ -23,10 +24,10 @@ export function smsRoutes(deps: {
     ctx.type = 'text/plain';
     ctx.body = r.body;
   };
-  router.post('/sms/inbound', async (ctx) => {
+  router.post('/sms/inbound', guard, async (ctx) => {
     reply(ctx, await receiveInboundSms(ctx.request.body, { ...deps, log: ctx.log as Logger }));
   });
-  router.post('/sms/delivery', async (ctx) => {
+  router.post('/sms/delivery', guard, async (ctx) => {
     reply(ctx, await receiveDeliveryReport(ctx.request.body, { db: deps.db, log: ctx.log as Logger }));
   });
   // The simulator's inbox exists only while outbound SMS go to the simulator.

@@ -1,18 +1,24 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
+import type { Middleware } from 'koa';
 import { acceptSessionEvent, answerUssd } from '../../channels/ussd/at-ussd-adapter';
 import type { Db } from '../../db/knex';
 import type { UssdEngine } from '../../engine/engine';
 import type { Metrics } from '../../metrics';
+import { exactRouter } from '../router';
 
-export function ussdRoutes(deps: { engine: UssdEngine; metrics: Metrics; db?: Db }): Router {
-  const router = new Router();
-  router.post('/ussd', async (ctx) => {
+/** `guard` is the webhook token check, part of each route so that no spelling of the path skips it. */
+export function ussdRoutes(
+  deps: { engine: UssdEngine; metrics: Metrics; db?: Db },
+  guard: Middleware,
+): Router {
+  const router = exactRouter();
+  router.post('/ussd', guard, async (ctx) => {
     const reply = await answerUssd(ctx.request.body, { ...deps, log: ctx.log });
     ctx.status = reply.status;
     ctx.type = 'text/plain';
     ctx.body = reply.body;
   });
-  router.post('/ussd/events', async (ctx) => {
+  router.post('/ussd/events', guard, async (ctx) => {
     const reply = await acceptSessionEvent(ctx.request.body, { ...deps, log: ctx.log });
     ctx.status = reply.status;
     ctx.type = 'text/plain';
