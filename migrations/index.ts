@@ -7,6 +7,8 @@ import * as m005 from './20261129_005_profiles';
 import * as m006 from './20261129_006_vacancies';
 import * as m007 from './20261129_007_admin_audit';
 import * as m008 from './20261129_008_ussd_sessions';
+import * as m101 from './20261201_001_delivery_reports_once';
+import * as m102 from './20261201_002_limited_reset_replies';
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Knex.Migration> = {
@@ -18,4 +20,6 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261129_006_vacancies': m006,
   '20261129_007_admin_audit': m007,
   '20261129_008_ussd_sessions': m008,
+  '20261201_001_delivery_reports_once': m101,
+  '20261201_002_limited_reset_replies': m102,
 };

@@ -2,6 +2,7 @@
 // (an account and its credentials commit together or not at all); the relay in channels/sms sends it.
 import type { Lang } from './language';
 import type { Db } from '../db/knex';
+import { applyPendingReports, lockProviderId } from './delivery-reports';
 
 /** Params that must not outlive the send: removed once a message is sent or given up. */
 export const SECRET_PARAMS = ['password'] as const;
@@ -40,7 +41,6 @@ export async function languageOf(db: Db, phone: string): Promise<Lang> {
   return row?.language === 'sw' ? 'sw' : 'en';
 }
 
-const FINAL_DELIVERY = new Set(['Success', 'Failed', 'Rejected', 'Expired']);
 const redactSecrets = `params - '{${SECRET_PARAMS.join(',')}}'::text[]`;
 
 export function createOutboxStore(db: Db) {
@@ -80,7 +80,7 @@ export function createOutboxStore(db: Db) {
       providerStatus: string,
     ): Promise<boolean> {
       return db.transaction(async (trx) => {
-        // Serialises with a delivery report for the same id arriving at this moment (see recordDeliveryReport).
+        // Serialises with a delivery report for the same id arriving at this moment (see delivery-reports.ts).
         if (providerMessageId) await lockProviderId(trx, providerMessageId);
         const updated = await trx('outbound_sms')
           .where({ id: claim.id, attempts: claim.attempts, status: 'sending' })
@@ -122,30 +122,6 @@ export function createOutboxStore(db: Db) {
       return updated > 0;
     },
 
-    /**
-     * Applies an AT delivery report. A report for an id we do not know yet (it can arrive before the
-     * send result is stored) is kept and applied when the id is stored. Returns whether a message matched.
-     */
-    async recordDeliveryReport(report: {
-      providerMessageId: string;
-      status: string;
-      failureReason?: string;
-      payload: Record<string, unknown>;
-    }): Promise<boolean> {
-      return db.transaction(async (trx) => {
-        await lockProviderId(trx, report.providerMessageId);
-        const applied = await applyReport(trx, report.providerMessageId, report.status, report.failureReason);
-        await trx('sms_delivery_reports').insert({
-          provider_message_id: report.providerMessageId,
-          status: report.status,
-          failure_reason: report.failureReason ?? null,
-          payload: report.payload,
-          applied,
-        });
-        return applied;
-      });
-    },
-
     async depth(): Promise<{ due: number; oldestDueSeconds: number }> {
       const row = await db('outbound_sms')
         .whereIn('status', ['pending', 'sending'])
@@ -163,45 +139,6 @@ export type Claim = { id: number; attempts: number };
 
 function fenced(db: Db, claim: Claim) {
   return db('outbound_sms').where({ id: claim.id, attempts: claim.attempts, status: 'sending' });
-}
-
-/**
- * A report and the send result for the same AT id can arrive together; neither transaction would see the
- * other's row, and the report would stay unapplied. A transaction-scoped advisory lock orders them.
- */
-async function lockProviderId(trx: Db, providerMessageId: string): Promise<void> {
-  await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`sms:${providerMessageId}`]);
-}
-
-/** Updates the message's delivery status; a final status is never replaced by an intermediate one. */
-async function applyReport(db: Db, providerMessageId: string, status: string, failureReason?: string) {
-  const final = FINAL_DELIVERY.has(status);
-  const updated = await db('outbound_sms')
-    .where({ provider_message_id: providerMessageId })
-    .modify((q) => {
-      if (!final)
-        q.where((w) => w.whereNull('delivery_status').orWhereNotIn('delivery_status', [...FINAL_DELIVERY]));
-    })
-    .update({
-      delivery_status: status,
-      failure_reason: failureReason ?? null,
-      delivered_at: status === 'Success' ? db.fn.now() : null,
-      updated_at: db.fn.now(),
-    });
-  if (updated > 0) return true;
-  return (
-    (await db('outbound_sms').where({ provider_message_id: providerMessageId }).first('id')) !== undefined
-  );
-}
-
-async function applyPendingReports(db: Db, providerMessageId: string): Promise<void> {
-  const reports = await db('sms_delivery_reports')
-    .where({ provider_message_id: providerMessageId, applied: false })
-    .orderBy('id');
-  for (const r of reports as { id: number; status: string; failure_reason: string | null }[]) {
-    await applyReport(db, providerMessageId, r.status, r.failure_reason ?? undefined);
-    await db('sms_delivery_reports').where({ id: r.id }).update({ applied: true });
-  }
 }
 
 export type OutboxStore = ReturnType<typeof createOutboxStore>;

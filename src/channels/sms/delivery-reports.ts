@@ -1,18 +1,18 @@
-// AT delivery reports. A report for a message we do not know (yet) is kept and answered 200: AT would
-// otherwise resend it, and it may have arrived before the send result was stored.
+// AT delivery reports. Every well-formed report is answered 200, also a repeat and one for a message we do
+// not know (yet): AT would otherwise resend it, and it may arrive before the send result is stored.
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { webhookField } from './webhook-fields';
+import { atCount, atField, badFields } from '../webhook-fields';
 import type { Db } from '../../db/knex';
-import { createOutboxStore } from '../../domain/outbox';
+import { recordDeliveryReport } from '../../domain/delivery-reports';
 
 const reportSchema = z.object({
-  id: webhookField(64).min(1),
-  status: webhookField(16).min(1),
-  phoneNumber: webhookField(32).optional(),
-  networkCode: webhookField(16).optional(),
-  failureReason: webhookField(64).optional(),
-  retryCount: z.coerce.number().int().nonnegative().optional(),
+  id: atField(64).min(1),
+  status: atField(16).min(1),
+  phoneNumber: atField(32).optional(),
+  networkCode: atField(16).optional(),
+  failureReason: atField(64).optional(),
+  retryCount: atCount(1_000_000).optional(),
 });
 
 export async function receiveDeliveryReport(
@@ -21,18 +21,20 @@ export async function receiveDeliveryReport(
 ): Promise<{ status: number; body: string }> {
   const parsed = reportSchema.safeParse(body);
   if (!parsed.success) {
-    deps.log.warn({ fields: parsed.error.issues.map((i) => i.path.join('.')) }, 'malformed delivery report');
+    deps.log.warn({ fields: badFields(parsed.error) }, 'malformed delivery report');
     return { status: 400, body: 'Bad request' };
   }
   const r = parsed.data;
-  const matched = await createOutboxStore(deps.db).recordDeliveryReport({
+  const outcome = await recordDeliveryReport(deps.db, {
     providerMessageId: r.id,
     status: r.status,
     failureReason: r.failureReason,
     payload: { ...r, phoneNumber: undefined },
   });
   const log = deps.log.child({ providerMessageId: r.id, status: r.status, failureReason: r.failureReason });
-  if (matched) log.info('delivery report applied');
-  else log.warn('delivery report for a message we do not know (yet); kept');
+  if (outcome === 'applied') log.info('delivery report applied');
+  else if (outcome === 'duplicate') log.info('delivery report already stored; acknowledged');
+  else if (outcome === 'pending') log.warn('delivery report for a message we do not know (yet); kept');
+  else log.warn('delivery report with a status AT does not document; kept, not applied');
   return { status: 200, body: 'OK' };
 }

@@ -3,12 +3,13 @@
 // so an id is processed exactly once, also when two copies arrive at the same moment.
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { webhookField, userText } from './webhook-fields';
+import { atField, badFields, userText } from '../webhook-fields';
 import type { Db } from '../../db/knex';
 import { accountSummary, createAccounts, type AccountDeps } from '../../domain/accounts';
 import { createApplications } from '../../domain/vacancies';
 import { enqueueSms } from '../../domain/outbox';
 import { maskPhone, normalisePhone } from '../../domain/phone';
+import { LIMITED_REPLIED, LIMITED_SILENT, limitedReplyDue } from '../../domain/reset-limit-replies';
 import { formatEatDate } from '../../domain/time';
 import type { Metrics } from '../../metrics';
 import { translate } from '../../../menus/copy';
@@ -16,19 +17,26 @@ import type { Lang } from '../../../menus/screen';
 import { parseKeyword, type Keyword } from './keywords';
 
 const inboundSchema = z.object({
-  id: webhookField(128).min(1),
-  from: webhookField(32).min(1),
-  to: webhookField(32).default(''),
-  // Any length and content is accepted from the user; what is kept is cut to size and NUL-free.
+  id: atField(128).min(1),
+  from: atField(32).min(1),
+  to: atField(32).default(''),
+  // Any length and content is accepted from the user; what is kept is cleaned and cut to size.
   text: userText(),
-  date: webhookField(64).optional(),
-  linkId: webhookField(128).optional(),
-  networkCode: webhookField(16).optional(),
+  date: atField(64).optional(),
+  linkId: atField(128).optional(),
+  networkCode: atField(16).optional(),
 });
 
 export type InboundReply = { status: number; body: string };
 
-type Outcome = 'password_sent' | 'reset_limited' | 'no_account' | 'help' | 'status' | 'invalid_sender';
+type Outcome =
+  | 'password_sent'
+  | typeof LIMITED_REPLIED
+  | typeof LIMITED_SILENT
+  | 'no_account'
+  | 'help'
+  | 'status'
+  | 'invalid_sender';
 
 export async function receiveInboundSms(
   body: unknown,
@@ -36,7 +44,7 @@ export async function receiveInboundSms(
 ): Promise<InboundReply> {
   const parsed = inboundSchema.safeParse(body);
   if (!parsed.success) {
-    deps.log.warn({ fields: parsed.error.issues.map((i) => i.path.join('.')) }, 'malformed inbound SMS');
+    deps.log.warn({ fields: badFields(parsed.error) }, 'malformed inbound SMS');
     return { status: 400, body: 'Bad request' };
   }
   const msg = parsed.data;
@@ -51,7 +59,7 @@ export async function receiveInboundSms(
         text: msg.text.slice(0, 480),
         link_id: msg.linkId ?? null,
         network_code: msg.networkCode ?? null,
-        sent_at: msg.date && !Number.isNaN(Date.parse(msg.date)) ? new Date(msg.date) : null,
+        sent_at: sentAt(msg.date),
       })
       .onConflict('provider_id')
       .ignore()
@@ -85,6 +93,17 @@ export function applicationsSuffix(lang: Lang, base: string, applications: strin
 
 const SMS_SEGMENT = 160;
 
+/**
+ * AT's `date`, when it is one: a date Postgres cannot hold (year -271821 parses in JavaScript) would fail
+ * the insert, so anything outside 2000–2100 is kept as unknown.
+ */
+function sentAt(date: string | undefined): Date | null {
+  const at = date ? new Date(date) : undefined;
+  if (!at || Number.isNaN(at.getTime())) return null;
+  const year = at.getUTCFullYear();
+  return year >= 2000 && year <= 2100 ? at : null;
+}
+
 async function respond(
   trx: Db,
   phone: string,
@@ -101,8 +120,9 @@ async function respond(
     const result = await createAccounts(trx, accountDeps).resetPassword(phone, 'sms', lang);
     if (result.status === 'sent') return 'password_sent';
     if (result.status === 'limited') {
+      if (!(await limitedReplyDue(trx, phone, (accountDeps.now ?? (() => new Date()))()))) return LIMITED_SILENT;
       await reply('sms.resetLimited', { time: result.retryAt });
-      return 'reset_limited';
+      return LIMITED_REPLIED;
     }
     await reply('sms.noAccount');
     return 'no_account';
