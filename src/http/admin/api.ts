@@ -1,6 +1,5 @@
 // The admin API's routes are declared with zod schemas; the same schemas validate each request and make
 // the OpenAPI document served at GET /admin/openapi.json, so the two cannot drift apart.
-import type Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
 import { exactRouter } from '../router';
