@@ -46,27 +46,12 @@ const redactSecrets = `params - '{${SECRET_PARAMS.join(',')}}'::text[]`;
 export function createOutboxStore(db: Db) {
   return {
     /**
-     * Claims due messages for sending, and messages whose claimer died (visibility timeout passed).
-     * SKIP LOCKED lets several relays run at once without claiming the same message.
+     * Claims the next message to send: first one whose claimer died (its visibility timeout passed), so
+     * a crash does not leave it behind a backlog, then the next due one. One at a time: a claimed message
+     * is in flight until its result is stored, and a crash re-sends all of those.
      */
-    async claimDue(limit: number, visibilityMs: number): Promise<OutboundSms[]> {
-      const { rows } = await db.raw<{ rows: OutboundSms[] }>(
-        `with due as (
-           select id from outbound_sms
-            where (status = 'pending' and next_attempt_at <= now())
-               or (status = 'sending' and claimed_until <= now())
-            order by id
-            limit ?
-            for update skip locked
-         )
-         update outbound_sms o
-            set status = 'sending', attempts = o.attempts + 1, updated_at = now(),
-                claimed_until = now() + (? * interval '1 millisecond')
-           from due where o.id = due.id
-         returning o.*`,
-        [limit, visibilityMs],
-      );
-      return rows;
+    async claimNext(visibilityMs: number): Promise<OutboundSms | undefined> {
+      return (await claim(db, 'expired', visibilityMs)) ?? (await claim(db, 'due', visibilityMs));
     },
 
     /**
@@ -132,6 +117,33 @@ export function createOutboxStore(db: Db) {
       return { due: Number(row?.due ?? 0), oldestDueSeconds: Number(row?.oldest ?? 0) };
     },
   };
+}
+
+/**
+ * Each kind reads its own partial index in its own order: one query with an OR of both, ordered by id,
+ * scans every sent row of the season first (610 ms a claim over a million rows, against 0.1 ms).
+ * SKIP LOCKED lets several relays claim at once without taking the same message.
+ */
+const CLAIMABLE = {
+  expired: `status = 'sending' and claimed_until <= now() order by claimed_until`,
+  due: `status = 'pending' and next_attempt_at <= now() order by next_attempt_at`,
+} as const;
+
+async function claim(
+  db: Db,
+  kind: keyof typeof CLAIMABLE,
+  visibilityMs: number,
+): Promise<OutboundSms | undefined> {
+  const { rows } = await db.raw<{ rows: OutboundSms[] }>(
+    `with next as (select id from outbound_sms where ${CLAIMABLE[kind]} limit 1 for update skip locked)
+     update outbound_sms o
+        set status = 'sending', attempts = o.attempts + 1, updated_at = now(),
+            claimed_until = now() + (? * interval '1 millisecond')
+       from next where o.id = next.id
+     returning o.*`,
+    [visibilityMs],
+  );
+  return rows[0];
 }
 
 /** A claimed message as the relay holds it: the id and the attempt number its claim set. */

@@ -1,7 +1,7 @@
 // The outbox relay against a real database and a fake AT server, through the real AT gateway: what a
 // send, a retry, a permanent failure and running out of attempts leave in the outbox; two relays draining
 // one outbox; and a relay killed in the middle of a send.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
@@ -243,10 +243,10 @@ test('two relays on two pools drain 50 messages together and send each exactly o
     await Promise.all(pools.map((p) => p.raw('select 1')));
     const numbers = Array.from({ length: 50 }, (_, i) => `2547120000${String(i).padStart(2, '0')}`);
     for (const n of numbers) await queueCredentials(n);
-    // A little latency per send, so the two relays' batches overlap.
+    // A little latency per send, so the two relays' sends overlap.
     fake.respondByDefault(reply.success({ delayMs: 5 }));
 
-    const relays = pools.map((p) => relayOn(p, { batchSize: 5 }));
+    const relays = pools.map((p) => relayOn(p));
     const drain = async (r: OutboxRelay) => {
       let total = 0;
       for (let n = await r.runOnce(); n > 0; n = await r.runOnce()) total += n;
@@ -303,11 +303,24 @@ test('a relay whose claim expired mid-send does not overwrite the result of the 
   });
 });
 
+test('a message whose claimer died is sent before the backlog of due messages', async () => {
+  const backlog = [await queueCredentials('254712000001'), await queueCredentials('254712000002')];
+  const orphan = await queueCredentials('254712000003');
+  // As a relay that died mid-send leaves it: claimed, the claim run out.
+  await db('outbound_sms')
+    .where({ id: orphan })
+    .update({ status: 'sending', attempts: 1, claimed_until: db.raw("now() - interval '1 second'") });
+
+  const relay = relayOn(db);
+  for (let i = 0; i < 3; i++) expect(await relay.runOnce()).toBe(1);
+  expect(fake.requests.map((r) => r.to)).toEqual(['+254712000003', '+254712000001', '+254712000002']);
+  expect(await row(orphan)).toMatchObject({ status: 'sent', attempts: 2 });
+  for (const id of backlog) expect(await row(id)).toMatchObject({ status: 'sent', attempts: 1 });
+});
+
 describe('a relay killed in the middle of a send', () => {
-  let child: ChildProcess | undefined;
-  afterEach(() => {
-    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
+  let child: RelayChild | undefined;
+  afterEach(() => child?.kill());
 
   test('the message stays claimed until the visibility timeout, then another relay sends it', async () => {
     const VISIBILITY_MS = 1500;
@@ -315,31 +328,11 @@ describe('a relay killed in the middle of a send', () => {
     // The child's request hangs (its gateway timeout is 60 s); the next request succeeds.
     fake.respondWith(reply.hang());
 
-    let output = '';
-    child = spawn(process.execPath, ['--import', 'tsx', path.join('tests', 'support', 'relay-child.ts')], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        DATABASE_URL: database.url,
-        AT_SMS_URL: fake.smsUrl,
-        VISIBILITY_MS: String(VISIBILITY_MS),
-        AT_TIMEOUT_MS: '60000',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
-    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-      child?.once('exit', (_code, signal) => resolve(signal)),
-    );
-
+    child = spawnRelay(VISIBILITY_MS);
     // The child has claimed the message and is mid-send once the fake holds its request.
-    await fake.waitForRequests(1, 15_000).catch((err: Error) => {
-      throw new Error(`${err.message}; relay child output:\n${output}`);
-    });
+    await child.untilRequests(1);
     expect(fake.requests[0]?.message).toBe(TEXT);
-    child.kill('SIGKILL');
-    expect(await exited).toBe('SIGKILL');
+    await child.kill();
 
     const claimed = (await db('outbound_sms')
       .where({ id })
@@ -374,4 +367,86 @@ describe('a relay killed in the middle of a send', () => {
     });
     expect(r.params.password).toBeUndefined();
   });
+
+  // A crash can only repeat what was in flight: AT has no idempotency key, so a send AT took whose
+  // result was not yet committed is sent again. One send in flight per relay bounds that to one message.
+  test('killed 5 times mid-send while relaying 60 messages: none lost, at most one sent twice per kill', async () => {
+    const KILLS = 5;
+    const COUNT = 60;
+    const numbers = Array.from({ length: COUNT }, (_, i) => `2547130000${String(i).padStart(2, '0')}`);
+    for (const n of numbers) await queueCredentials(n);
+    // Each send is held by AT for a moment, so a kill finds one in flight.
+    fake.respondByDefault(reply.success({ delayMs: 40 }));
+
+    for (let kill = 0; kill < KILLS; kill++) {
+      child = spawnRelay(300);
+      // A few sends into this relay's run (a different point each time), then the kill.
+      await child.untilRequests(fake.requests.length + 2 + ((kill * 3) % 5));
+      await child.kill();
+    }
+
+    // A relay that is left alone sends the rest, including what the dead relays held claimed.
+    const relay = relayOn(db, { visibilityMs: 300 });
+    const outstanding = async () =>
+      Number(
+        (
+          (await db('outbound_sms')
+            .whereIn('status', ['pending', 'sending'])
+            .first(db.raw('count(*)::int as n'))) as {
+            n: number;
+          }
+        ).n,
+      );
+    const until = Date.now() + 15_000;
+    while ((await outstanding()) > 0 && Date.now() < until) {
+      if ((await relay.runOnce()) === 0) await sleep(50);
+    }
+
+    const sentTo = (n: string) => fake.requests.filter((r) => r.to === `+${n}`).length;
+    expect(numbers.filter((n) => sentTo(n) === 0)).toEqual([]);
+    const duplicates = fake.requests.length - COUNT;
+    expect(duplicates).toBeLessThanOrEqual(KILLS);
+    const statuses = (await db('outbound_sms').select('status')) as { status: string }[];
+    expect(statuses.map((r) => r.status)).toEqual(Array(COUNT).fill('sent'));
+  }, 60_000);
 });
+
+type RelayChild = {
+  /** Resolves once the fake AT has received `count` requests in all (the child is then mid-send). */
+  untilRequests(count: number): Promise<void>;
+  /** SIGKILL, resolved once the process is gone. */
+  kill(): Promise<void>;
+};
+
+/** One relay in a process of its own (tests/support/relay-child.ts), to be killed. */
+function spawnRelay(visibilityMs: number): RelayChild {
+  let output = '';
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join('tests', 'support', 'relay-child.ts')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: database.url,
+      AT_SMS_URL: fake.smsUrl,
+      VISIBILITY_MS: String(visibilityMs),
+      AT_TIMEOUT_MS: '60000',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  proc.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  proc.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+    proc.once('exit', (_code, signal) => resolve(signal)),
+  );
+  return {
+    untilRequests: async (count) => {
+      await fake.waitForRequests(count, 15_000).catch((err: Error) => {
+        throw new Error(`${err.message}; relay child output:\n${output}`);
+      });
+    },
+    kill: async () => {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      proc.kill('SIGKILL');
+      expect(await exited).toBe('SIGKILL');
+    },
+  };
+}

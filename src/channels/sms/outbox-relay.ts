@@ -1,6 +1,10 @@
 // Sends what the outbox holds. Runs in the service process; several instances may run at once (claims
 // use FOR UPDATE SKIP LOCKED), and a message claimed by a process that died is claimed again once its
 // visibility timeout passes. Delivery is at-least-once: see docs/decisions/0004-outbox.md.
+//
+// One message at a time: claim, send, record, next. AT has no idempotency key, so every send in flight
+// when the process dies is sent again; one in flight bounds a crash to one duplicate. Throughput comes
+// from running more relays (one per instance), not from concurrency within one.
 import type { Logger } from 'pino';
 import type { Db } from '../../db/knex';
 import { createOutboxStore, type OutboundSms, type OutboxStore } from '../../domain/outbox';
@@ -11,7 +15,6 @@ import { renderSms } from './render-sms';
 export type RelayOptions = {
   sender: string;
   pollMs: number;
-  batchSize: number;
   /** How long a claim is honoured before another relay may take the message. */
   visibilityMs: number;
   maxAttempts: number;
@@ -20,7 +23,6 @@ export type RelayOptions = {
 };
 
 export const DEFAULT_RELAY: Omit<RelayOptions, 'sender' | 'pollMs'> = {
-  batchSize: 20,
   visibilityMs: 60_000,
   maxAttempts: 3,
   // 3 attempts over about 15 minutes.
@@ -53,7 +55,7 @@ export class OutboxRelay {
     this.schedule(0);
   }
 
-  /** Finishes the batch in flight, then stops. */
+  /** Finishes the send in flight, then stops. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
@@ -75,14 +77,15 @@ export class OutboxRelay {
   }
 
   private async drain(): Promise<void> {
-    while (!this.stopped && (await this.runOnce()) === this.opts.batchSize);
+    while (!this.stopped && (await this.runOnce()) > 0);
   }
 
-  /** Claims and sends one batch; returns how many messages it claimed. */
+  /** Claims one due message and sends it; returns how many it claimed (0 or 1). */
   async runOnce(): Promise<number> {
-    const batch = await this.store.claimDue(this.opts.batchSize, this.opts.visibilityMs);
-    await Promise.all(batch.map((m) => this.deliver(m)));
-    return batch.length;
+    const m = await this.store.claimNext(this.opts.visibilityMs);
+    if (!m) return 0;
+    await this.deliver(m);
+    return 1;
   }
 
   private async deliver(m: OutboundSms): Promise<void> {
