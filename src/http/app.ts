@@ -49,11 +49,11 @@ export function createApp(deps: AppDeps): Koa {
   app.use(requestContext(deps.log));
   app.use(errorHandler(deps.metrics));
   app.use(canonicalPath());
-  // AT's webhooks carry a few short fields: 16 kB of JSON is plenty. Admin bulk review sends lists of
-  // ids (CSV uploads are text bodies read by their own route). Paths are exact (canonicalPath and the
-  // routers), so only the /admin routes get the larger limit.
+  // AT's webhooks carry a few short fields: 16 kB is plenty. Admin bulk review sends up to 500 ids and a
+  // reason (CSV uploads are text bodies read by their own route). Paths are exact (canonicalPath and
+  // the routers), so only the /admin routes get the larger limit.
   const small = parser('16kb');
-  const large = parser('1mb');
+  const large = parser('64kb');
   app.use((ctx, next) => (ctx.path.startsWith('/admin/') ? large(ctx, next) : small(ctx, next)));
   const routers = [healthRoutes(deps), ussdRoutes(deps, guard)];
   if (deps.sms) routers.push(smsRoutes({ ...deps.sms, metrics: deps.metrics }, guard));

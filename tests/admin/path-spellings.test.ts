@@ -113,7 +113,9 @@ describe('the admin API through the whole app', () => {
     for (const route of await adminRoutes(app)) {
       for (const path of [route.path, ...spellings(route.path)]) {
         const res = await raw(app.url, route.method, path, { body: route.body });
-        if (![401, 404, 405].includes(res.status)) answers.push(`${route.method} ${path} → ${res.status}`);
+        // 400: Node's HTTP parser refuses a request target such as `\\admin` before the app sees it.
+        if (![400, 401, 404, 405].includes(res.status))
+          answers.push(`${route.method} ${path} → ${res.status}`);
         expect(res.body).not.toMatch(/national_id|kra_pin|bank_account/);
       }
     }
@@ -128,7 +130,7 @@ describe('the admin API through the whole app', () => {
     const served: string[] = [];
     for (const path of spellings('/admin/vacancies')) {
       const res = await raw(app.url, 'get', path, { authorization });
-      if (res.status !== 404) served.push(`${path} → ${res.status}`);
+      if (res.status !== 404 && res.status !== 400) served.push(`${path} → ${res.status}`);
     }
     expect(served).toEqual([]);
   });
@@ -213,7 +215,7 @@ describe('webhooks with WEBHOOK_TOKEN set', () => {
           req.on('error', reject);
           req.end(bodies[path]);
         });
-        expect({ spelled, status: [401, 404].includes(res.status) }).toEqual({ spelled, status: true });
+        expect({ spelled, status: [400, 401, 404].includes(res.status) }).toEqual({ spelled, status: true });
         expect(res.body).not.toMatch(/^CON/);
       }
       for (const table of ['inbound_sms', 'sms_delivery_reports', 'ussd_sessions', 'outbound_sms']) {

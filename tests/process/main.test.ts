@@ -49,10 +49,17 @@ test('a bad PORT stops start-up with a message naming the variable', async () =>
   expect(out.text()).toContain('PORT: must be a whole number');
 });
 
+test('a configured database with no SMS gateway chosen does not start (no simulator by accident)', async () => {
+  const child = start({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none', WEBHOOK_TOKEN: 'x' });
+  const out = output(child);
+  expect(await exited(child)).toBe(1);
+  expect(out.text()).toContain('AT_USERNAME, AT_API_KEY: required with DATABASE_URL set');
+});
+
 test('starts on DATABASE_URL, says what it chose, answers a dial, and stops cleanly on SIGTERM', async () => {
   const database = await freshDatabase();
   await database.db.destroy();
-  const child = start({ DATABASE_URL: database.url });
+  const child = start({ DATABASE_URL: database.url, SMS_GATEWAY: 'simulator' });
   const out = output(child);
   try {
     const listening = await out.until(/listening on http:\/\/localhost:(\d+)/);
@@ -60,7 +67,7 @@ test('starts on DATABASE_URL, says what it chose, answers a dial, and stops clea
     const log = out.text();
     expect(log).toContain('database: PostgreSQL at DATABASE_URL');
     expect(log).toContain('sessions: no REDIS_URL, keeping sessions in process');
-    expect(log).toContain('outbound SMS: no AT_API_KEY, messages go to the simulator inbox');
+    expect(log).toContain('outbound SMS: SMS_GATEWAY=simulator, messages go to the simulator inbox');
     expect(log).toContain('reference data present: 47 counties');
     const res = await fetch(`http://127.0.0.1:${port}/ussd`, {
       method: 'POST',

@@ -36,3 +36,41 @@ test('SCREEN_LIMITS adds per-network limits; AT settings come together', () => {
   expect(c.screenLimit.byNetwork).toEqual({ '63903': 182, '63902': 170 });
   expect(c.at).toEqual({ username: 'cp2', apiKey: 'k', smsUrl: undefined, timeoutMs: 5000 });
 });
+
+describe('SMS_GATEWAY: the simulator shows every SMS to anyone, so it is only chosen on purpose', () => {
+  test('the embedded default (no DATABASE_URL, no AT key) sends to the simulator', () => {
+    expect(loadConfig({}).smsGateway).toBe('simulator');
+  });
+
+  test('AT credentials choose Africa’s Talking', () => {
+    expect(loadConfig({ AT_USERNAME: 'cp2', AT_API_KEY: 'k' }).smsGateway).toBe('africastalking');
+  });
+
+  test('a configured database without AT credentials is refused, naming them, instead of a simulator', () => {
+    const env = { DATABASE_URL: 'postgres://db/cp2', REDIS_URL: 'redis://r', WEBHOOK_TOKEN: 't' };
+    expect(() => loadConfig(env)).toThrow(/^Invalid environment:\n {2}AT_USERNAME, AT_API_KEY: required/);
+  });
+
+  test('SMS_GATEWAY=simulator is honoured with a configured database (a test system)', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/cp2', SMS_GATEWAY: 'simulator' }).smsGateway).toBe(
+      'simulator',
+    );
+  });
+
+  test.each([
+    {},
+    { DATABASE_URL: 'postgres://db/cp2', SMS_GATEWAY: 'simulator' },
+    { SMS_GATEWAY: 'simulator' },
+  ])('NODE_ENV=production refuses the simulator (%j)', (env) => {
+    expect(() => loadConfig({ ...env, NODE_ENV: 'production' })).toThrow(
+      /^Invalid environment:\n {2}SMS_GATEWAY: /,
+    );
+  });
+
+  test('SMS_GATEWAY=africastalking without credentials names them; an unknown gateway is refused', () => {
+    expect(() => loadConfig({ SMS_GATEWAY: 'africastalking' })).toThrow(/AT_USERNAME, AT_API_KEY/);
+    expect(() => loadConfig({ SMS_GATEWAY: 'carrier-pigeon' })).toThrow(
+      /^Invalid environment:\n {2}SMS_GATEWAY: /,
+    );
+  });
+});
