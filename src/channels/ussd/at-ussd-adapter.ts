@@ -1,6 +1,7 @@
 // Africa's Talking USSD webhook: validate the form, normalise the phone, run the hop, answer CON/END.
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { atCount, atField, badFields, userText } from '../webhook-fields';
 import { maskPhone, normalisePhone } from '../../domain/phone';
 import type { Db } from '../../db/knex';
 import { recordSessionEnd } from '../../domain/session-analytics';
@@ -8,12 +9,12 @@ import type { UssdEngine } from '../../engine/engine';
 import { journeyOfScreen, type Metrics } from '../../metrics';
 
 const hopSchema = z.object({
-  sessionId: z.string().trim().min(1).max(128),
-  serviceCode: z.string().max(64).default(''),
-  phoneNumber: z.string().min(1).max(32),
-  networkCode: z.string().max(16).optional(),
-  // Optional: some operators send no `text` on the first hop.
-  text: z.string().max(2000).default(''),
+  sessionId: atField(128).min(1),
+  serviceCode: atField(64).default(''),
+  phoneNumber: atField(32).min(1),
+  networkCode: atField(16).optional(),
+  // Optional: some operators send no `text` on the first hop. Longer than any real session's input.
+  text: userText(2000),
 });
 
 export type UssdReply = { status: number; body: string };
@@ -25,7 +26,7 @@ export async function answerUssd(
   const parsed = hopSchema.safeParse(body);
   // The issue paths name the bad fields; zod does not echo their values (`text` may hold a password).
   if (!parsed.success) {
-    deps.log.warn({ fields: parsed.error.issues.map((i) => i.path.join('.')) }, 'malformed USSD hop');
+    deps.log.warn({ fields: badFields(parsed.error) }, 'malformed USSD hop');
     return { status: 400, body: 'END Bad request' };
   }
   const phone = normalisePhone(parsed.data.phoneNumber);
@@ -39,14 +40,10 @@ export async function answerUssd(
   const journey = journeyOfScreen(result.screenId);
   stop({ outcome: result.outcome });
   deps.metrics.ussdHops.inc({ journey, outcome: result.outcome });
+  // Nothing derived from `text` (not even its length: it gives a password's away): the screen id says
+  // where the user is.
   deps.log.info(
-    {
-      sessionId: hop.sessionId,
-      phone: maskPhone(phone),
-      textLength: hop.text.length,
-      screen: result.screenId,
-      outcome: result.outcome,
-    },
+    { sessionId: hop.sessionId, phone: maskPhone(phone), screen: result.screenId, outcome: result.outcome },
     'ussd hop',
   );
   return { status: 200, body: `${result.kind} ${result.text}` };
@@ -55,12 +52,12 @@ export async function answerUssd(
 // Only the fields we keep are read: `input` (the user's last entry) and `lastAppResponse` are dropped by
 // the schema, so they are never stored nor logged.
 const eventSchema = z.object({
-  sessionId: z.string().trim().min(1).max(128),
-  status: z.string().max(64).optional(),
-  phoneNumber: z.string().max(32).optional(),
-  hopsCount: z.coerce.number().int().nonnegative().max(1_000_000).optional(),
-  durationInMillis: z.coerce.number().int().nonnegative().max(2_000_000_000).optional(),
-  errorMessage: z.string().max(500).optional(),
+  sessionId: atField(128).min(1),
+  status: atField(64).optional(),
+  phoneNumber: atField(32).optional(),
+  hopsCount: atCount(1_000_000).optional(),
+  durationInMillis: atCount(2_000_000_000).optional(),
+  errorMessage: atField(500).optional(),
 });
 
 /**
@@ -73,7 +70,7 @@ export async function acceptSessionEvent(
 ): Promise<UssdReply> {
   const parsed = eventSchema.safeParse(body);
   if (!parsed.success) {
-    deps.log.warn({ fields: parsed.error.issues.map((i) => i.path.join('.')) }, 'malformed USSD event');
+    deps.log.warn({ fields: badFields(parsed.error) }, 'malformed USSD event');
     return { status: 400, body: 'Bad request' };
   }
   const { sessionId, status, hopsCount, durationInMillis, errorMessage, phoneNumber } = parsed.data;
