@@ -1,6 +1,9 @@
 // Accounts: one per phone number, created for the number that dials (the operator vouches for it).
-// Credentials go out by SMS through the outbox, in the same transaction as the change.
+// Credentials go out by SMS through the outbox, in the same transaction as the change. The writes are
+// bounded by the hop's deadline (db/bounded-transaction.ts): a hop answered with an apology commits
+// nothing, and a commit that races the deadline still tells the user by that SMS.
 import type { Lang } from './language';
+import { boundedTransaction } from '../db/bounded-transaction';
 import type { Db } from '../db/knex';
 import { enqueueSms, languageOf } from './outbox';
 import { generatePassword, hashPassword, isAcceptablePassword, verifyPassword } from './passwords';
@@ -86,7 +89,7 @@ export function createAccounts(db: Db, deps: AccountDeps) {
       const username = usernameOf(phone);
       const password = generatePassword();
       const hash = await hashPassword(password);
-      return db.transaction(async (trx) => {
+      return boundedTransaction(db, async (trx) => {
         const inserted = await trx('accounts')
           .insert({ phone, username, password_hash: hash })
           .onConflict('phone')
@@ -99,7 +102,7 @@ export function createAccounts(db: Db, deps: AccountDeps) {
     },
 
     async login(phone: string, password: string): Promise<LoginResult> {
-      return db.transaction(async (trx) => {
+      return boundedTransaction(db, async (trx) => {
         const account = await trx<Account>('accounts').where({ phone }).forUpdate().first();
         return account ? attempt(trx, account, password) : { status: 'no_account' };
       });
@@ -107,7 +110,7 @@ export function createAccounts(db: Db, deps: AccountDeps) {
 
     /** The current password, checked under the same lockout rules as a login. */
     async checkPassword(accountId: number, password: string): Promise<LoginResult> {
-      return db.transaction(async (trx) => {
+      return boundedTransaction(db, async (trx) => {
         const account = await trx<Account>('accounts').where({ id: accountId }).forUpdate().first();
         return account ? attempt(trx, account, password) : { status: 'no_account' };
       });
@@ -122,7 +125,7 @@ export function createAccounts(db: Db, deps: AccountDeps) {
     matchesHash: verifyPassword,
 
     async setPassword(accountId: number, hash: string): Promise<void> {
-      await db.transaction(async (trx) => {
+      await boundedTransaction(db, async (trx) => {
         const [account] = await trx('accounts')
           .where({ id: accountId })
           .update({ password_hash: hash, password_changed_at: now(), failed_logins: 0, updated_at: now() })
@@ -145,7 +148,7 @@ export function createAccounts(db: Db, deps: AccountDeps) {
     async resetPassword(phone: string, channel: 'sms' | 'ussd', lang?: Lang): Promise<ResetResult> {
       const password = generatePassword();
       const hash = await hashPassword(password);
-      return db.transaction(async (trx) => {
+      return boundedTransaction(db, async (trx) => {
         const account = await trx<Account>('accounts').where({ phone }).forUpdate().first();
         if (!account) return { status: 'no_account' };
         const since = new Date(now().getTime() - 24 * 3600_000);

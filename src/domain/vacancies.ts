@@ -2,8 +2,11 @@
 // withdrawing. The rules that must hold under concurrency are in the database (migration 006): one
 // active application per account and vacancy, and per account, exam and activity. The checks here come
 // first so that the usual refusal is a clear answer; a unique violation from a racing submit is mapped to
-// the same answer. docs/vacancies.md describes the model.
+// the same answer. Apply and withdraw are bounded by the hop's deadline (db/bounded-transaction.ts) and
+// each queues its SMS in its own transaction, so the user learns the truth even if the commit raced the
+// deadline. docs/vacancies.md describes the model.
 import type { Knex } from 'knex';
+import { boundedTransaction } from '../db/bounded-transaction';
 import type { Db } from '../db/knex';
 import { enqueueSms, languageOf } from './outbox';
 import { createProfiles } from './profiles';
@@ -238,7 +241,7 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
      */
     async apply(accountId: number, vacancyId: number): Promise<ApplyResult> {
       try {
-        return await db.transaction((trx) => applyIn(trx, accountId, vacancyId));
+        return await boundedTransaction(db, (trx) => applyIn(trx, accountId, vacancyId));
       } catch (err) {
         const e = err as { code?: string; constraint?: string };
         if (e.code === UNIQUE_VIOLATION && e.constraint === 'applications_active_vacancy') {
@@ -276,7 +279,7 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
     /** Withdraws a submitted application of this account; `actor` is recorded (`ussd:+2547...`). */
     async withdraw(accountId: number, applicationId: number, actor: string): Promise<WithdrawResult> {
       if (!Number.isSafeInteger(applicationId)) return { status: 'notWithdrawable' };
-      return db.transaction(async (trx) => {
+      return boundedTransaction(db, async (trx) => {
         const at = now();
         const updated = await trx('applications')
           .where({ id: applicationId, account_id: accountId, status: 'submitted' })
@@ -288,6 +291,24 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
           status: 'withdrawn',
           actor,
           at,
+        });
+        // Confirmed by SMS too: the user learns of it even when the screen saying so was lost.
+        const named = (await trx('applications as ap')
+          .join('accounts as ac', 'ac.id', 'ap.account_id')
+          .join('vacancies as v', 'v.id', 'ap.vacancy_id')
+          .join('duty_stations as d', 'd.id', 'v.duty_station_id')
+          .join('positions as p', 'p.code', 'v.position')
+          .where('ap.id', applicationId)
+          .first('ac.phone', 'p.name as position', 'd.name as station')) as {
+          phone: string;
+          position: string;
+          station: string;
+        };
+        await enqueueSms(trx, {
+          to: named.phone,
+          template: 'sms.applicationWithdrawn',
+          lang: await languageOf(trx, named.phone),
+          params: { position: named.position, station: named.station },
         });
         return { status: 'withdrawn' };
       });

@@ -13,6 +13,7 @@ import {
   type StateValue,
 } from 'xstate';
 import type { BaseContext, JourneyOutput, MenuEvent, MenuInput, ScreenSpec } from '../../menus/screen';
+import { withDeadline } from '../db/work-deadline';
 
 /** What is saved of a journey: its name and XState's persisted snapshot. */
 export type Persisted = {
@@ -171,8 +172,12 @@ export class MenuRuntime {
   ): Promise<Live> {
     // Without an error observer XState rethrows a failed invoke asynchronously and kills the process.
     actor.subscribe({ error: () => undefined });
-    actor.start();
-    if (event) actor.send(event);
+    // Invoked domain calls start inside start/send: they inherit the hop's deadline, which bounds their
+    // transactions (a call that outlives the hop must not commit after the user saw the apology).
+    withDeadline(deadline, () => {
+      actor.start();
+      if (event) actor.send(event);
+    });
     try {
       const snapshot = await waitFor(actor, (s) => s.status !== 'active' || screenOf(s) !== undefined, {
         timeout: Math.max(deadline - Date.now(), 1),

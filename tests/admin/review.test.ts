@@ -184,7 +184,11 @@ test('bulk review answers per id', async () => {
   expect(await waitForSms(app.url, ok2.phone, 2)).toHaveLength(2);
   await sleep(200);
   expect(await inbox(app.url, ok.phone)).toHaveLength(2);
-  expect(await inbox(app.url, withdrawn.phone)).toHaveLength(1);
+  // Submitted and withdrawn, each confirmed by SMS; nothing about the review.
+  expect((await inbox(app.url, withdrawn.phone)).map((m) => m.text)).toEqual([
+    expect.stringContaining('Thank you for submitting'),
+    expect.stringContaining('application withdrawn'),
+  ]);
 });
 
 test('invalid bodies → 400 listing the issues', async () => {
