@@ -6,7 +6,7 @@ import { translate } from '../../menus/copy';
 import type { Lang, MenuEvent, Params, ScreenSpec, TextRef } from '../../menus/screen';
 import { createInputDiffer, directDialParts, type InputDiffer } from './input-diff';
 import { RESUME_JOURNEY, type Live, type MenuRuntime, type Persisted } from './menu-runtime';
-import { renderPages } from './render';
+import { renderPages, type RenderedPage } from './render';
 import { keys, type SessionStore, type StoreWrite } from './session-store';
 import { LockTimeout, withSessionLock } from './session-lock';
 import { validateInput } from './validate-input';
@@ -234,6 +234,8 @@ export class UssdEngine {
       w.badInputs = 0;
       return;
     }
+    // Judged on the page as shown, so before the notice above it goes.
+    const hidden = this.offPage(w, screen, raw);
     w.notice = undefined;
     if (raw === '0' && !screen.end && w.history.length > 0 && !w.offer) {
       w.live = this.menu.backTo(w.history.pop() as Persisted, w.live);
@@ -251,15 +253,9 @@ export class UssdEngine {
       w.pendingResume = undefined;
       return;
     }
+    if (hidden) return refuse(w, 'engine.invalidOption');
     const v = validateInput(screen, raw);
-    if (!v.ok) {
-      w.badInputs += 1;
-      w.notice = v.reason;
-      w.page = 0;
-      w.outcome = 'invalid';
-      if (w.badInputs >= 3) w.forcedEnd = 'engine.tooManyErrors';
-      return;
-    }
+    if (!v.ok) return refuse(w, v.reason);
     w.badInputs = 0;
     if (w.offer) return this.answerOffer(w, v.event, remaining);
     const next = await this.menu.send(w.live, v.event, remaining());
@@ -311,6 +307,19 @@ export class UssdEngine {
     w.page = offer.page;
   }
 
+  /**
+   * Whether `raw` is the number of one of the screen's options that the page on show does not show: the
+   * user has not seen it (a vacancy's "Confirm" behind "98 More"), so it is refused like any bad option.
+   */
+  private offPage(w: Working, screen: ScreenSpec, raw: string): boolean {
+    const count = screen.input ? 0 : (screen.options?.length ?? 0);
+    const n = Number(raw.trim());
+    if (!Number.isInteger(n) || n < 1 || n > count) return false; // not an option: validation refuses it
+    const pages = this.pages(w, screen);
+    const shown = pages[Math.min(w.page, pages.length - 1)];
+    return !shown?.options.includes(n);
+  }
+
   private currentScreen(w: Working): ScreenSpec {
     return w.offer ? RESUME_SCREEN : this.menu.screen(w.live);
   }
@@ -319,7 +328,7 @@ export class UssdEngine {
     return (networkCode && this.opts.screenLimit.byNetwork[networkCode]) || this.opts.screenLimit.default;
   }
 
-  private pages(w: Working, screen: ScreenSpec): string[] {
+  private pages(w: Working, screen: ScreenSpec): RenderedPage[] {
     const lang = this.menu.context(w.live).lang;
     return renderPages({
       lang,
@@ -340,7 +349,7 @@ export class UssdEngine {
     const kind = screen.end ? 'END' : 'CON';
     return {
       kind,
-      text: pages[w.page] ?? '',
+      text: pages[w.page]?.text ?? '',
       screenId: screen.id,
       outcome: w.outcome ?? (kind === 'END' ? 'end' : 'con'),
     };
@@ -418,6 +427,15 @@ export class UssdEngine {
   private apology(lang: Lang, outcome: 'error' | 'timeout'): HopResult {
     return this.endWith(lang, 'engine.apology', outcome);
   }
+}
+
+/** A refused entry: the reason above the first page; the third in a row ends the session. */
+function refuse(w: Working, reason: TextRef): void {
+  w.badInputs += 1;
+  w.notice = reason;
+  w.page = 0;
+  w.outcome = 'invalid';
+  if (w.badInputs >= 3) w.forcedEnd = 'engine.tooManyErrors';
 }
 
 /** The trail with the screen just shown: a repeat of the last one (an error, a page) is kept once. */

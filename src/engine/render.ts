@@ -1,8 +1,9 @@
 // Turns a menu's screen into the text of one USSD response: translated, options numbered, navigation
 // lines added, and split into pages ("98 More") so that no response is longer than the network allows.
+// Each page says which options it shows: only those may be chosen on it.
 import { translate } from '../../menus/copy';
 import type { Lang, Params, ScreenSpec } from '../../menus/screen';
-import { gsm7Length } from '../domain/gsm7';
+import { gsm7Length, toGsm7 } from '../domain/gsm7';
 
 export type RenderRequest = {
   lang: Lang;
@@ -17,6 +18,12 @@ export type RenderRequest = {
   notice?: string;
 };
 
+/** One response body (without CON/END) and the numbers of the options it shows, in order. */
+export type RenderedPage = { text: string; options: number[] };
+
+/** A body line; an option's line (and every piece of it, when wrapped) carries the option's number. */
+type Line = { text: string; option?: number };
+
 const len = (lines: string[]) => gsm7Length(lines.join('\n'));
 
 function footer(req: RenderRequest, page: number, more: boolean): string[] {
@@ -28,7 +35,7 @@ function footer(req: RenderRequest, page: number, more: boolean): string[] {
   if (back && home) lines.push(translate(req.lang, 'nav.backHome'));
   else if (back) lines.push(translate(req.lang, 'nav.back'));
   else if (home) lines.push(translate(req.lang, 'nav.home'));
-  return lines;
+  return lines.map(toGsm7);
 }
 
 /** How many characters of `text` fit in `room` septets (extension characters take two). */
@@ -64,25 +71,32 @@ function wrap(line: string, room: number): string[] {
   return pieces;
 }
 
-/** Every page of the screen, each a complete response body (without CON/END). */
-export function renderPages(req: RenderRequest): string[] {
+/**
+ * Every page of the screen, each with the options it shows (an option wrapped across pages is on each of
+ * them). Everything is folded to GSM-7 before it is measured, whatever the data holds: one character
+ * outside it would switch the screen to UCS-2 and halve what fits.
+ */
+export function renderPages(req: RenderRequest): RenderedPage[] {
   const { screen, lang } = req;
-  const body: string[] = [];
-  if (req.notice) body.push(req.notice);
-  if (screen.notice) body.push(translate(lang, screen.notice, req.globals));
-  if (screen.text) body.push(translate(lang, screen.text, req.globals));
-  for (const line of screen.lines ?? []) body.push(translate(lang, line, req.globals));
-  (screen.options ?? []).forEach((o, i) => body.push(`${i + 1}. ${translate(lang, o.label, req.globals)}`));
+  const t = (ref: Parameters<typeof translate>[1]) => toGsm7(translate(lang, ref, req.globals));
+  const body: Line[] = [];
+  if (req.notice) body.push({ text: toGsm7(req.notice) });
+  if (screen.notice) body.push({ text: t(screen.notice) });
+  if (screen.text) body.push({ text: t(screen.text) });
+  for (const line of screen.lines ?? []) body.push({ text: t(line) });
+  (screen.options ?? []).forEach((o, i) => body.push({ text: `${i + 1}. ${t(o.label)}`, option: i + 1 }));
+  const texts = (lines: Line[]) => lines.map((l) => l.text);
 
-  const single = [...body, ...footer(req, 0, false)];
-  if (len(single) <= req.limit) return [single.join('\n')];
-  if (screen.end) return [wrap(body.join('\n'), req.limit)[0] ?? ''];
+  const single = [...texts(body), ...footer(req, 0, false)];
+  if (len(single) <= req.limit) return [page(single, body)];
+  // An END screen takes no input: the first piece that fits, nothing to choose.
+  if (screen.end) return [page([wrap(texts(body).join('\n'), req.limit)[0] ?? ''], [])];
 
-  const pages: string[][] = [];
-  let cur: string[] = [];
-  const room = (page: number) => req.limit - len(footer(req, page, true)) - 1;
+  const pages: Line[][] = [];
+  let cur: Line[] = [];
+  const room = (n: number) => req.limit - len(footer(req, n, true)) - 1;
   for (const line of body) {
-    if (len([...cur, line]) <= room(pages.length)) {
+    if (len(texts([...cur, line])) <= room(pages.length)) {
       cur.push(line);
       continue;
     }
@@ -90,13 +104,19 @@ export function renderPages(req: RenderRequest): string[] {
       pages.push(cur);
       cur = [];
     }
-    if (gsm7Length(line) <= room(pages.length)) cur.push(line);
+    if (gsm7Length(line.text) <= room(pages.length)) cur.push(line);
     else {
-      const pieces = wrap(line, room(1));
-      cur = [pieces.pop() ?? ''];
+      const pieces = wrap(line.text, room(1)).map((text) => ({ text, option: line.option }));
+      cur = [pieces.pop() ?? { text: '' }];
       pages.push(...pieces.map((p) => [p]));
     }
   }
   if (cur.length > 0) pages.push(cur);
-  return pages.map((lines, i) => [...lines, ...footer(req, i, i < pages.length - 1)].join('\n'));
+  return pages.map((lines, i) => page([...texts(lines), ...footer(req, i, i < pages.length - 1)], lines));
+}
+
+function page(text: string[], lines: Line[]): RenderedPage {
+  const options = [...new Set(lines.flatMap((l) => (l.option === undefined ? [] : [l.option])))];
+  // The last guard: nothing outside GSM-7 leaves here (a no-op for text already folded above).
+  return { text: toGsm7(text.join('\n')), options };
 }

@@ -501,7 +501,7 @@ function machineSuite(storeKind: 'memory' | 'redis') {
 
     // A refused entry restarts the list at its first page with the reason on top: the reason then never
     // shifts the page boundaries the caller is walking (see docs/decisions/0002).
-    test('98 on the last page is an invalid choice: the reason on top of the first page, every option still choosable', async () => {
+    test('98 on the last page is an invalid choice: the reason on top of the first page, whose options are choosable', async () => {
       const phone = await toCounties();
       const pages = await toLastPage(phone);
       expect(pages.at(-1)?.text).toContain('47. Nairobi');
@@ -510,7 +510,7 @@ function machineSuite(storeKind: 'memory' | 'redis') {
       expect(firstLine(s)).toBe(INVALID);
       expect(s.text).toContain('1. Mombasa');
       expectFits(s);
-      expect((await phone.send('47')).text).toContain('County: Nairobi');
+      expect((await phone.send('1')).text).toContain('County: Mombasa');
     });
 
     test('after a refused entry, 98 walks the list from the reason page without skipping or repeating an option', async () => {
@@ -536,11 +536,19 @@ function machineSuite(storeKind: 'memory' | 'redis') {
       expect(backHome.text.startsWith('Test home')).toBe(true);
     });
 
-    test('an option is chosen by its global number from any page', async () => {
+    test('an option is chosen by its global number on the page that shows it, and refused on any other', async () => {
       const phone = await toCounties();
+      expect(phone.last.text).not.toContain('47. Nairobi');
+      const hidden = await phone.send('47');
+      expect(firstLine(hidden)).toBe(INVALID);
+      expect(hidden.text).toContain('Choose county');
       await phone.send('98');
-      await phone.send('98');
-      expect((await phone.send('1')).text).toContain('County: Mombasa');
+      const third = await phone.send('98');
+      expect(third.text).not.toContain('1. Mombasa');
+      expect(firstLine(await phone.send('1'))).toBe(INVALID); // back on page 1, below the reason
+      const shown = third.text.split('\n').find((l) => /^\d+\. /.test(l)) as string;
+      const county = shown.slice(shown.indexOf(' ') + 1);
+      expect((await phone.chooseOnAnyPage(county)).text).toContain(`County: ${county}`);
     });
   });
 

@@ -14,7 +14,7 @@ const countyScreen: ScreenSpec = {
 };
 
 function render(over: Partial<RenderRequest> & { screen: ScreenSpec }): string[] {
-  return renderPages({ lang: 'en', limit: 160, canBack: false, globals, ...over });
+  return renderPages({ lang: 'en', limit: 160, canBack: false, globals, ...over }).map((p) => p.text);
 }
 
 const optionLines = (page: string) => page.split('\n').filter((l) => /^\d+\. /.test(l));
@@ -187,7 +187,7 @@ describe('notices', () => {
       globals,
       screen: { id: 'x', notice: 'language.saved', text: 'language.title', options: [] },
     });
-    expect(page).toBe('Lugha imewekwa kuwa Kiswahili.\nChagua lugha/Choose language\n0 Rudi 00 Mwanzo');
+    expect(page?.text).toBe('Lugha imewekwa kuwa Kiswahili.\nChagua lugha/Choose language\n0 Rudi 00 Mwanzo');
   });
 
   test('a notice on a long list starts the first page and every page still fits', () => {
@@ -196,5 +196,92 @@ describe('notices', () => {
     expect(pages[0]?.split('\n')[0]).toBe(notice);
     for (const page of pages) expect(gsm7Length(page)).toBeLessThanOrEqual(160);
     expect(pages.flatMap(optionLines)).toHaveLength(47);
+  });
+});
+
+describe('which options each page shows (only those may be chosen on it)', () => {
+  const pagesOf = (over: Partial<RenderRequest> & { screen: ScreenSpec }) =>
+    renderPages({ lang: 'en', limit: 160, canBack: false, globals, ...over });
+  const numbersIn = (text: string) => optionLines(text).map((l) => Number(l.split('.')[0]));
+
+  test('a paged list: each page names exactly the numbers it shows, 1..47 once over all pages', () => {
+    const pages = pagesOf({ screen: countyScreen, canBack: true });
+    for (const page of pages) expect(page.options).toEqual(numbersIn(page.text));
+    expect(pages.flatMap((p) => p.options)).toEqual(COUNTIES.map((_, i) => i + 1));
+  });
+
+  test('details that fill the first page: its only option is on the next page, not the first', () => {
+    const screen: ScreenSpec = {
+      id: 'details',
+      lines: Array.from({ length: 8 }, (_, i) => ({ literal: `Detail ${i + 1}: ${'x'.repeat(14)}` })),
+      options: [{ label: { literal: 'Confirm and submit' }, event: { type: 'SUBMIT' } }],
+    };
+    const pages = pagesOf({ screen, canBack: true });
+    expect(pages.map((p) => p.options)).toEqual([[], [1]]);
+    expect(pages[0]?.text).not.toContain('1. Confirm');
+  });
+
+  test('an option too long for a page counts on every page a piece of it is on', () => {
+    const long = Array.from({ length: 50 }, (_, i) => `w${i}`).join(' ');
+    const screen: ScreenSpec = {
+      id: 'long',
+      text: { literal: 'Pick' },
+      options: [
+        { label: { literal: 'Short' }, event: { type: 'A' } },
+        { label: { literal: `${long} ${long}` }, event: { type: 'B' } },
+      ],
+    };
+    const pages = pagesOf({ screen });
+    const withTwo = pages.filter((p) => p.options.includes(2));
+    expect(withTwo.length).toBeGreaterThan(1);
+    for (const page of withTwo) expect(page.text).toMatch(/w\d+/);
+    expect(pages[0]?.options).toEqual([1]); // the long one starts on a page of its own
+  });
+
+  test('a screen that fits shows all its options; a free-input screen none', () => {
+    expect(
+      pagesOf({
+        screen: {
+          id: 's',
+          options: [
+            { label: { literal: 'A' }, event: { type: 'A' } },
+            { label: { literal: 'B' }, event: { type: 'B' } },
+          ],
+        },
+      }).map((p) => p.options),
+    ).toEqual([[1, 2]]);
+    expect(
+      pagesOf({ screen: { id: 'i', text: { literal: 'Name?' }, input: { kind: 'text', min: 1, max: 9 } } })[0]
+        ?.options,
+    ).toEqual([]);
+  });
+});
+
+describe('whatever the data holds, every page is GSM-7 and fits', () => {
+  const hostile = 'Kisii ’ — “ô” … 😀 中文 Œuvre ﬁne € ‘x’';
+  test.each([160, 182])('at %i characters', (limit) => {
+    const pages = renderPages({
+      lang: 'en',
+      limit,
+      canBack: true,
+      globals,
+      notice: `Notice ${hostile}`,
+      screen: {
+        id: 'data',
+        text: { literal: `Title ${hostile}` },
+        lines: Array.from({ length: 6 }, (_, i) => ({ literal: `Line ${i} ${hostile}` })),
+        options: Array.from({ length: 6 }, (_, i) => ({
+          label: { literal: `${hostile} ${i}` },
+          event: { type: 'PICK', i },
+        })),
+      },
+    });
+    expect(pages.length).toBeGreaterThan(1);
+    for (const page of pages) {
+      expect(isGsm7(page.text)).toBe(true);
+      expect(gsm7Length(page.text)).toBeLessThanOrEqual(limit);
+    }
+    const all = pages.map((p) => p.text).join('\n');
+    expect(all).toContain("Kisii ' - \"o\" ... ? ?? OEuvre fine € 'x'");
   });
 });

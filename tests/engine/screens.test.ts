@@ -260,7 +260,7 @@ describe.each(LANGS)('in %s', (lang) => {
     for (const screen of f.screens(lang)) {
       const where = `${screen.id} [${lang}]`;
       for (const canBack of [true, false]) {
-        const pages = renderPages({ lang, screen, limit: LIMIT, canBack, globals });
+        const pages = renderPages({ lang, screen, limit: LIMIT, canBack, globals }).map((p) => p.text);
         expectAllFit(pages, `${where} canBack=${canBack}`);
         // Options never get lost to pagination.
         const options = pages
@@ -278,7 +278,9 @@ describe.each(LANGS)('in %s', (lang) => {
 
         // The worst case: the engine's longest refusal above it (if it then needs pages, each must fit).
         const notice = worstNotice(lang, screen.input);
-        const withNotice = renderPages({ lang, screen, limit: LIMIT, canBack, globals, notice });
+        const withNotice = renderPages({ lang, screen, limit: LIMIT, canBack, globals, notice }).map(
+          (p) => p.text,
+        );
         expectAllFit(withNotice, `${where} canBack=${canBack} + notice`);
         expect(withNotice[0]?.startsWith(notice)).toBe(true);
       }
@@ -299,7 +301,9 @@ describe.each(LANGS)("the engine's own screens in %s", (lang) => {
   test('the resume offer fits, with and without a notice', () => {
     const resume = RESUME_SCREEN;
     for (const notice of [undefined, worstNotice(lang)]) {
-      const pages = renderPages({ lang, screen: resume, limit: LIMIT, canBack: false, globals, notice });
+      const pages = renderPages({ lang, screen: resume, limit: LIMIT, canBack: false, globals, notice }).map(
+        (p) => p.text,
+      );
       expect(pages).toHaveLength(1);
       expectAllFit(pages, 'resume');
     }

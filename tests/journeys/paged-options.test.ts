@@ -1,0 +1,82 @@
+// Only the options on the page the user sees may be chosen: on a screen whose details fill the first
+// page, the action behind "98 More" (submit an application, save a profile section) must not be taken by
+// typing its number on the first page.
+import { insertCompleteProfile } from '../support/complete-profile';
+import { passwordIn, waitForSms } from '../support/sms';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { UssdPhone, randomPhone } from '../support/ussd-phone';
+
+const INVALID = 'Invalid choice. Enter a number from the list.';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(() => app.close());
+
+/** A registered phone and its password (from the credentials SMS), and its account id. */
+async function account(): Promise<{ phone: UssdPhone; password: string; accountId: number }> {
+  const phone = new UssdPhone(app.url, randomPhone());
+  await phone.dial();
+  await phone.choose('Create account');
+  await phone.choose('Confirm');
+  const [sms] = await waitForSms(app.url, phone.phoneNumber);
+  const row = await app.db('accounts').where({ phone: phone.phoneNumber }).first('id');
+  return { phone, password: passwordIn(sms?.text ?? ''), accountId: row.id };
+}
+
+async function applications(accountId: number): Promise<number> {
+  const [row] = await app.db('applications').where({ account_id: accountId }).count({ n: '*' });
+  return Number(row?.n);
+}
+
+async function logIn(phone: UssdPhone, password: string, option: string): Promise<void> {
+  await phone.dialFresh();
+  await phone.choose(option);
+  await phone.send(password);
+}
+
+test("a vacancy's details: '1' on the first page (no option shown) is refused; on the page that shows it, it submits", async () => {
+  const { phone, password, accountId } = await account();
+  await insertCompleteProfile(app.db, accountId, phone.phoneNumber);
+  await logIn(phone, password, 'Apply for a job');
+  for (let i = 0; i < 6; i++) await phone.send('1'); // exam → … → sub-county, the first of each
+  expect(phone.last.text).toContain('Vacancies (positions available):');
+  const details = await phone.send('1');
+  expect(details.text).toContain('Exam: ');
+  expect(details.text).toContain('98 More');
+  expect(details.text).not.toContain('Confirm and submit');
+
+  const refused = await phone.send('1');
+  expect(refused.kind).toBe('CON');
+  expect(refused.text.startsWith(`${INVALID}\n`)).toBe(true);
+  expect(refused.text).toContain('Exam: ');
+  expect(await applications(accountId)).toBe(0);
+
+  const done = await phone.chooseOnAnyPage('Confirm and submit');
+  expect(done.kind).toBe('END');
+  expect(done.text).toContain('Thank you for submitting your application.');
+  expect(await applications(accountId)).toBe(1);
+});
+
+test("a profile section's check: '1' on the first page is refused and nothing is saved; on the page with Confirm and save, it saves", async () => {
+  const { phone, password } = await account();
+  await logIn(phone, password, 'My profile');
+  await phone.choose('Personal: missing');
+  const nationalId = String(10_000_000 + Math.floor(Math.random() * 89_999_999));
+  // A long name and an email: the check of what was entered fills more than one page.
+  const name = 'Jane Wanjiku Kamau Njeri Wambui Achieng';
+  await phone.sendAll(name, nationalId, '1985', '2', 'a012345678z', 'jane.wanjiku.kamau@example.org');
+  expect(phone.last.text).toContain('Check your Personal details:');
+  expect(phone.last.text).toContain('98 More');
+  expect(phone.last.text).not.toContain('Confirm and save');
+
+  const refused = await phone.send('1');
+  expect(refused.text.startsWith(`${INVALID}\n`)).toBe(true);
+  expect(refused.text).toContain('Check your Personal details:');
+  expect(await app.db('profiles').where({ national_id: nationalId }).first()).toBeUndefined();
+
+  const saved = await phone.chooseOnAnyPage('Confirm and save');
+  expect(saved.text).toContain('1. Personal: done');
+  expect(await app.db('profiles').where({ national_id: nationalId }).first()).toBeDefined();
+});
