@@ -12,7 +12,8 @@ import { insertCompleteProfile } from '../support/complete-profile';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { UssdPhone, randomPhone, type Screen } from '../support/ussd-phone';
 
-const DEADLINE_MS = 600;
+// Long enough for the setup hops (scrypt on a busy CI machine); the stalled hop waits this long.
+const DEADLINE_MS = 1000;
 const APOLOGY = 'Sorry, we could not complete your request.';
 const PASSWORD = '482913';
 
