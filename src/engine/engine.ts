@@ -147,7 +147,9 @@ export class UssdEngine {
       hop.sessionId,
       readKeys,
       {
-        ttlMs: this.opts.hopDeadlineMs + 1000,
+        // The lock lives as long as a hop may: past its deadline a hop writes nothing, so holding on would
+        // only keep the session's next hop waiting when the holder died.
+        ttlMs: this.opts.hopDeadlineMs,
         waitMs: Math.min(1500, this.opts.hopDeadlineMs / 2),
         onLost: () => log.warn('session lock expired before the hop finished; its writes were dropped'),
       },

@@ -24,20 +24,51 @@ export async function withSessionLock<T>(
   const lockKey = keys.lock(sessionId);
   const token = randomUUID();
   const giveUpAt = Date.now() + opts.waitMs;
-  let values = await store.lockAndRead(lockKey, token, opts.ttlMs, readKeys);
-  while (!values) {
-    if (Date.now() >= giveUpAt) throw new LockTimeout();
-    await sleep(5);
-    values = await store.lockAndRead(lockKey, token, opts.ttlMs, readKeys);
-  }
-  let committed = false;
+  // Whether the lock may be ours. A take whose answer was lost (a frozen Redis times the command out
+  // here, then runs it when it wakes) may still have taken it, so only a clear "no" or a commit clears this.
+  let mayHold = false;
   try {
+    const take = async () => {
+      mayHold = true;
+      const values = await store.lockAndRead(lockKey, token, opts.ttlMs, readKeys);
+      mayHold = values !== null;
+      return values;
+    };
+    let values = await take();
+    while (!values) {
+      if (Date.now() >= giveUpAt) throw new LockTimeout();
+      await sleep(5);
+      values = await take();
+    }
     const { result, writes } = await fn(values);
-    committed = true;
-    if (!(await store.writeAndUnlock(writes, lockKey, token))) opts.onLost?.();
+    const ours = await store.writeAndUnlock(writes, lockKey, token);
+    mayHold = false;
+    if (!ours) opts.onLost?.();
     return result;
   } finally {
-    // On failure, release without writing (only if the lock is still ours).
-    if (!committed) await store.writeAndUnlock([], lockKey, token).catch(() => undefined);
+    // Failed, timed out or unsure: release (without writing) as soon as the store answers again, so the
+    // session's next hop is not answered "busy" until the lock expires.
+    if (mayHold) void releaseWhenAnswered(store, lockKey, token, Date.now() + opts.ttlMs);
+  }
+}
+
+/**
+ * Releases the lock if it is still this token's, retrying until the store answers. Commands on one
+ * connection run in order, so a release sent after a lost take runs after it. Gives up once the lock
+ * would have expired by itself.
+ */
+async function releaseWhenAnswered(
+  store: SessionStore,
+  lockKey: string,
+  token: string,
+  until: number,
+): Promise<void> {
+  for (let wait = 25; Date.now() < until; wait = Math.min(wait * 2, 250)) {
+    try {
+      await store.writeAndUnlock([], lockKey, token);
+      return;
+    } catch {
+      await sleep(wait, undefined, { ref: false });
+    }
   }
 }
