@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '../../src/config';
-import type { Db } from '../../src/db/knex';
+import { createDb, type Db } from '../../src/db/knex';
 import type { UssdEngine } from '../../src/engine';
 import { MemorySessionStore } from '../../src/engine/memory-session-store';
 import { RedisSessionStore } from '../../src/engine/redis-session-store';
@@ -13,15 +13,19 @@ import { createLogger } from '../../src/logger';
 import type { OutboxRelay } from '../../src/channels/sms/outbox-relay';
 import { serviceSecret } from '../../src/db/service-secrets';
 import { buildService } from '../../src/service';
+import type { Metrics } from '../../src/metrics';
 import { freshDatabase } from './databases';
 
 export type TestApp = {
   url: string;
   db: Db;
+  /** The database's URL, for a second instance on the same database (`sameDatabaseAs`). */
+  databaseUrl: string;
   store: SessionStore;
   config: Config;
   engine: UssdEngine;
   relay: OutboxRelay;
+  metrics: Metrics;
   /** Every log line the app wrote, as text (to prove secrets never reach them). */
   logs: string[];
   close: () => Promise<void>;
@@ -38,7 +42,16 @@ export const describeWithRedis: jest.Describe = redisAvailable
     ) as jest.Describe);
 
 export async function startTestApp(
-  opts: { store?: 'redis' | 'memory' | SessionStore; env?: Record<string, string>; relay?: boolean } = {},
+  opts: {
+    store?: 'redis' | 'memory' | SessionStore;
+    env?: Record<string, string>;
+    relay?: boolean;
+    /**
+     * Another instance of the service on that app's database (its own pool, store connection and
+     * relay), as a second process would be. Close it before the app that owns the database.
+     */
+    sameDatabaseAs?: TestApp;
+  } = {},
 ): Promise<TestApp> {
   // The outbox is polled often so that tests see an SMS within moments of the change that queued it.
   // The hop deadline is generous: many test files share 2 cores, and only wrong behaviour should fail a
@@ -49,7 +62,9 @@ export async function startTestApp(
     HOP_DEADLINE_MS: '8000',
     ...opts.env,
   });
-  const database = await freshDatabase();
+  const database = opts.sameDatabaseAs
+    ? sharedDatabase(opts.sameDatabaseAs.databaseUrl)
+    : await freshDatabase();
   const store: SessionStore =
     typeof opts.store === 'object'
       ? opts.store
@@ -63,7 +78,7 @@ export async function startTestApp(
       cb();
     },
   });
-  const { app, engine, relay } = buildService(
+  const { app, engine, relay, metrics } = buildService(
     config,
     { db: database.db, store, inputDigestKey: await serviceSecret(database.db, 'ussd-input-digest') },
     createLogger(config.logLevel, sink),
@@ -76,10 +91,12 @@ export async function startTestApp(
   return {
     url: `http://127.0.0.1:${port}`,
     db: database.db,
+    databaseUrl: database.url,
     store,
     config,
     engine,
     relay,
+    metrics,
     logs,
     close: async () => {
       await relay.stop();
@@ -89,4 +106,10 @@ export async function startTestApp(
       await database.drop();
     },
   };
+}
+
+/** A pool of its own on a database another app owns: closing it leaves the database in place. */
+function sharedDatabase(url: string): { db: Db; url: string; drop: () => Promise<void> } {
+  const db = createDb(url, { statementTimeoutMs: 10_000, acquireTimeoutMs: 20_000 });
+  return { db, url, drop: () => db.destroy() };
 }
