@@ -76,6 +76,39 @@ test('at most 3 password resets per number per 24 hours, then a reply that says 
   expect(await inbox(app.url, number)).toHaveLength(5);
 });
 
+const hoursAgo = (h: number) => new Date(Date.now() - h * 3600_000);
+
+test('over the limit, only the first PASSWORD of 24 hours is answered; the rest are recorded, not answered', async () => {
+  const number = randomPhone();
+  await register(number);
+  // Three resets two hours ago reach the limit: time is moved by dating rows in the past, not waited.
+  const account = (await app.db('accounts').where({ phone: number }).first('id')) as { id: number };
+  await app
+    .db('password_resets')
+    .insert([1, 2, 3].map(() => ({ account_id: account.id, channel: 'sms', created_at: hoursAgo(2) })));
+
+  for (const keyword of ['PASSWORD', 'NENOSIRI', 'password']) await textShortCode(app.url, number, keyword);
+  const messages = await waitForSms(app.url, number, 2);
+  expect(messages[1]?.text).toMatch(/3 new CP2 passwords in 24 hours\. Try again after /);
+  await new Promise((r) => setTimeout(r, 300));
+  expect(await inbox(app.url, number)).toHaveLength(2);
+  const outcomes = async () =>
+    (await app.db('inbound_sms').where({ from_phone: number }).orderBy('id').pluck('outcome')) as string[];
+  expect(await outcomes()).toEqual(['reset_limited', 'reset_limited_silent', 'reset_limited_silent']);
+
+  // 23 hours after the reply: still silent. 25 hours after: the next request is answered again.
+  const replied = app.db('inbound_sms').where({ from_phone: number, outcome: 'reset_limited' });
+  await replied.clone().update({ received_at: hoursAgo(23) });
+  await textShortCode(app.url, number, 'PASSWORD');
+  await replied.clone().update({ received_at: hoursAgo(25) });
+  await textShortCode(app.url, number, 'PASSWORD');
+  const later = await waitForSms(app.url, number, 3);
+  expect(later[2]?.text).toMatch(/3 new CP2 passwords in 24 hours\./);
+  await new Promise((r) => setTimeout(r, 300));
+  expect(await inbox(app.url, number)).toHaveLength(3);
+  expect((await outcomes()).slice(3)).toEqual(['reset_limited_silent', 'reset_limited']);
+});
+
 test.each<[Record<string, string>, string]>([
   [{ from: '+254711000001', text: 'HELP' }, 'missing id'],
   [{ id: 'x1', text: 'HELP' }, 'missing from'],

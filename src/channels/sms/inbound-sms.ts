@@ -120,7 +120,8 @@ async function respond(
     const result = await createAccounts(trx, accountDeps).resetPassword(phone, 'sms', lang);
     if (result.status === 'sent') return 'password_sent';
     if (result.status === 'limited') {
-      if (!(await limitedReplyDue(trx, phone, (accountDeps.now ?? (() => new Date()))()))) return LIMITED_SILENT;
+      const now = accountDeps.now?.() ?? new Date();
+      if (!(await limitedReplyDue(trx, phone, now))) return LIMITED_SILENT;
       await reply('sms.resetLimited', { time: result.retryAt });
       return LIMITED_REPLIED;
     }
