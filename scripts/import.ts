@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     usage(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
   }
 
-  const { db, close } = await openScriptDatabase(readConfigOrExit());
+  const { db, close } = await openScriptDatabase(readConfigOrExit('script'));
   try {
     const applied = await migrateLatest(db);
     if (applied.length) console.log(`applied ${applied.length} migration(s)`);

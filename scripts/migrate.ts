@@ -9,7 +9,7 @@ import { migrations } from '../migrations';
 import { openScriptDatabase } from './script-database';
 
 async function main(): Promise<void> {
-  const { db, close } = await openScriptDatabase(readConfigOrExit());
+  const { db, close } = await openScriptDatabase(readConfigOrExit('script'));
   try {
     const applied = await migrateLatest(db);
     const known = Object.keys(migrations).length;

@@ -119,7 +119,13 @@ export type Config = {
 
 export class ConfigError extends Error {}
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * `script`: a command-line script (migrate, import, seed) that sends no SMS, so the SMS gateway's
+ * settings are not required of it.
+ */
+export type ConfigPurpose = 'service' | 'script';
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, purpose: ConfigPurpose = 'service'): Config {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
@@ -129,7 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.AT_API_KEY && !e.AT_USERNAME) {
     throw new ConfigError('Invalid environment:\n  AT_USERNAME: required when AT_API_KEY is set');
   }
-  const smsGateway = smsGatewayOf(e);
+  const smsGateway = purpose === 'service' ? smsGatewayOf(e) : 'simulator';
   return {
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
@@ -181,14 +187,14 @@ function smsGatewayOf(e: z.infer<typeof schema>): Config['smsGateway'] {
 }
 
 /** The configuration for a process entry: `.env` (if present) and the environment; exits on an error. */
-export function readConfigOrExit(): Config {
+export function readConfigOrExit(purpose: ConfigPurpose = 'service'): Config {
   try {
     process.loadEnvFile?.('.env');
   } catch {
     // no .env file: the environment alone is used
   }
   try {
-    return loadConfig();
+    return loadConfig(process.env, purpose);
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);

@@ -74,3 +74,9 @@ describe('SMS_GATEWAY: the simulator shows every SMS to anyone, so it is only ch
     );
   });
 });
+
+test('command-line scripts (migrate, import, seed) send no SMS: they need no gateway settings', () => {
+  const env = { DATABASE_URL: 'postgres://db/cp2', NODE_ENV: 'production' };
+  expect(() => loadConfig(env)).toThrow(/AT_USERNAME, AT_API_KEY/);
+  expect(loadConfig(env, 'script').databaseUrl).toBe('postgres://db/cp2');
+});

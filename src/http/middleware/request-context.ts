@@ -38,7 +38,9 @@ export function errorHandler(metrics: Metrics): Middleware {
       const status = (err as { status?: number }).status ?? 500;
       const expose = (err as { expose?: boolean }).expose === true;
       if (status >= 500) {
-        metrics.httpErrors.inc({ route: ctx.path });
+        // The route's pattern, not the path a caller chose: a label per path is unbounded memory.
+        const route = (ctx as { _matchedRoute?: unknown })._matchedRoute;
+        metrics.httpErrors.inc({ route: typeof route === 'string' ? route : 'unmatched' });
         ctx.log.error({ err }, 'request failed');
       }
       ctx.status = status;
