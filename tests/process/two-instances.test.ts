@@ -1,6 +1,7 @@
 // Two instances of the service on one Postgres database and one Redis, each with its own relay, as a
 // deployment behind a load balancer runs them: a USSD session whose hops alternate between the two sees
 // exactly what it sees on one instance, and every queued SMS goes to AT once, whichever relay takes it.
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { enqueueSms } from '../../src/domain/outbox';
 import { reply, startFakeAt, type FakeAt } from '../support/fake-at';
@@ -14,7 +15,7 @@ jest.setTimeout(60_000);
 class RoundRobinPhone {
   private readonly phones: UssdPhone[];
   private hops = 0;
-  private sessionId = '';
+  private sessionId = randomUUID();
   private inputs: string[] = [];
   last: Screen = { kind: 'END', text: '', status: 0 };
 
@@ -29,7 +30,7 @@ class RoundRobinPhone {
   }
 
   dial(): Promise<Screen> {
-    this.sessionId = crypto.randomUUID();
+    this.sessionId = randomUUID();
     this.inputs = [];
     return this.hop();
   }
