@@ -1,4 +1,4 @@
-// One outbox relay in a process of its own, for the crash test (tests/sms/outbox-relay.test.ts): the test
+// One outbox relay in a process of its own, for the crash tests (tests/sms/outbox-relay.test.ts): a test
 // SIGKILLs it while it is in the middle of a send. Built from the same src/ modules as the service.
 // Settings from the environment:
 //   DATABASE_URL   the test database
