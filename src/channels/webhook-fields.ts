@@ -6,9 +6,8 @@
 // Postgres refuses a NUL (a 500 that AT would resend for hours) and a lone surrogate in jsonb.
 import { z } from 'zod';
 
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE = /[\p{Cc}\p{Cs}]/u;
-// eslint-disable-next-line no-control-regex -- a tab or line break the user typed separates words
+// A tab or line break the user typed separates words: it becomes a space rather than nothing.
 const TYPED_BREAK = /[\t\n\v\f\r]/g;
 const UNSAFE_ALL = new RegExp(UNSAFE.source, 'gu');
 
@@ -19,11 +18,6 @@ export function atField(max: number) {
     .refine((s) => !UNSAFE.test(s), 'control character or lone surrogate')
     .trim()
     .max(max);
-}
-
-/** Whether `s` may be kept as typed (no control character, no lone surrogate). */
-export function isClean(s: string): boolean {
-  return !UNSAFE.test(s);
 }
 
 /** What a user typed, made safe to keep: a tab or line break becomes a space, other controls go. */
@@ -45,9 +39,15 @@ export function userText(max?: number) {
  * array from a repeated key, `true`, `1.5`, `-1`, ``) is refused; `Number()` alone would take most of them.
  */
 export function atCount(max: number) {
-  return z.union([z.number(), z.string().regex(/^\d{1,10}$/).transform(Number)]).pipe(
-    z.number().int().nonnegative().max(max),
-  );
+  return z
+    .union([
+      z.number(),
+      z
+        .string()
+        .regex(/^\d{1,10}$/)
+        .transform(Number),
+    ])
+    .pipe(z.number().int().nonnegative().max(max));
 }
 
 /** The paths of a refused body's bad fields, for the log: never their values (`text` may be a password). */
