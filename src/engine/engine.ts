@@ -9,6 +9,7 @@ import { RESUME_JOURNEY, type Live, type MenuRuntime, type Persisted } from './m
 import { renderPages, type RenderedPage } from './render';
 import { keys, type SessionStore, type StoreWrite } from './session-store';
 import { LockTimeout, withSessionLock } from './session-lock';
+import { StoreEpoch } from './store-epoch';
 import { validateInput } from './validate-input';
 
 export type Hop = {
@@ -94,6 +95,7 @@ export const RESUME_SCREEN: ScreenSpec = {
 
 export class UssdEngine {
   private readonly differ: InputDiffer;
+  private readonly epoch: StoreEpoch;
 
   constructor(
     private readonly store: SessionStore,
@@ -101,6 +103,7 @@ export class UssdEngine {
     private readonly opts: EngineOptions,
   ) {
     this.differ = createInputDiffer(opts.inputDigestKey);
+    this.epoch = new StoreEpoch(opts.sessionTtlSeconds * 1000);
   }
 
   /** Always answers, within the hop deadline: a failure becomes END with an apology. */
@@ -134,15 +137,22 @@ export class UssdEngine {
     return this.apology(state.lang, outcome);
   }
 
-  private process(
+  private async process(
     hop: Hop,
     deadline: number,
     state: { timedOut: boolean; lang: Lang },
     log: Logger,
   ): Promise<HopResult> {
     const remaining = () => deadline - Date.now();
-    const readKeys = [keys.session(hop.sessionId), keys.resume(hop.phoneNumber), keys.seen(hop.sessionId)];
-    return withSessionLock(
+    const readKeys = [
+      keys.session(hop.sessionId),
+      keys.resume(hop.phoneNumber),
+      keys.seen(hop.sessionId),
+      keys.epoch,
+    ];
+    let committed = true;
+    let markerWritten = false;
+    const result = await withSessionLock<HopResult>(
       this.store,
       hop.sessionId,
       readKeys,
@@ -151,9 +161,17 @@ export class UssdEngine {
         // only keep the session's next hop waiting when the holder died.
         ttlMs: this.opts.hopDeadlineMs,
         waitMs: Math.min(1500, this.opts.hopDeadlineMs / 2),
-        onLost: () => log.warn('session lock expired before the hop finished; its writes were dropped'),
+        onLost: () => {
+          committed = false;
+          log.warn('session lock expired before the hop finished; its writes were dropped');
+        },
       },
-      async ([raw, resume, seen]) => {
+      async ([raw, resume, seen, marker]) => {
+        const epoch = this.epoch.judge(marker ?? null);
+        if (epoch.lost) log.warn('the session store lost its data: text of unknown sessions is not replayed');
+        // The marker goes back whatever the hop does (it is not the session's state).
+        const withMarker = (writes: StoreWrite[]) => (epoch.write ? [...writes, epoch.write] : writes);
+        markerWritten = Boolean(epoch.write);
         const rec = raw ? (JSON.parse(raw) as SessionRecord) : undefined;
         let w: Working;
         let isNew = false;
@@ -161,7 +179,7 @@ export class UssdEngine {
           state.lang = this.langOf(rec.snapshot);
           const diff = this.differ.diffInput(rec.consumed, hop.text);
           if (diff.kind === 'repeat' || rec.ended)
-            return { result: { ...rec.last, outcome: 'repeat' }, writes: [] };
+            return { result: { ...rec.last, outcome: 'repeat' }, writes: withMarker([]) };
           w = {
             phone: rec.phone,
             screens: rec.screens ?? [],
@@ -176,22 +194,27 @@ export class UssdEngine {
           };
           await this.apply(w, diff.input, remaining);
         } else {
-          const started = await this.begin(hop, { resume: resume ?? null, seen: seen !== null }, remaining);
-          if (!started) return { result: this.endWith('en', 'engine.expired', 'expired'), writes: [] };
+          const found = { resume: resume ?? null, seen: seen !== null || epoch.distrust };
+          const started = await this.begin(hop, found, remaining);
+          if (!started)
+            return { result: this.endWith('en', 'engine.expired', 'expired'), writes: withMarker([]) };
           w = started;
           isNew = true;
         }
         state.lang = this.menu.context(w.live).lang;
         const result = this.respond(w);
         // A hop that missed its deadline was already answered with an apology: do not move the session.
-        return { result, writes: state.timedOut ? [] : this.writes(hop, w, result, isNew) };
+        return { result, writes: withMarker(state.timedOut ? [] : this.writes(hop, w, result, isNew)) };
       },
     );
+    if (markerWritten && committed) this.epoch.written();
+    return result;
   }
 
   /** The first hop of a session: a plain dial, a resume offer, or a direct dial (`*384*22262*1*2#`). */
   private async begin(
     hop: Hop,
+    /** `seen`: the session was seen before, or may have been (the store lost its data lately). */
     found: { resume: string | null; seen: boolean },
     remaining: () => number,
   ): Promise<Working | undefined> {

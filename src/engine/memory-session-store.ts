@@ -34,7 +34,10 @@ export class MemorySessionStore implements SessionStore {
   async write(ops: StoreWrite[]): Promise<void> {
     for (const op of ops) {
       if ('delete' in op) this.map.delete(op.key);
-      else this.map.set(op.key, { value: op.value, expiresAt: this.now() + op.ttlSeconds * 1000 });
+      else {
+        const expiresAt = 'persist' in op ? Infinity : this.now() + op.ttlSeconds * 1000;
+        this.map.set(op.key, { value: op.value, expiresAt });
+      }
     }
   }
 

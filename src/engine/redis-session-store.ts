@@ -9,7 +9,7 @@ for i = 2, #KEYS do out[i - 1] = redis.call('get', KEYS[i]) end
 return out`;
 
 // Write and unlock in one round trip, only while the lock is ours. KEYS[1] the lock; ARGV[1] the token,
-// then per write: 'set', key, value, ttl (s) or 'del', key.
+// then per write: 'set', key, value, ttl (s); 'keep', key, value (no expiry); or 'del', key.
 const WRITE_AND_UNLOCK = `
 if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
 local i = 2
@@ -17,6 +17,9 @@ while i <= #ARGV do
   if ARGV[i] == 'set' then
     redis.call('set', ARGV[i + 1], ARGV[i + 2], 'EX', ARGV[i + 3])
     i = i + 4
+  elseif ARGV[i] == 'keep' then
+    redis.call('set', ARGV[i + 1], ARGV[i + 2])
+    i = i + 3
   else
     redis.call('del', ARGV[i + 1])
     i = i + 2
@@ -71,6 +74,7 @@ export class RedisSessionStore implements SessionStore {
     const multi = this.redis.multi();
     for (const op of ops) {
       if ('delete' in op) multi.del(op.key);
+      else if ('persist' in op) multi.set(op.key, op.value);
       else multi.set(op.key, op.value, 'EX', op.ttlSeconds);
     }
     const results = await multi.exec();
@@ -85,7 +89,11 @@ export class RedisSessionStore implements SessionStore {
 
   async writeAndUnlock(ops: StoreWrite[], lockKey: string, token: string): Promise<boolean> {
     const args = ops.flatMap((op) =>
-      'delete' in op ? ['del', op.key] : ['set', op.key, op.value, String(op.ttlSeconds)],
+      'delete' in op
+        ? ['del', op.key]
+        : 'persist' in op
+          ? ['keep', op.key, op.value]
+          : ['set', op.key, op.value, String(op.ttlSeconds)],
     );
     return (await this.redis.cp2WriteAndUnlock(1, lockKey, token, ...args)) === 1;
   }

@@ -2,7 +2,11 @@
 // semantics when no REDIS_URL is given (there is no embeddable Redis on the registry). A hop costs two
 // round trips: take the session's lock and read its keys; write and release.
 
-export type StoreWrite = { key: string; value: string; ttlSeconds: number } | { key: string; delete: true };
+export type StoreWrite =
+  | { key: string; value: string; ttlSeconds: number }
+  /** Kept until overwritten (the store's epoch marker: its absence is how a loss of data shows). */
+  | { key: string; value: string; persist: true }
+  | { key: string; delete: true };
 
 export interface SessionStore {
   readonly kind: 'redis' | 'memory';
@@ -33,4 +37,6 @@ export const keys = {
   seen: (sessionId: string) => `ussd:seen:${sessionId}`,
   lock: (sessionId: string) => `ussd:lock:${sessionId}`,
   resume: (phone: string) => `ussd:resume:${phone}`,
+  /** One per store: see store-epoch.ts. */
+  epoch: 'ussd:epoch',
 };
