@@ -2,6 +2,7 @@
 // user's language and page, save the session. Navigation (Back, Home, More), input validation, resume
 // and failure handling live here so that no menu has to do them.
 import type { Logger } from 'pino';
+import { DeadlineExceeded } from '../db/bounded-transaction';
 import { translate } from '../../menus/copy';
 import type { Lang, MenuEvent, Params, ScreenSpec, TextRef } from '../../menus/screen';
 import { createInputDiffer, directDialParts, type InputDiffer } from './input-diff';
@@ -132,7 +133,8 @@ export class UssdEngine {
       return this.endWith(state.lang, 'engine.busy', 'busy');
     }
     // A call cut short by the deadline fails at the same moment the deadline fires: count it as a timeout.
-    const outcome = Date.now() >= deadline - 5 ? 'timeout' : 'error';
+    // A statement cancelled by the deadline's own statement timeout fails a little before the deadline.
+    const outcome = first.err instanceof DeadlineExceeded || Date.now() >= deadline - 5 ? 'timeout' : 'error';
     log.error({ err: first.err, sessionId: hop.sessionId, outcome }, 'hop failed');
     return this.apology(state.lang, outcome);
   }

@@ -76,6 +76,10 @@ test('create account: the hop answers the apology; when Postgres wakes no accoun
   );
   expect(await app.db('accounts').where({ phone: phone.phoneNumber }).first()).toBeUndefined();
   expect(await queuedSms(phone.phoneNumber)).toEqual([]);
+  // Operators see it as a missed deadline, not as a failure of the service.
+  const metrics = await (await fetch(`${app.url}/metrics`)).text();
+  expect(metrics).toMatch(/^ussd_hops_total\{journey="engine",outcome="timeout"\} 1$/m);
+  expect(metrics).not.toMatch(/^ussd_hops_total\{[^}]*outcome="error"\}/m);
 
   // Dialling again, the user is offered a new account, not a password reset (which would cost one of three).
   await phone.dialFresh();
