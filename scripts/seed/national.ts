@@ -151,8 +151,7 @@ export async function seedNational(
   await step(
     'duty stations',
     `with subs as (
-       select id, county_code, row_number() over (order by county_code, name) - 1 as k, count(*) over () as n
-         from sub_counties
+       select id, county_code, (row_number() over (order by county_code, name) - 1)::int as k from sub_counties
      ), big as (
        select s.id, s.county_code from sub_counties s where s.county_code = ? and s.name = ?
      ), g as (
@@ -165,7 +164,7 @@ export async function seedNational(
                  when i % 100 < 86 then 'distribution_centre' else 'marking_centre' end,
             coalesce(case when i < ? then (select county_code from big) end, subs.county_code),
             coalesce(case when i < ? then (select id from big) end, subs.id)
-       from g join subs on subs.k = (i * 31) % subs.n`,
+       from g join subs on subs.k = (i * 31) % (select count(*) from sub_counties)`,
     [
       BIG_SUB_COUNTY.county,
       BIG_SUB_COUNTY.name,
@@ -216,8 +215,7 @@ export async function seedNational(
   await step(
     'profiles',
     `with subs as (
-       select id, county_code, row_number() over (order by county_code, name) - 1 as k, count(*) over () as n
-         from sub_counties
+       select id, county_code, (row_number() over (order by county_code, name) - 1)::int as k from sub_counties
      ), a as (
        select id, phone, (substr(phone, 2)::bigint - ?::bigint) as i from accounts
      )
@@ -231,7 +229,7 @@ export async function seedNational(
             'Education', 'Kenyatta University', 1990 + a.i % 30, 'tsc', lpad((a.i)::text, 7, '0'),
             'Seeded School ' || a.i % 1000, 'Teacher', 2000 + a.i % 25, subs.county_code, subs.id,
             'Kin of ' || a.i, '+2547' || lpad(((a.i * 7) % 100000000)::text, 8, '0'), 'spouse'
-       from a join subs on subs.k = a.i % subs.n`,
+       from a join subs on subs.k = a.i % (select count(*) from sub_counties)`,
     [FIRST_PHONE],
   );
 
@@ -251,29 +249,39 @@ export async function seedNational(
       log(`${what} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
       return r as { rowCount?: number };
     };
+    // The open vacancies of each series numbered 0..n-1, indexed, so that teacher i's pick is a lookup.
+    await inTrx(
+      'applications: series',
+      `create temp table seed_series on commit drop as
+       select v.id, v.exam, v.activity, v.positions,
+              (row_number() over (partition by v.exam, v.activity order by v.id) - 1)::int as k,
+              (count(*) over (partition by v.exam, v.activity))::int as n
+         from vacancies v where v.code like 'NS%' and v.status = 'open'`,
+    );
+    await inTrx('applications: series index', 'create index on seed_series (exam, activity, k)');
+    await inTrx('applications: series analyze', 'analyze seed_series');
     await inTrx(
       'applications: picks',
       `create temp table seed_apps on commit drop as
-       with series as (
-         select v.id, v.exam, v.activity, v.positions,
-                row_number() over (partition by v.exam, v.activity order by v.id) - 1 as k,
-                count(*) over (partition by v.exam, v.activity) as n
-           from vacancies v where v.code like 'NS%' and v.status = 'open'
-       ), t as (
+       with sizes as (select distinct exam, activity, n from seed_series),
+       t as (
          select a.id as account_id, (substr(a.phone, 2)::bigint - ?::bigint) as i from accounts a
        ), picks as (
-         select t.account_id, t.i, 1 as series_no, 'KCSE' as exam, 'supervision' as activity
+         select t.account_id, t.i, 1 as series_no, 'KCSE'::text as exam, 'supervision'::text as activity
            from t where t.i > 0
          union all
          select t.account_id, t.i, 2, case when t.i % 2 = 0 then 'KPSEA' else 'KCSE' end,
                 case when t.i % 2 = 0 then 'supervision' else 'marking' end
            from t where t.i > 0 and t.i <= ?
+       ), keyed as (
+         select p.*, ((p.i * 7919) % z.n)::int as k
+           from picks p join sizes z on z.exam = p.exam and z.activity = p.activity
        )
        select p.account_id, s.id as vacancy_id, s.exam, s.activity, s.positions, p.i,
               case (p.i + p.series_no) % 10 when 0 then 'withdrawn' when 1 then 'rejected'
                    when 2 then 'approved' when 3 then 'approved' else 'submitted' end as wanted
-         from picks p
-         join series s on s.exam = p.exam and s.activity = p.activity and s.k = (p.i * 7919) % s.n`,
+         from keyed p
+         join seed_series s on s.exam = p.exam and s.activity = p.activity and s.k = p.k`,
       [FIRST_PHONE, secondSeries],
     );
     // Never more approved than positions: the first applicants of a vacancy are approved, the rest
@@ -344,11 +352,12 @@ export async function seedNational(
   // Past deployments, by national ID (people who may have no account), at seeded stations.
   await step(
     'deployments',
-    `with st as (select code, row_number() over (order by id) - 1 as k, count(*) over () as n
+    `with st as (select code, (row_number() over (order by id) - 1)::int as k
                    from duty_stations where code like 'NS%')
      insert into deployments (national_id, duty_station, year)
      select (30000000 + i / 3)::text, st.code, ? - 1 - i % 3
-       from generate_series(0, ? - 1) i join st on st.k = (i * 13) % st.n`,
+       from generate_series(0, ? - 1) i
+       join st on st.k = (i * 13) % (select count(*) from duty_stations where code like 'NS%')`,
     [Number(formatYear(now)), size.deployments],
   );
 
