@@ -180,7 +180,7 @@ export async function seedNational(
   );
 
   // Vacancies: per examination centre KCSE supervision (centre manager, supervisor, invigilators,
-  // security) and, for two in three, KPSEA invigilators; per distribution centre drivers and clerks; per
+  // security), for two in three KPSEA invigilators and for one in two KJSEA invigilators; per distribution centre drivers and clerks; per
   // marking centre examiners and clerks. Open for the window around `now`; one in fifty closed.
   await step(
     'vacancies',
@@ -191,6 +191,7 @@ export async function seedNational(
        ('KCSE', 'supervision', 'invigilator', 'exam_centre', 6, 1, 'KIN'),
        ('KCSE', 'supervision', 'security_officer', 'exam_centre', 2, 1, 'KSO'),
        ('KPSEA', 'supervision', 'invigilator', 'exam_centre', 4, 3, 'PIN'),
+       ('KJSEA', 'supervision', 'invigilator', 'exam_centre', 3, 2, 'JIN'),
        ('KCSE', 'distribution', 'driver', 'distribution_centre', 2, 1, 'KDR'),
        ('KCSE', 'distribution', 'clerk', 'distribution_centre', 3, 1, 'KDC'),
        ('KCSE', 'marking', 'examiner', 'marking_centre', 40, 1, 'KEX'),
