@@ -8,6 +8,7 @@
 // in about a minute. `scale` shrinks every count (tests use 0.01); the shapes that matter stay: a
 // sub-county holding 250+ vacancies for one position (Embakasi East, KCSE invigilators) and one teacher
 // with 300 applications.
+import { rebuildFunnelRollups } from '../../src/domain/funnel-rollups';
 import { hashPassword } from '../../src/domain/passwords';
 import type { Db } from '../../src/db/knex';
 
@@ -349,6 +350,10 @@ export async function seedNational(
        from generate_series(0, ? - 1) i join trails t on t.k = i % 8`,
     [FIRST_PHONE, size.teachers, now, size.sessions],
   );
+  // Written straight into ussd_sessions: the funnel's roll-ups are rebuilt from them.
+  const rolled = Date.now();
+  await db.transaction((trx) => rebuildFunnelRollups(trx));
+  log(`funnel roll-ups (${((Date.now() - rolled) / 1000).toFixed(1)} s)`);
 
   // Past deployments, by national ID (people who may have no account), at seeded stations.
   await step(

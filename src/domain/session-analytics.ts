@@ -1,7 +1,11 @@
 // Session analytics (docs/analytics.md): AT's end-of-session notifications, stored with the engine's
-// screen ids, and the funnel report computed from them. No user input is ever stored here.
+// screen ids, and the funnel report answered from the roll-ups kept as they arrive. No user input is ever
+// stored here.
 import type { Db } from '../db/knex';
-import { FIELDS, SECTIONS, type FieldId, type SectionId } from './profile-fields';
+import { applyRollupDeltas, rollupDeltas, splitPeriod, sumRollups, type Count } from './funnel-rollups';
+import { JOURNEYS, talliesOf } from './session-journeys';
+
+export { JOURNEYS, journeysOf } from './session-journeys';
 
 export type SessionEnd = {
   sessionId: string;
@@ -14,22 +18,50 @@ export type SessionEnd = {
   errorMessage: string | null;
 };
 
-/** Upserts the session's row: AT may repeat a notification, the latest one wins. */
+type Stored = { screens: string[]; last_screen: string | null; ended_at: Date };
+
+/**
+ * Upserts the session's row (AT may repeat a notification: the latest one wins) and, in the same
+ * transaction, moves the funnel roll-ups from what the row said before to what it says now, so a
+ * repeated notification never counts twice.
+ */
 export async function recordSessionEnd(db: Db, e: SessionEnd): Promise<void> {
-  await db('ussd_sessions')
-    .insert({
-      session_id: e.sessionId,
-      phone: e.phone,
-      status: e.status,
-      hops: e.hops,
-      duration_ms: e.durationMs,
-      last_screen: e.lastScreen,
-      screens: JSON.stringify(e.screens),
-      error_message: e.errorMessage,
-      ended_at: db.fn.now(),
-    })
-    .onConflict('session_id')
-    .merge();
+  const row = {
+    session_id: e.sessionId,
+    phone: e.phone,
+    status: e.status,
+    hops: e.hops,
+    duration_ms: e.durationMs,
+    last_screen: e.lastScreen,
+    screens: JSON.stringify(e.screens),
+    error_message: e.errorMessage,
+    ended_at: db.fn.now(),
+  };
+  await db.transaction(async (trx) => {
+    // Insert-or-nothing, then lock the existing row: a concurrent first notification of the same session
+    // is waited for, and is then seen as the row before.
+    const [inserted] = (await trx('ussd_sessions')
+      .insert(row)
+      .onConflict('session_id')
+      .ignore()
+      .returning('ended_at')) as { ended_at: Date }[];
+    if (inserted) {
+      await applyRollupDeltas(trx, rollupDeltas(1, inserted.ended_at, e.screens, e.lastScreen));
+      return;
+    }
+    const before = (await trx('ussd_sessions')
+      .where({ session_id: e.sessionId })
+      .forUpdate()
+      .first('screens', 'last_screen', 'ended_at')) as Stored;
+    const [after] = (await trx('ussd_sessions')
+      .where({ session_id: e.sessionId })
+      .update(row)
+      .returning('ended_at')) as { ended_at: Date }[];
+    await applyRollupDeltas(trx, [
+      ...rollupDeltas(-1, before.ended_at, before.screens, before.last_screen),
+      ...rollupDeltas(1, (after as { ended_at: Date }).ended_at, e.screens, e.lastScreen),
+    ]);
+  });
 }
 
 export type JourneyFunnel = {
@@ -42,78 +74,37 @@ export type JourneyFunnel = {
 
 export type FunnelReport = { from: string; to: string; sessions: number; journeys: JourneyFunnel[] };
 
-export const JOURNEYS = ['createAccount', 'login', ...SECTIONS.map((s) => `profile.${s}`), 'apply'] as const;
-
-/** The section a `profile.field.<id>` screen belongs to. */
-function sectionOf(screen: string): SectionId | undefined {
-  const id = screen.startsWith('profile.field.') ? screen.slice('profile.field.'.length) : undefined;
-  return id && id in FIELDS ? FIELDS[id as FieldId].section : undefined;
-}
-
-/** Whether `to` is shown after the first `from` in the trail. */
-function after(screens: string[], from: string, to: (s: string) => boolean): boolean {
-  const i = screens.indexOf(from);
-  return i >= 0 && screens.slice(i + 1).some(to);
-}
-
 /**
- * Which journeys one session started and which it completed (the rules are in docs/analytics.md). Each
- * journey counts once per session.
+ * The funnel of every journey over the sessions that ended in [from, to): whole days and minutes from
+ * the roll-ups, the partial minutes at the ends from the sessions (at most two minutes of rows).
  */
-export function journeysOf(screens: string[]): { started: Set<string>; completed: Set<string> } {
-  const started = new Set<string>();
-  const completed = new Set<string>();
-  if (screens.includes('account.confirm')) {
-    started.add('createAccount');
-    if (after(screens, 'account.confirm', (s) => s === 'account.created')) completed.add('createAccount');
-  }
-  if (screens.includes('login.prompt')) {
-    started.add('login');
-    if (after(screens, 'login.prompt', (s) => !s.startsWith('login') && !s.startsWith('engine.')))
-      completed.add('login');
-  }
-  let section: SectionId | undefined;
-  screens.forEach((s, i) => {
-    const own = sectionOf(s);
-    if (own) {
-      section = own;
-      started.add(`profile.${own}`);
-    }
-    if (s === 'profile.overview' && screens[i - 1] === 'profile.confirm' && section)
-      completed.add(`profile.${section}`);
-  });
-  if (screens.includes('apply.choose.exam')) {
-    started.add('apply');
-    if (after(screens, 'apply.choose.exam', (s) => s === 'apply.submitted')) completed.add('apply');
-  }
-  return { started, completed };
-}
-
-/** The funnel of every journey over the sessions that ended in [from, to). Streams the rows. */
 export async function funnelReport(db: Db, from: Date, to: Date): Promise<FunnelReport> {
   const acc = new Map(
-    JOURNEYS.map((j) => [j, { started: 0, completed: 0, stopped: new Map<string, number>() }]),
+    JOURNEYS.map((j) => [j as string, { started: 0, completed: 0, stopped: new Map<string, number>() }]),
   );
   let sessions = 0;
-  const rows = db('ussd_sessions')
-    .where('ended_at', '>=', from)
-    .andWhere('ended_at', '<', to)
-    .select('screens', 'last_screen')
-    .stream();
-  for await (const row of rows as AsyncIterable<{ screens: string[]; last_screen: string | null }>) {
-    sessions += 1;
-    const { started, completed } = journeysOf(row.screens);
-    for (const j of started) {
-      const a = acc.get(j as (typeof JOURNEYS)[number]);
-      if (!a) continue;
-      a.started += 1;
-      if (completed.has(j)) a.completed += 1;
-      else {
-        const at = row.last_screen ?? 'unknown';
-        a.stopped.set(at, (a.stopped.get(at) ?? 0) + 1);
-      }
+  const add = ({ metric, journey, screen, n }: Count) => {
+    if (metric === 'sessions') {
+      sessions += n;
+      return;
     }
+    const a = acc.get(journey);
+    if (!a) return;
+    if (metric === 'started') a.started += n;
+    else if (metric === 'completed') a.completed += n;
+    else a.stopped.set(screen, (a.stopped.get(screen) ?? 0) + n);
+  };
+
+  const spans = splitPeriod(from.getTime(), to.getTime());
+  for (const c of await sumRollups(db, spans)) add(c);
+  for (const [a, b] of spans.raw) {
+    const rows = (await db('ussd_sessions')
+      .where('ended_at', '>=', new Date(a))
+      .andWhere('ended_at', '<', new Date(b))
+      .select('screens', 'last_screen')) as { screens: string[]; last_screen: string | null }[];
+    for (const row of rows) for (const t of talliesOf(row.screens, row.last_screen)) add({ ...t, n: 1 });
   }
+
   return {
     from: from.toISOString(),
     to: to.toISOString(),
@@ -123,6 +114,7 @@ export async function funnelReport(db: Db, from: Date, to: Date): Promise<Funnel
       started: a.started,
       completed: a.completed,
       stopped: [...a.stopped]
+        .filter(([, count]) => count > 0)
         .map(([screen, count]) => ({ screen, count }))
         .sort((x, y) => y.count - x.count || x.screen.localeCompare(y.screen)),
     })),

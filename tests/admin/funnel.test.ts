@@ -193,3 +193,34 @@ test('events and report queries are validated; the report needs a token', async 
   expect((await funnel('from=2026-11-01&to=2026-11-02')).status).toBe(200);
   expect((await funnel('', 'not-a-token-0123456789abcdef')).status).toBe(401);
 });
+
+test('a notification AT repeats counts once in the funnel; a repeat with a longer trail moves the stop', async () => {
+  const since = new Date(Date.now() - 1).toISOString();
+  const phone = new UssdPhone(app.url, randomPhone());
+  await phone.dial();
+  await phone.choose('Create account');
+  for (let i = 0; i < 3; i++) expect((await ended(phone)).status).toBe(200);
+  const report = async () => {
+    const res = await funnel(`from=${since}&to=${new Date(Date.now() + 60_000).toISOString()}`);
+    expect(res.status).toBe(200);
+    const r = (await res.json()) as Report;
+    return { sessions: r.sessions, createAccount: r.journeys.find((j) => j.journey === 'createAccount') };
+  };
+  expect(await report()).toEqual({
+    sessions: 1,
+    createAccount: {
+      journey: 'createAccount',
+      started: 1,
+      completed: 0,
+      stopped: [{ screen: 'account.confirm', count: 1 }],
+    },
+  });
+
+  // The same session seen again after the account was created: counted once, now as completed.
+  await phone.choose('Confirm');
+  await ended(phone);
+  expect(await report()).toEqual({
+    sessions: 1,
+    createAccount: { journey: 'createAccount', started: 1, completed: 1, stopped: [] },
+  });
+});
