@@ -1,0 +1,41 @@
+// The service under test, in this process, opened and built exactly as `npm start` does (openResources,
+// buildService, the outbox relay running; SMS go to the simulator), on a given database and Redis,
+// listening on a random port with logging off.
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { openResources } from '../../src/resources';
+import { buildService, type Service } from '../../src/service';
+import { closeServer, listen, type Cleanups } from './util';
+
+export type Running = {
+  url: string;
+  adminToken: string;
+  service: Service;
+  smsCode: string;
+  ussdCode: string;
+};
+
+export async function startService(dbUrl: string, redisUrl: string, cleanups: Cleanups): Promise<Running> {
+  const adminToken = randomBytes(16).toString('hex');
+  const config = loadConfig({
+    DATABASE_URL: dbUrl,
+    REDIS_URL: redisUrl,
+    SMS_GATEWAY: 'simulator',
+    ADMIN_TOKEN: adminToken,
+    // Silent by default: logging is not what is measured. BENCH_LOG_LEVEL=error shows why hops fail.
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL || 'silent',
+  });
+  const log = createLogger(config.logLevel, process.stderr);
+  const resources = await openResources(config, log);
+  cleanups.push(() => resources.close());
+  // Hops still in flight when the server closes finish within the hop deadline; let them.
+  cleanups.push(() => sleep(500));
+  const service = buildService(config, resources, log);
+  service.relay.start();
+  cleanups.push(() => service.relay.stop());
+  const { server, url } = await listen(service.app);
+  cleanups.push(() => closeServer(server));
+  return { url, adminToken, service, smsCode: config.smsSender, ussdCode: config.ussdServiceCode };
+}
