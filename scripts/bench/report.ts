@@ -152,7 +152,7 @@ export function printDataset(r: DatasetResult, demo: DatasetResult | undefined):
         fmt(s.p99),
         String(s.n),
         `< ${limit}`,
-        count(!failed && s.p99 < limit),
+        p.errors.length === 0 && s.n === 0 ? 'n/a' : count(!failed && s.p99 < limit),
         p.errors.length ? `${p.errors.length} errors; ${p.detail}` : p.detail,
       ]);
     }

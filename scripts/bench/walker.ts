@@ -72,9 +72,11 @@ export const HOP_ORDER = [
   'vacancy list: narrow option',
   'vacancy list: letters typed',
   'vacancy → details',
+  'details: 98 More',
   'confirm and submit',
   'login → My applications',
   'application → details',
+  'application details: 98 More',
   'withdraw → confirm screen',
   'confirm withdraw',
   'STATUS by SMS',
@@ -91,7 +93,7 @@ const LEVELS = [
   { re: /choose the county/i, level: 'county', next: 'sub-county list' },
   { re: /choose the sub-county/i, level: 'sub-county', next: 'vacancy list' },
 ] as const;
-type Level = (typeof LEVELS)[number]['level'] | 'vacancy' | 'application';
+type Level = (typeof LEVELS)[number]['level'] | 'vacancy' | 'details' | 'application' | 'application details';
 
 type Option = { n: string; label: string };
 
@@ -264,7 +266,9 @@ class Walkers {
         continue;
       }
       const titled = LEVELS.find((l) => l.re.test(t));
-      if (titled) {
+      if (hop === 'vacancy → details') level = 'details';
+      else if (hop === 'application → details') level = 'application details';
+      else if (titled) {
         level = titled.level;
         skipped = 0;
       } else if (hop === 'sub-county → vacancy list' || /^vacancies/im.test(t)) {
@@ -274,10 +278,12 @@ class Walkers {
         level = 'application';
       }
 
-      // A vacancy's details (with or without its own confirmation step): confirm.
-      const confirm = byLabel(/confirm/i);
-      if (goal === 'apply' && confirm && (/station:/i.test(t) || level === 'vacancy')) {
-        choose(confirm.n, 'confirm and submit');
+      // A vacancy's details (with or without its own confirmation step): confirm, on whichever page.
+      if (goal === 'apply' && (level === 'details' || /^station:/im.test(t))) {
+        const confirm = byLabel(/confirm/i);
+        if (confirm) choose(confirm.n, 'confirm and submit');
+        else if (screen.more) choose('98', 'details: 98 More');
+        else return fail('no "Confirm" option on the details', t);
         continue;
       }
       if (goal === 'withdraw') {
@@ -286,9 +292,11 @@ class Walkers {
           choose(yes.n, 'confirm withdraw');
           continue;
         }
-        const withdraw = byLabel(/withdraw/i);
-        if (withdraw && /status:/i.test(t)) {
-          choose(withdraw.n, 'withdraw → confirm screen');
+        if (level === 'application details') {
+          const withdraw = byLabel(/withdraw/i);
+          if (withdraw) choose(withdraw.n, 'withdraw → confirm screen');
+          else if (screen.more) choose('98', 'application details: 98 More');
+          else return fail('no "Withdraw" option on the application', t);
           continue;
         }
         if (level === 'application' && screen.options.length > 0) {
