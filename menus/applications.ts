@@ -3,25 +3,43 @@
 // listing only what can still be withdrawn).
 import { assign, fromPromise, setup } from 'xstate';
 import { usernameOf } from '../src/domain/phone';
-import type { ApplicationSummary, WithdrawResult } from '../src/domain/vacancy-types';
+import type {
+  ApplicationCursor,
+  ApplicationPage,
+  ApplicationSummary,
+  WithdrawResult,
+} from '../src/domain/vacancy-types';
 import { sessionContext, type SessionContext } from './context';
 import type { MenuServices } from './services';
 import { screen, type MenuInput, type ScreenSpec } from './screen';
 
-type Context = SessionContext & { list: ApplicationSummary[]; chosen?: ApplicationSummary };
-type Events = { type: 'OPEN'; id: number } | { type: 'WITHDRAW' } | { type: 'CONFIRM' };
+type Context = SessionContext & {
+  /** The page shown (the session keeps one page, whatever the number of applications). */
+  list: ApplicationSummary[];
+  /** Where the list continues after this page; where this page starts. */
+  more?: ApplicationCursor;
+  after?: ApplicationCursor;
+  chosen?: ApplicationSummary;
+};
+type Events = { type: 'OPEN'; id: number } | { type: 'MORE' } | { type: 'WITHDRAW' } | { type: 'CONFIRM' };
+
+/** Applications per page: with "More applications", about two screens. */
+export const APPLICATIONS_PAGE = 5;
 
 export function applicationsJourney(services: MenuServices, mode: 'all' | 'withdraw') {
   const listScreen = (ctx: Context): ScreenSpec => ({
     id: mode === 'all' ? 'applications.list' : 'applications.withdrawList',
     text: mode === 'all' ? 'applications.title' : 'applications.titleWithdraw',
-    options: ctx.list.map((a) => ({
-      label: {
-        key: 'applications.item',
-        params: { exam: a.exam, position: a.position, status: { key: `applications.status.${a.status}` } },
-      },
-      event: { type: 'OPEN', id: a.id },
-    })),
+    options: [
+      ...ctx.list.map((a) => ({
+        label: {
+          key: 'applications.item',
+          params: { exam: a.exam, position: a.position, status: { key: `applications.status.${a.status}` } },
+        },
+        event: { type: 'OPEN', id: a.id },
+      })),
+      ...(ctx.more ? [{ label: 'applications.more', event: { type: 'MORE' } }] : []),
+    ],
   });
   const detailScreen = (ctx: Context): ScreenSpec => {
     const a = ctx.chosen as ApplicationSummary;
@@ -42,8 +60,12 @@ export function applicationsJourney(services: MenuServices, mode: 'all' | 'withd
   return setup({
     types: { context: {} as Context, input: {} as MenuInput, events: {} as Events },
     actors: {
-      list: fromPromise<ApplicationSummary[], { accountId: number }>(({ input }) =>
-        services.applications.list(input.accountId),
+      list: fromPromise<ApplicationPage, { accountId: number; after?: ApplicationCursor }>(({ input }) =>
+        services.applications.list(input.accountId, {
+          limit: APPLICATIONS_PAGE,
+          after: input.after,
+          withdrawable: mode === 'withdraw',
+        }),
       ),
       withdraw: fromPromise<WithdrawResult, { accountId: number; applicationId: number; actor: string }>(
         ({ input }) => services.applications.withdraw(input.accountId, input.applicationId, input.actor),
@@ -57,19 +79,14 @@ export function applicationsJourney(services: MenuServices, mode: 'all' | 'withd
       loading: {
         invoke: {
           src: 'list',
-          input: ({ context }) => ({ accountId: context.accountId as number }),
+          input: ({ context }) => ({ accountId: context.accountId as number, after: context.after }),
           onDone: [
-            {
-              guard: ({ event }) =>
-                (mode === 'all' ? event.output : event.output.filter((a) => a.status === 'submitted'))
-                  .length === 0,
-              target: 'none',
-            },
+            { guard: ({ event }) => event.output.applications.length === 0, target: 'none' },
             {
               target: 'list',
               actions: assign({
-                list: ({ event }) =>
-                  mode === 'all' ? event.output : event.output.filter((a) => a.status === 'submitted'),
+                list: ({ event }) => event.output.applications,
+                more: ({ event }) => event.output.next,
               }),
             },
           ],
@@ -89,6 +106,11 @@ export function applicationsJourney(services: MenuServices, mode: 'all' | 'withd
           OPEN: {
             target: 'details',
             actions: assign({ chosen: ({ context, event }) => context.list.find((a) => a.id === event.id) }),
+          },
+          MORE: {
+            guard: ({ context }) => context.more !== undefined,
+            target: 'loading',
+            actions: assign({ after: ({ context }) => context.more }),
           },
         },
       },

@@ -10,7 +10,9 @@ import {
   type Choice,
   type Filter,
   type Level,
+  type VacancyCursor,
   type VacancyDetails,
+  type VacancyPage,
   type VacancySummary,
 } from '../src/domain/vacancy-types';
 import { sessionContext, type SessionContext } from './context';
@@ -22,7 +24,16 @@ type Context = SessionContext & {
   level: Level;
   filter: Filter;
   choices: Choice[];
+  /** The page of vacancies shown (never the whole list: the session record holds one page). */
   vacancies: VacancySummary[];
+  /** Where the list continues after this page. */
+  more?: VacancyCursor;
+  /** Where the page shown starts (none on the first). */
+  after?: VacancyCursor;
+  /** A station code or the first letters of a station's name the list is narrowed to. */
+  search?: string;
+  /** The last search matched nothing. */
+  noMatch?: boolean;
   vacancy?: VacancyDetails;
   refusal?: Exclude<ApplyResult['status'], 'submitted' | 'profileIncomplete'>;
   next?: JourneyOutput;
@@ -32,15 +43,36 @@ type Events =
   | { type: 'PROFILE' }
   | { type: 'PICK'; value: string }
   | { type: 'VACANCY'; id: number }
+  | { type: 'MORE' }
+  | { type: 'SEARCH' }
+  | { type: 'INPUT'; value: string }
+  | { type: 'BACK' }
   | { type: 'SUBMIT' };
+
+/** Vacancies per page: with the options after them, about two screens. */
+export const VACANCY_PAGE = 5;
 
 const lastLevel = LEVELS[LEVELS.length - 1] as Level;
 const nextLevel = (level: Level): Level | undefined => LEVELS[LEVELS.indexOf(level) + 1];
+const previousLevel = (level: Level): Level | undefined => LEVELS[LEVELS.indexOf(level) - 1];
+
+/** The filter without the choice made at `level` and after it. */
+function filterBefore(filter: Filter, level: Level): Filter {
+  return Object.fromEntries(
+    Object.entries(filter).filter(([k]) => LEVELS.indexOf(k as Level) < LEVELS.indexOf(level)),
+  ) as Filter;
+}
+
+// Back within the browse path is the journey's own (`back: BACK`): the previous list is queried again,
+// so no screen's list is saved twice in the session.
+const BACK = { type: 'BACK' } as const;
 
 function chooseScreen(ctx: Context): ScreenSpec {
   return {
     id: `apply.choose.${ctx.level}`,
     text: `apply.choose.${ctx.level}`,
+    history: false,
+    back: previousLevel(ctx.level) ? BACK : undefined,
     options: ctx.choices.map((c) => ({
       label: { literal: c.label },
       event: { type: 'PICK', value: c.value },
@@ -48,14 +80,37 @@ function chooseScreen(ctx: Context): ScreenSpec {
   };
 }
 
+/**
+ * A page of vacancies, most positions available first. A list longer than a page can be continued
+ * ("More vacancies") or narrowed to a station code or the first letters of a name, so that any vacancy
+ * of a sub-county with hundreds is a few inputs away.
+ */
 function vacanciesScreen(ctx: Context): ScreenSpec {
+  const long = ctx.more !== undefined || ctx.after !== undefined || ctx.search !== undefined;
   return {
     id: 'apply.vacancies',
-    text: 'apply.vacancies',
-    options: ctx.vacancies.map((v) => ({
-      label: { key: 'apply.vacancy', params: { station: v.station, available: v.available } },
-      event: { type: 'VACANCY', id: v.id },
-    })),
+    history: false,
+    back: BACK,
+    text: ctx.search ? { key: 'apply.vacanciesMatching', params: { search: ctx.search } } : 'apply.vacancies',
+    options: [
+      ...ctx.vacancies.map((v) => ({
+        label: { key: 'apply.vacancy', params: { station: v.station, available: v.available } },
+        event: { type: 'VACANCY', id: v.id },
+      })),
+      ...(ctx.more ? [{ label: 'apply.moreVacancies', event: { type: 'MORE' } }] : []),
+      ...(long ? [{ label: 'apply.search', event: { type: 'SEARCH' } }] : []),
+    ],
+  };
+}
+
+function searchScreen(ctx: Context): ScreenSpec {
+  return {
+    id: 'apply.search',
+    history: false,
+    back: BACK,
+    notice: ctx.noMatch ? 'apply.noMatch' : undefined,
+    text: 'apply.searchPrompt',
+    input: { kind: 'text', min: 1, max: 40 },
   };
 }
 
@@ -67,6 +122,8 @@ function detailsScreen(ctx: Context): ScreenSpec {
   });
   return {
     id: 'apply.details',
+    history: false,
+    back: BACK,
     lines: [
       line('exam', v.exam),
       line('activity', v.activity),
@@ -96,8 +153,13 @@ export function applyJourney(services: MenuServices) {
       choices: fromPromise<Choice[], { level: Level; filter: Filter }>(({ input }) =>
         services.vacancies.choices(input.level, input.filter),
       ),
-      matching: fromPromise<VacancySummary[], { filter: Filter }>(({ input }) =>
-        services.vacancies.matching(input.filter),
+      matching: fromPromise<VacancyPage, { filter: Filter; after?: VacancyCursor; search?: string }>(
+        ({ input }) =>
+          services.vacancies.matching(input.filter, {
+            limit: VACANCY_PAGE,
+            after: input.after,
+            search: input.search,
+          }),
       ),
       details: fromPromise<VacancyDetails | undefined, { id: number }>(({ input }) =>
         services.vacancies.details(input.id),
@@ -156,12 +218,22 @@ export function applyJourney(services: MenuServices) {
       choosing: {
         meta: screen<Context>(chooseScreen),
         on: {
+          BACK: {
+            guard: ({ context }) => previousLevel(context.level) !== undefined,
+            target: 'loadingChoices',
+            actions: assign({
+              level: ({ context }) => previousLevel(context.level) as Level,
+              filter: ({ context }) => filterBefore(context.filter, previousLevel(context.level) as Level),
+            }),
+          },
           PICK: [
             {
               guard: ({ context }) => context.level === lastLevel,
               target: 'loadingVacancies',
               actions: assign({
                 filter: ({ context, event }) => ({ ...context.filter, [context.level]: event.value }),
+                // Queried again on Back: not kept beside the vacancies.
+                choices: [],
               }),
             },
             {
@@ -177,16 +249,67 @@ export function applyJourney(services: MenuServices) {
       loadingVacancies: {
         invoke: {
           src: 'matching',
-          input: ({ context }) => ({ filter: context.filter }),
+          input: ({ context }) => ({ filter: context.filter, after: context.after, search: context.search }),
           onDone: [
-            { guard: ({ event }) => event.output.length === 0, target: 'none' },
-            { target: 'vacancies', actions: assign({ vacancies: ({ event }) => event.output }) },
+            {
+              // A search that matched nothing: asked again, saying so.
+              guard: ({ context, event }) =>
+                event.output.vacancies.length === 0 && context.search !== undefined,
+              target: 'searching',
+              actions: assign({ noMatch: true }),
+            },
+            { guard: ({ event }) => event.output.vacancies.length === 0, target: 'none' },
+            {
+              target: 'vacancies',
+              actions: assign({
+                vacancies: ({ event }) => event.output.vacancies,
+                more: ({ event }) => event.output.next,
+                noMatch: false,
+              }),
+            },
           ],
         },
       },
       vacancies: {
         meta: screen<Context>(vacanciesScreen),
-        on: { VACANCY: 'loadingDetails' },
+        on: {
+          VACANCY: 'loadingDetails',
+          MORE: {
+            guard: ({ context }) => context.more !== undefined,
+            target: 'loadingVacancies',
+            actions: assign({ after: ({ context }) => context.more }),
+          },
+          SEARCH: 'searching',
+          BACK: [
+            {
+              // From a later page or a narrowed list: the list from its start.
+              guard: ({ context }) => context.after !== undefined || context.search !== undefined,
+              target: 'loadingVacancies',
+              actions: assign({ after: undefined, search: undefined, more: undefined }),
+            },
+            {
+              target: 'loadingChoices',
+              actions: assign({
+                level: lastLevel,
+                filter: ({ context }) => filterBefore(context.filter, lastLevel),
+                vacancies: [],
+              }),
+            },
+          ],
+        },
+      },
+      searching: {
+        meta: screen<Context>(searchScreen),
+        on: {
+          BACK: {
+            target: 'loadingVacancies',
+            actions: assign({ after: undefined, search: undefined, more: undefined, noMatch: false }),
+          },
+          INPUT: {
+            target: 'loadingVacancies',
+            actions: assign({ search: ({ event }) => event.value, after: undefined, more: undefined }),
+          },
+        },
       },
       loadingDetails: {
         invoke: {
@@ -204,7 +327,11 @@ export function applyJourney(services: MenuServices) {
       },
       details: {
         meta: screen<Context>(detailsScreen),
-        on: { SUBMIT: 'submitting' },
+        on: {
+          SUBMIT: 'submitting',
+          // The page the vacancy was chosen from, queried again (positions may have changed).
+          BACK: { target: 'loadingVacancies', actions: assign({ vacancy: undefined }) },
+        },
       },
       submitting: {
         invoke: {

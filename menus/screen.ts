@@ -46,6 +46,11 @@ export type ScreenSpec = {
   home?: boolean;
   /** false: Back skips this screen (a password prompt, a result). */
   history?: boolean;
+  /**
+   * What `0` Back sends to the machine, for a screen whose journey goes back itself (querying the
+   * previous list again) instead of the engine restoring a saved copy: lists are not kept twice.
+   */
+  back?: MenuEvent;
 };
 
 export type ScreenMeta<C> = { screen: ScreenSpec | ((context: C) => ScreenSpec) };

@@ -5,13 +5,15 @@ import type { County, SubCounty } from '../src/domain/places';
 import type { ProfileValues, SectionId } from '../src/domain/profile-fields';
 import type { ProfileView, SaveResult } from '../src/domain/profiles';
 import type {
-  ApplicationSummary,
+  ApplicationPage,
+  ApplicationQuery,
   ApplyResult,
   Choice,
   Filter,
   Level,
   VacancyDetails,
-  VacancySummary,
+  VacancyPage,
+  VacancyQuery,
   WithdrawResult,
 } from '../src/domain/vacancy-types';
 import type { Lang } from './screen';
@@ -48,12 +50,14 @@ export interface MenuServices {
   vacancies: {
     /** The choices at `level` that still have open vacancies under the choices made so far. */
     choices(level: Level, filter: Filter): Promise<Choice[]>;
-    matching(filter: Filter): Promise<VacancySummary[]>;
+    /** One page of the matching open vacancies (most positions available first), narrowed by `search`. */
+    matching(filter: Filter, page: VacancyQuery): Promise<VacancyPage>;
     details(vacancyId: number): Promise<VacancyDetails | undefined>;
   };
   applications: {
     apply(accountId: number, vacancyId: number): Promise<ApplyResult>;
-    list(accountId: number): Promise<ApplicationSummary[]>;
+    /** A page of the account's applications, most recent first. */
+    list(accountId: number, page: ApplicationQuery): Promise<ApplicationPage>;
     withdraw(accountId: number, applicationId: number, actor: string): Promise<WithdrawResult>;
   };
 }

@@ -13,6 +13,8 @@ import { createProfiles } from './profiles';
 import { formatEat, formatEatDate } from './time';
 import {
   LEVELS,
+  type ApplicationPage,
+  type ApplicationQuery,
   type ApplicationStatus,
   type ApplicationSummary,
   type ApplyResult,
@@ -20,7 +22,8 @@ import {
   type Filter,
   type Level,
   type VacancyDetails,
-  type VacancySummary,
+  type VacancyPage,
+  type VacancyQuery,
   type WithdrawResult,
 } from './vacancy-types';
 
@@ -30,38 +33,34 @@ const ACTIVE: ApplicationStatus[] = ['submitted', 'approved'];
 
 export type VacancyOptions = { now?: () => Date };
 
-/** Where each level of the browse path lives, and how its list is labelled and sorted. */
-const LEVEL_SQL: Record<Level, { column: string; label: string; order: string }> = {
-  exam: { column: 'v.exam', label: 'e.name', order: 'e.name' },
-  activity: { column: 'v.activity', label: 'a.name', order: 'a.name' },
-  stationType: { column: 'd.type', label: 't.name', order: 't.name' },
-  position: { column: 'v.position', label: 'p.name', order: 'p.name' },
-  county: { column: 'd.county_code', label: 'c.name', order: 'd.county_code' },
-  subCounty: { column: 'd.sub_county_id', label: 's.name', order: 's.name' },
+/**
+ * Each level of the browse path: the vacancy column it filters (the station's type, county and
+ * sub-county are copied onto the vacancy, migration 010) and the reference table its choices come from.
+ */
+const LEVEL_SQL: Record<Level, { column: string; table: string; key: string; order: string }> = {
+  exam: { column: 'v.exam', table: 'exams', key: 'code', order: 'name' },
+  activity: { column: 'v.activity', table: 'activities', key: 'code', order: 'name' },
+  stationType: { column: 'v.station_type', table: 'station_types', key: 'code', order: 'name' },
+  position: { column: 'v.position', table: 'positions', key: 'code', order: 'name' },
+  county: { column: 'v.county_code', table: 'counties', key: 'code', order: 'code' },
+  subCounty: { column: 'v.sub_county_id', table: 'sub_counties', key: 'id', order: 'name' },
 };
 
 /** Approved applications of vacancy `v`: what is taken from its positions. */
 const APPROVED = `(select count(*) from applications x where x.vacancy_id = v.id and x.status = 'approved')`;
+const AVAILABLE = `(v.positions - ${APPROVED})`;
 
-/** Vacancies joined with every name a screen shows. */
-function joined(db: Knex) {
-  return db('vacancies as v')
-    .join('duty_stations as d', 'd.id', 'v.duty_station_id')
-    .join('exams as e', 'e.code', 'v.exam')
-    .join('activities as a', 'a.code', 'v.activity')
-    .join('positions as p', 'p.code', 'v.position')
-    .join('station_types as t', 't.code', 'd.type')
-    .join('counties as c', 'c.code', 'd.county_code')
-    .join('sub_counties as s', 's.id', 'd.sub_county_id');
-}
-
-/** Open vacancies: status open, opened, not yet closed, and not filled by approved applications. */
+/**
+ * Open vacancies (`v`) under the choices of `filter` at `levels`: status open, opened, not yet closed,
+ * and not filled by approved applications. The one definition of "open" that browsing uses; each
+ * filter is a column of the browse index (migration 011), so a level is a few index probes.
+ */
 function open(db: Knex, now: Date, filter: Filter, levels: readonly Level[] = LEVELS) {
-  const q = joined(db)
+  const q = db('vacancies as v')
     .where('v.status', 'open')
     .andWhere('v.opens_at', '<=', now)
     .andWhere('v.closes_at', '>', now)
-    .andWhere('v.positions', '>', db.raw(APPROVED));
+    .andWhereRaw(`${AVAILABLE} > 0`);
   for (const level of levels) {
     const value = filter[level];
     if (value === undefined) continue;
@@ -71,40 +70,93 @@ function open(db: Knex, now: Date, filter: Filter, levels: readonly Level[] = LE
   return q;
 }
 
+/** `%` and `_` typed by a user are letters, not wildcards. */
+function likePrefix(text: string): string {
+  return `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
 export function createVacancies(db: Db, opts: VacancyOptions = {}) {
   const now = opts.now ?? (() => new Date());
   return {
-    /** The distinct choices at `level` among open vacancies that match the earlier choices of `filter`. */
+    /**
+     * The choices at `level` that have an open vacancy under the earlier choices of `filter`: each
+     * reference row is kept if one open vacancy has it (an index probe each), never a scan of them all.
+     */
     async choices(level: Level, filter: Filter): Promise<Choice[]> {
       const earlier = LEVELS.slice(0, LEVELS.indexOf(level));
-      const { column, label, order } = LEVEL_SQL[level];
-      const rows = await open(db, now(), filter, earlier)
-        .distinct(db.raw(`${column}::text as value`), db.raw(`${label} as label`), db.raw(`${order} as o`))
-        .orderBy('o')
+      const { column, table, key, order } = LEVEL_SQL[level];
+      const q = db(`${table} as r`)
+        .select(db.raw(`r.${key}::text as value`), 'r.name as label')
+        .whereExists(open(db, now(), filter, earlier).select(db.raw('1')).whereRaw(`${column} = r.${key}`))
+        .orderBy(`r.${order}`)
         .orderBy('value');
-      return (rows as { value: string; label: string }[]).map((r) => ({
-        value: r.value.trim(),
-        label: r.label,
-      }));
+      if (level === 'subCounty' && filter.county !== undefined) q.where('r.county_code', filter.county);
+      const rows = (await q) as { value: string; label: string }[];
+      return rows.map((r) => ({ value: r.value.trim(), label: r.label }));
     },
 
-    /** The open vacancies matching `filter`, by duty station name. */
-    async matching(filter: Filter): Promise<VacancySummary[]> {
-      const rows = await open(db, now(), filter)
-        .select('v.id', 'd.name as station', db.raw(`v.positions - ${APPROVED} as available`))
+    /**
+     * One page of the open vacancies matching `filter`, most positions available first (then by station
+     * name): `limit` of them, and where the next page starts when there are more. `search` narrows the
+     * list to a station code typed exactly or the first letters of a station's name.
+     */
+    async matching(
+      filter: Filter,
+      page: VacancyQuery = {},
+    ): Promise<VacancyPage> {
+      const limit = page.limit ?? 1000;
+      const q = open(db, now(), filter)
+        .join('duty_stations as d', 'd.id', 'v.duty_station_id')
+        .select('v.id', 'd.name as station', db.raw(`${AVAILABLE} as available`))
+        .orderBy('available', 'desc')
         .orderBy('d.name')
-        .orderBy('v.id');
-      return (rows as { id: number; station: string; available: number | string }[]).map((r) => ({
+        .orderBy('v.id')
+        .limit(limit + 1);
+      const search = page.search?.trim();
+      if (search) {
+        q.where((w) =>
+          w
+            .whereRaw('upper(d.code) = ?', [search.toUpperCase()])
+            .orWhereRaw(`d.name ilike ? escape '\\'`, [likePrefix(search)]),
+        );
+      }
+      const after = page.after;
+      if (after) {
+        q.whereRaw(`(${AVAILABLE} < ? or (${AVAILABLE} = ? and (d.name > ? or (d.name = ? and v.id > ?))))`, [
+          after.available,
+          after.available,
+          after.station,
+          after.station,
+          after.id,
+        ]);
+      }
+      const rows = (await q) as { id: number; station: string; available: number | string }[];
+      const vacancies = rows.slice(0, limit).map((r) => ({
         id: r.id,
         station: r.station,
         available: Number(r.available),
       }));
+      const last = vacancies.at(-1);
+      return {
+        vacancies,
+        next:
+          rows.length > limit && last
+            ? { available: last.available, station: last.station, id: last.id }
+            : undefined,
+      };
     },
 
     /** Any vacancy by id (open or not), with positions available and the closing time. */
     async details(id: number): Promise<VacancyDetails | undefined> {
       if (!Number.isSafeInteger(id)) return undefined;
-      const row = (await joined(db)
+      const row = (await db('vacancies as v')
+        .join('duty_stations as d', 'd.id', 'v.duty_station_id')
+        .join('exams as e', 'e.code', 'v.exam')
+        .join('activities as a', 'a.code', 'v.activity')
+        .join('positions as p', 'p.code', 'v.position')
+        .join('station_types as t', 't.code', 'v.station_type')
+        .join('counties as c', 'c.code', 'v.county_code')
+        .join('sub_counties as s', 's.id', 'v.sub_county_id')
         .where('v.id', id)
         .first(
           'v.id',
@@ -116,7 +168,7 @@ export function createVacancies(db: Db, opts: VacancyOptions = {}) {
           'c.name as county',
           's.name as subCounty',
           'v.closes_at',
-          db.raw(`greatest(v.positions - ${APPROVED}, 0) as available`),
+          db.raw(`greatest(${AVAILABLE}, 0) as available`),
         )) as
         (Omit<VacancyDetails, 'closes' | 'available'> & { closes_at: Date; available: string }) | undefined;
       if (!row) return undefined;
@@ -254,9 +306,13 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
       }
     },
 
-    /** The account's applications, most recent first. */
-    async list(accountId: number): Promise<ApplicationSummary[]> {
-      const rows = (await db('applications as ap')
+    /**
+     * A page of the account's applications, most recent first, and where the next page starts: a teacher
+     * may have hundreds, and the session keeps one page. `withdrawable`: only those that can be withdrawn.
+     */
+    async list(accountId: number, page: ApplicationQuery = {}): Promise<ApplicationPage> {
+      const limit = page.limit ?? 1000;
+      const q = db('applications as ap')
         .join('vacancies as v', 'v.id', 'ap.vacancy_id')
         .join('exams as e', 'e.code', 'ap.exam')
         .join('positions as p', 'p.code', 'v.position')
@@ -264,6 +320,7 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
         .where('ap.account_id', accountId)
         .orderBy('ap.created_at', 'desc')
         .orderBy('ap.id', 'desc')
+        .limit(limit + 1)
         .select(
           'ap.id',
           'ap.vacancy_id as vacancyId',
@@ -272,8 +329,20 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
           'd.name as station',
           'ap.status',
           'ap.created_at',
-        )) as (Omit<ApplicationSummary, 'appliedOn'> & { created_at: Date })[];
-      return rows.map(({ created_at, ...r }) => ({ ...r, appliedOn: formatEatDate(created_at) }));
+        );
+      if (page.withdrawable) q.where('ap.status', 'submitted');
+      const after = page.after;
+      if (after) {
+        q.whereRaw('(ap.created_at, ap.id) < (?::timestamptz, ?)', [after.createdAt, after.id]);
+      }
+      const rows = (await q) as (Omit<ApplicationSummary, 'appliedOn'> & { created_at: Date })[];
+      const shown = rows.slice(0, limit);
+      const last = shown.at(-1);
+      return {
+        applications: shown.map(({ created_at, ...r }) => ({ ...r, appliedOn: formatEatDate(created_at) })),
+        next:
+          rows.length > limit && last ? { createdAt: last.created_at.toISOString(), id: last.id } : undefined,
+      };
     },
 
     /** Withdraws a submitted application of this account; `actor` is recorded (`ussd:+2547...`). */

@@ -13,6 +13,15 @@ export type Choice = { value: string; label: string };
 
 export type VacancySummary = { id: number; station: string; available: number };
 
+/** Where a vacancy list continues: after the last vacancy shown, in the list's order. */
+export type VacancyCursor = { available: number; station: string; id: number };
+
+/** One page of a vacancy list, and where the next starts (none on the last page). */
+export type VacancyPage = { vacancies: VacancySummary[]; next?: VacancyCursor };
+
+/** How much of a vacancy list to read: a page after a cursor, narrowed by a station code or name. */
+export type VacancyQuery = { limit?: number; after?: VacancyCursor; search?: string };
+
 export type VacancyDetails = {
   id: number;
   exam: string;
@@ -54,5 +63,14 @@ export type ApplicationSummary = {
   /** `29/11/2026` */
   appliedOn: string;
 };
+
+/** Where a list of applications continues: after the last one shown (most recent first). */
+export type ApplicationCursor = { createdAt: string; id: number };
+
+/** One page of an account's applications, and where the next starts (none on the last page). */
+export type ApplicationPage = { applications: ApplicationSummary[]; next?: ApplicationCursor };
+
+/** A page of applications: `withdrawable` keeps only those that can still be withdrawn. */
+export type ApplicationQuery = { limit?: number; after?: ApplicationCursor; withdrawable?: boolean };
 
 export type WithdrawResult = { status: 'withdrawn' } | { status: 'notWithdrawable' };

@@ -264,6 +264,13 @@ export class UssdEngine {
     // Judged on the page as shown, so before the notice above it goes.
     const hidden = this.offPage(w, screen, raw);
     w.notice = undefined;
+    if (raw === '0' && !screen.end && screen.back && !w.offer) {
+      // The journey goes back itself (a list queried again), so its screens need no saved copies.
+      w.live = await this.menu.send(w.live, screen.back, remaining());
+      w.page = 0;
+      w.badInputs = 0;
+      return;
+    }
     if (raw === '0' && !screen.end && w.history.length > 0 && !w.offer) {
       w.live = this.menu.backTo(w.history.pop() as Persisted, w.live);
       w.badInputs = 0;
@@ -361,7 +368,7 @@ export class UssdEngine {
       lang,
       screen,
       limit: this.limit(w.networkCode),
-      canBack: !w.offer && w.history.length > 0,
+      canBack: !w.offer && (w.history.length > 0 || screen.back !== undefined),
       globals: this.opts.globals,
       notice: w.notice ? translate(lang, w.notice, this.opts.globals) : undefined,
     });

@@ -140,6 +140,10 @@ const APPLY_VARIANTS: Record<string, unknown>[] = LEVELS.flatMap((level) =>
       closes: '31/12/2026 23:59',
     },
     refusal,
+    // A narrowed, continued list and a search that matched nothing, at their longest.
+    more: { available: 1, station: LONG_STATION, id: 31 },
+    search: 'W'.repeat(40),
+    noMatch: true,
   })),
 );
 const APPLICATIONS_VARIANTS: Record<string, unknown>[] = [

@@ -46,7 +46,7 @@ describe('browsing', () => {
     async function walk(depth: number, filter: Filter): Promise<void> {
       const level = LEVELS[depth];
       if (!level) {
-        const found = await vacancies.matching(filter);
+        const found = (await vacancies.matching(filter)).vacancies;
         expect(found.length).toBeGreaterThan(0);
         for (const v of found) reached.add(v.id);
         return;
@@ -73,7 +73,7 @@ describe('browsing', () => {
     });
     const vacancies = createVacancies(db);
     expect(
-      await vacancies.matching({ exam: 'KCSE', activity: 'SI', position: 'INV', county: '047' }),
+      (await vacancies.matching({ exam: 'KCSE', activity: 'SI', position: 'INV', county: '047' })).vacancies,
     ).toEqual([
       { id: fx.v.inv1, station: 'Alpha School', available: 4 },
       { id: fx.v.inv2, station: 'Bravo School', available: 2 },
@@ -253,12 +253,20 @@ describe('my applications', () => {
     expect(again.applicationId).not.toBe(first.applicationId);
     await apps.apply(id, fx.v.kpsea);
 
-    const list = await apps.list(id);
+    const list = (await apps.list(id)).applications;
     expect(list.map((a) => [a.vacancyId, a.status])).toEqual([
       [fx.v.kpsea, 'submitted'],
       [fx.v.inv1, 'submitted'],
       [fx.v.inv1, 'withdrawn'],
     ]);
+    // A page at a time, continued after the last one shown; or only what can be withdrawn.
+    const page1 = await apps.list(id, { limit: 2 });
+    expect(page1.applications.map((a) => a.id)).toEqual(list.slice(0, 2).map((a) => a.id));
+    const second = await apps.list(id, { limit: 2, after: page1.next });
+    expect(second.applications.map((a) => a.id)).toEqual([list[2]?.id]);
+    expect(second.next).toBeUndefined();
+    const withdrawable = (await apps.list(id, { withdrawable: true })).applications;
+    expect(withdrawable.map((a) => a.status)).toEqual(['submitted', 'submitted']);
     expect(list[0]).toMatchObject({ exam: 'KPSEA', position: 'Invigilator', station: 'Bravo School' });
     expect(list[0]?.appliedOn).toMatch(/^\d\d\/\d\d\/\d{4}$/);
     expect(await apps.summaryForSms(id)).toBe(
@@ -273,5 +281,85 @@ describe('my applications', () => {
     const { applicationId } = (await apps.apply(id, fx.v.inv1)) as { applicationId: number };
     await db('applications').where({ id: applicationId }).update({ status: 'approved' });
     expect(await apps.withdraw(id, applicationId, `ussd:${PHONE}`)).toEqual({ status: 'notWithdrawable' });
+  });
+});
+
+describe('a long vacancy list', () => {
+  const DAY = 24 * 3600_000;
+  /** 12 invigilator vacancies in Westlands: Kilimani 1..6 (3 positions each), Lavington 1..6 (1..6). */
+  async function longList(): Promise<Filter> {
+    const stations = await db('duty_stations')
+      .insert(
+        ['Kilimani', 'Lavington'].flatMap((word) =>
+          [1, 2, 3, 4, 5, 6].map((i) => ({
+            code: `${word.slice(0, 3).toUpperCase()}${i}`,
+            name: `${word} School ${i}`,
+            type: 'exam_centre',
+            county_code: '047',
+            sub_county_id: fx.westlands,
+          })),
+        ),
+      )
+      .returning(['id', 'code']);
+    await db('vacancies').insert(
+      (stations as { id: number; code: string }[]).map((s, i) => ({
+        code: `L-${s.code}`,
+        exam: 'KCSE',
+        activity: 'SI',
+        duty_station_id: s.id,
+        position: 'SUP',
+        positions: s.code.startsWith('KIL') ? 3 : (i % 6) + 1,
+        opens_at: new Date(Date.now() - DAY),
+        closes_at: new Date(Date.now() + DAY),
+        status: 'open',
+      })),
+    );
+    return {
+      exam: 'KCSE',
+      activity: 'SI',
+      stationType: 'exam_centre',
+      position: 'SUP',
+      subCounty: String(fx.westlands),
+    };
+  }
+
+  test('a page at a time, most positions available first; following the cursor shows each vacancy once', async () => {
+    const filter = await longList();
+    const vacancies = createVacancies(db);
+    const first = await vacancies.matching(filter, { limit: 5 });
+    expect(first.vacancies.map((v) => v.available)).toEqual([6, 5, 4, 3, 3]);
+    expect(first.next).toBeDefined();
+    const seen = [...first.vacancies];
+    for (let page = first; page.next;) {
+      page = await vacancies.matching(filter, { limit: 5, after: page.next });
+      seen.push(...page.vacancies);
+    }
+    // 12 new ones and Alpha School's supervisor vacancy (sup1) in Westlands.
+    expect(seen).toHaveLength(13);
+    expect(new Set(seen.map((v) => v.id)).size).toBe(13);
+    const available = seen.map((v) => v.available);
+    expect(available).toEqual([...available].sort((a, b) => b - a));
+  });
+
+  test('narrowed by the first letters of a name (any case) or by a station code; wildcards typed are letters', async () => {
+    const filter = await longList();
+    const vacancies = createVacancies(db);
+    const names = async (search: string) =>
+      (await vacancies.matching(filter, { limit: 20, search })).vacancies.map((v) => v.station).sort();
+    expect(await names('kili')).toEqual([1, 2, 3, 4, 5, 6].map((i) => `Kilimani School ${i}`));
+    expect(await names('Lavington School 4')).toEqual(['Lavington School 4']);
+    expect(await names('lav4')).toEqual(['Lavington School 4']);
+    expect(await names('%')).toEqual([]);
+    expect(await names('_ilimani')).toEqual([]);
+  });
+
+  test('a station moved to another sub-county takes its vacancies with it (the browse columns follow)', async () => {
+    const filter = await longList();
+    const vacancies = createVacancies(db);
+    await db('duty_stations').where({ code: 'KIL1' }).update({ sub_county_id: fx.kasarani });
+    const inWestlands = (await vacancies.matching(filter)).vacancies.map((v) => v.station);
+    expect(inWestlands).not.toContain('Kilimani School 1');
+    const inKasarani = (await vacancies.matching({ ...filter, subCounty: String(fx.kasarani) })).vacancies;
+    expect(inKasarani.map((v) => v.station)).toContain('Kilimani School 1');
   });
 });
