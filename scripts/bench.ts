@@ -109,6 +109,12 @@ process.once('SIGINT', () => {
   killChild();
   void cleanups.run().finally(() => process.exit(130));
 });
+// A crash still drops the databases and removes the keys.
+process.once('uncaughtException', (err) => {
+  console.error('bench crashed:', err);
+  killChild();
+  void cleanups.run().finally(() => process.exit(2));
+});
 main(parsed).then(
   (code) => {
     process.exitCode = code;

@@ -10,6 +10,8 @@ export type AdminJob = {
   repeats: number;
   /** An export is read for at most this long (rows/s is measured over what was read). */
   exportSeconds: number;
+  /** The largest ids, for a page near the end when cursors are ids. */
+  maxIds: { vacancies: number; applications: number };
 };
 
 export type Probe = {
@@ -103,7 +105,19 @@ class Client {
   }
 }
 
-type ListAnswer = { next_cursor?: string | null; total?: number; limit?: number } & Record<string, unknown>;
+type ListAnswer = { next_cursor?: string | number | null; total?: number; limit?: number } & Record<
+  string,
+  unknown
+>;
+
+/** `cursor` rewritten to point after `id`, when it is an id in plain or in base64url text ("id:123"). */
+function cursorFor(cursor: string, id: number): string | undefined {
+  if (/^\d+$/.test(cursor)) return String(id);
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const m = /^(\D*)\d+$/.exec(text);
+  if (!m || Buffer.from(text).toString('base64url') !== cursor) return undefined;
+  return Buffer.from(`${m[1]}${id}`).toString('base64url');
+}
 
 function parseJson(body: string): ListAnswer | undefined {
   try {
@@ -142,7 +156,7 @@ export async function probeAdmin(job: AdminJob, report: (event: string) => void)
           ms: [],
           errors: [],
         };
-        let cursor: string | null | undefined = answer.next_cursor;
+        let cursor: string | null | undefined = String(answer.next_cursor);
         let page = 1;
         for (; page <= Math.max(job.repeats, 5) && cursor; page++) {
           const a = await client.get(`/admin/${list}?limit=50&cursor=${encodeURIComponent(cursor)}`);
@@ -151,10 +165,22 @@ export async function probeAdmin(job: AdminJob, report: (event: string) => void)
             break;
           }
           probe.ms.push(a.ms);
-          cursor = parseJson(a.body)?.next_cursor;
+          const next = parseJson(a.body)?.next_cursor;
+          cursor = next === null || next === undefined ? undefined : String(next);
         }
         probe.detail = `pages 2 to ${page} (50 rows each), following next_cursor`;
         probes.push(probe);
+        // A cursor that carries an id (plain or base64url) can be written for a page near the end.
+        const near = Math.max(0, job.maxIds[list] - 100);
+        const deep = cursorFor(String(answer.next_cursor), near);
+        if (deep) {
+          await measure(
+            `GET /admin/${list}, deep page (cursor)`,
+            `/admin/${list}?limit=50&cursor=${encodeURIComponent(deep)}`,
+          );
+          (probes[probes.length - 1] as Probe).detail =
+            `the page after id ${near} (cursor written by the bench)`;
+        }
       } else if (typeof answer?.total === 'number' && answer.total <= 50) {
         probes.push({
           name: `GET /admin/${list}, deep page`,

@@ -4,7 +4,9 @@ import { generateLoad, type Job } from './floor-load';
 import { walk, type WalkJob } from './walker';
 import { probeAdmin, type AdminJob } from './admin-probe';
 
-const report = (event: string) => process.send?.({ event });
+const report = (event: string) => {
+  if (process.connected) process.send?.({ event });
+};
 
 async function run(task: ChildTask): Promise<unknown> {
   switch (task.kind) {

@@ -123,7 +123,7 @@ async function runDataset(
     if (opts.only !== 'admin') {
       // Caches and plans warm (a copied database starts cold); not measured.
       await walk('warmup', 1, 0, 1);
-      const one = await walk('one', 1, opts.oneSeconds, 3);
+      const one = await walk('one', 1, opts.oneSeconds, 4); // 4: every kind of hop at least once
       const many = await walk('many', opts.walkers, opts.manySeconds, 1);
       result.one = summarise(one);
       result.many = summarise(many);
@@ -137,7 +137,17 @@ async function runDataset(
     }
     if (opts.only !== 'ussd') {
       process.stdout.write(`${name}: operator API… `);
+      const maxId = async (table: string) => {
+        const db = createDb(dataset.dbUrl);
+        try {
+          const row = (await db(table).max({ id: 'id' }).first()) as { id: number | string | null };
+          return Number(row.id ?? 0);
+        } finally {
+          await db.destroy();
+        }
+      };
       const job: AdminJob = {
+        maxIds: { vacancies: await maxId('vacancies'), applications: await maxId('applications') },
         url: running.url,
         token: running.adminToken,
         repeats: opts.adminRepeats,
@@ -146,7 +156,9 @@ async function runDataset(
       result.admin = await runInChild<AdminResult>({ kind: 'admin', job }, (e) =>
         process.stdout.write(`${e}… `),
       );
-      console.log('done');
+      console.log(
+        `done (${running.clientAborts()} responses left by the bench before their end: cut exports)`,
+      );
       errored ||= result.admin.probes.some((p) => p.errors.length > 0);
     }
     return { result, errored };

@@ -15,7 +15,11 @@ export type Running = {
   service: Service;
   smsCode: string;
   ussdCode: string;
+  /** Errors Koa reported for responses whose client left (the bench cuts long exports). */
+  clientAborts: () => number;
 };
+
+const CLIENT_LEFT = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'EPIPE', 'ECONNRESET']);
 
 export async function startService(dbUrl: string, redisUrl: string, cleanups: Cleanups): Promise<Running> {
   const adminToken = randomBytes(16).toString('hex');
@@ -33,9 +37,23 @@ export async function startService(dbUrl: string, redisUrl: string, cleanups: Cl
   // Hops still in flight when the server closes finish within the hop deadline; let them.
   cleanups.push(() => sleep(500));
   const service = buildService(config, resources, log);
+  // Koa prints every error of a response to stderr when nobody listens; a client that leaves in the
+  // middle of an export is expected here (the bench cuts them): counted, not printed.
+  let clientAborts = 0;
+  service.app.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code && CLIENT_LEFT.has(err.code)) clientAborts += 1;
+    else console.error(`service error: ${err.stack ?? err.message}`);
+  });
   service.relay.start();
   cleanups.push(() => service.relay.stop());
   const { server, url } = await listen(service.app);
   cleanups.push(() => closeServer(server));
-  return { url, adminToken, service, smsCode: config.smsSender, ussdCode: config.ussdServiceCode };
+  return {
+    url,
+    adminToken,
+    service,
+    smsCode: config.smsSender,
+    ussdCode: config.ussdServiceCode,
+    clientAborts: () => clientAborts,
+  };
 }

@@ -68,7 +68,7 @@ export const HOP_ORDER = [
   'county → sub-county list',
   'sub-county list: 98 More',
   'sub-county → vacancy list',
-  'vacancy list: 98 More',
+  'vacancy list: next page',
   'vacancy list: narrow option',
   'vacancy list: letters typed',
   'vacancy → details',
@@ -110,6 +110,8 @@ function parse(body: string): { kind: 'CON' | 'END' | '?'; text: string; options
   return { kind, text, options, more };
 }
 
+/** BENCH_TRACE=1 prints every hop's text and answer (stderr). */
+const TRACE = process.env.BENCH_TRACE === '1';
 const APOLOGY = 'Sorry, we could not complete your request';
 const BUSY_OR_EXPIRED = /service is busy|Session expired/;
 const NARROW = /search|name|letters|code|narrow|find/i;
@@ -224,6 +226,8 @@ class Walkers {
         hop,
       );
       if (body === undefined) return false;
+      if (TRACE)
+        console.error(`[${sessionId}] '${hop}' text '${inputs.join('*')}' → ${body.replace(/\n/g, ' | ')}`);
       if (body.includes(APOLOGY)) {
         this.result.apologies += 1;
         this.sample(`${goal}, '${hop}': ${body}`);
@@ -345,19 +349,37 @@ class Walkers {
         continue;
       }
       if (level === 'vacancy') {
-        const narrow = screen.options.find((o) => NARROW.test(o.label) && !/\(\d+\)\s*$/.test(o.label));
-        const vacancies = screen.options.filter((o) => o !== narrow);
+        // Vacancies end with their positions available, "(8)"; a list may also offer its next page
+        // ("More vacancies") and a way to narrow it ("Find a station by name or code").
+        const nextPage = screen.options.find((o) => /^more\b/i.test(o.label));
+        const narrow = screen.options.find(
+          (o) => o !== nextPage && NARROW.test(o.label) && !/\(\d+\)\s*$/.test(o.label),
+        );
+        const counted = screen.options.filter((o) => /\(\d+\)\s*$/.test(o.label));
+        const vacancies = counted.length
+          ? counted
+          : screen.options.filter((o) => o !== narrow && o !== nextPage);
         if (wantsNarrow && narrow && !narrowed) {
           narrowed = true;
           choose(narrow.n, 'vacancy list: narrow option');
           continue;
         }
-        if (skipped < Math.floor(spread / 3) % Math.max(1, route.vacancyPages) && screen.more && !narrowed) {
-          skipped += 1;
-          choose('98', 'vacancy list: 98 More');
+        if (wantsNarrow && !narrow && !narrowed && screen.more) {
+          // The way to narrow the list may be on the screen's next page.
+          choose('98', 'vacancy list: next page');
           continue;
         }
-        if (vacancies.length === 0) return fail('no vacancy on the list', t);
+        const more = nextPage?.n ?? (screen.more ? '98' : undefined);
+        if (
+          more &&
+          ((!narrowed && skipped < Math.floor(spread / 3) % Math.max(1, route.vacancyPages)) ||
+            !vacancies.length)
+        ) {
+          skipped += 1;
+          choose(more, 'vacancy list: next page');
+          continue;
+        }
+        if (!vacancies.length) return fail('no vacancy on the list', t);
         choose((vacancies[spread % vacancies.length] as Option).n, 'vacancy → details');
         continue;
       }
