@@ -7,10 +7,13 @@
 //
 // Configuration as `npm start` reads it (.env if present, then the environment): DATABASE_URL when set,
 // else the embedded PostgreSQL under DATA_DIR. Migrations and the shipped reference data are applied
-// first, as at start. Every row is validated before anything is written: with any bad row the errors are
-// printed as `line N: message`, nothing is loaded, and the exit code is 1. Usage errors exit with 2.
+// first, as at start. The file is streamed: every row is validated as it is read and nothing is written
+// unless all are good; with any bad row the errors are printed as `line N: message` (the first 1,000,
+// then how many more), nothing is loaded, and the exit code is 1. Usage errors exit with 2.
 // docs/reference-data.md describes the files.
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { access, constants } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { readConfigOrExit } from '../src/config';
 import type { Db } from '../src/db/knex';
 import { migrateLatest } from '../src/db/migrate';
@@ -19,7 +22,6 @@ import {
   importCounties,
   importSubCounties,
   loadReferenceData,
-  type ImportOptions,
   type ImportResult,
 } from '../src/domain/reference-data';
 import {
@@ -35,7 +37,15 @@ import { openScriptDatabase } from './script-database';
 /** What can be imported: one entry per kind (docs/reference-data.md, docs/vacancies.md). */
 const kinds: Record<
   string,
-  { header: string; what: string; run: (db: Db, csv: string, opts: ImportOptions) => Promise<ImportResult> }
+  {
+    header: string;
+    what: string;
+    run: (
+      db: Db,
+      csv: Readable,
+      opts: { onProgress: (done: number, total?: number) => void },
+    ) => Promise<ImportResult>;
+  }
 > = {
   counties: { header: 'code,name', what: 'counties (upserted by code)', run: importCounties },
   'sub-counties': {
@@ -75,9 +85,8 @@ async function main(): Promise<void> {
   if (!kindName || !file || extra.length) usage('expected a kind and a file');
   const kind = kinds[kindName];
   if (!kind) usage(`unknown kind "${kindName}"`);
-  let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    await access(file, constants.R_OK);
   } catch (err) {
     usage(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -88,12 +97,14 @@ async function main(): Promise<void> {
     if (applied.length) console.log(`applied ${applied.length} migration(s)`);
     console.log(describeReferenceData(await loadReferenceData(db)));
     console.log(`importing ${kindName} from ${file}`);
-    const result = await kind.run(db, text, {
-      onProgress: (done, total) => console.log(`  validated ${done} of ${total} rows`),
+    const result = await kind.run(db, createReadStream(file, 'utf8'), {
+      onProgress: (done, total) => console.log(`  validated ${done}${total ? ` of ${total}` : ''} rows`),
     });
     if (result.errors.length) {
       for (const e of result.errors) console.error(e);
-      console.error(`${result.errors.length} error(s) in ${file}: nothing was loaded`);
+      const count = result.errors.length + (result.moreErrors ?? 0);
+      if (result.moreErrors) console.error(`… and ${result.moreErrors} more error(s), not listed`);
+      console.error(`${count} error(s) in ${file}: nothing was loaded`);
       process.exitCode = 1;
     } else {
       console.log(`loaded ${result.inserted} ${kindName} from ${file}`);

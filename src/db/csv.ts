@@ -1,12 +1,20 @@
-// Reads an operator's CSV file (reference data now, vacancies later) into rows that carry the line they
-// came from, so that every problem can be reported as `line N: message` and fixed in a spreadsheet.
-// The header names the columns; field values are trimmed; empty lines are skipped.
-import { parse } from 'csv-parse/sync';
+// Reads an operator's CSV file (reference data, vacancy lists) as a stream of rows that carry the line
+// they came from, so that every problem can be reported as `line N: message` and fixed in a spreadsheet,
+// and a file of any size is read with a few rows in memory at a time (csv-parse's streaming parser, with
+// backpressure). The header names the columns; field values are trimmed; empty lines are skipped.
+import { Readable } from 'node:stream';
+import { parse } from 'csv-parse';
 
 export type CsvRow<K extends string> = { line: number; values: Record<K, string> };
 
 /** A problem found on one line of the file. */
 export type LineError = { line: number; message: string };
+
+/** A whole file as text, or a stream of it (a file being read). */
+export type CsvSource = string | Readable;
+
+/** One line's outcome, in file order: a row to check, or a line that could not be read as one. */
+export type CsvItem<K extends string> = CsvRow<K> | { line: number; error: string };
 
 export type CsvRead<K extends string> = { rows: CsvRow<K>[]; errors: LineError[] };
 
@@ -24,13 +32,16 @@ export function formatLineErrors(errors: LineError[]): string[] {
 }
 
 /**
- * Parses `text` whose header must name exactly `columns` (in any order, any case). Rows whose field
- * count does not match the header, and records csv-parse cannot read (a stray quote), become errors and
- * parsing goes on, so that one run reports every bad line.
+ * Streams `source`, whose header must name exactly `columns` (in any order, any case). A bad header is one
+ * error and ends the stream. Rows whose field count does not match the header, and records csv-parse
+ * cannot read (a stray quote), are errors and reading goes on, so that one run reports every bad line.
  */
-export function readCsv<K extends string>(text: string, columns: readonly K[]): CsvRead<K> {
-  const errors: LineError[] = [];
-  const parsed = parse(text, {
+export async function* streamCsv<K extends string>(
+  source: CsvSource,
+  columns: readonly K[],
+): AsyncGenerator<CsvItem<K>> {
+  const skipped: { line: number; error: string }[] = [];
+  const parser = parse({
     bom: true,
     trim: true,
     skip_empty_lines: true,
@@ -42,41 +53,69 @@ export function readCsv<K extends string>(text: string, columns: readonly K[]): 
       if (!err) return undefined;
       const line = typeof err.lines === 'number' ? err.lines : 0;
       // csv-parse reports each stray quote of a line: the first one says enough.
-      if (errors[errors.length - 1]?.line !== line) errors.push({ line, message: err.message });
+      if (skipped[skipped.length - 1]?.line !== line) skipped.push({ line, error: err.message });
       return undefined;
     },
-  }) as unknown as Parsed[];
+  });
+  const input = typeof source === 'string' ? Readable.from([source]) : source;
+  input.on('error', (err) => parser.destroy(err));
+  input.pipe(parser);
 
   const expected = columns.join(',');
-  const [head, ...body] = parsed;
-  if (!head) {
-    return {
-      rows: [],
-      errors: [{ line: 1, message: `the file is empty; its first line must be ${expected}` }],
-    };
-  }
-  const header = head.record.map((h) => h.toLowerCase());
-  const known = new Set<string>(columns);
-  const valid =
-    header.length === columns.length &&
-    new Set(header).size === header.length &&
-    header.every((h) => known.has(h));
-  if (!valid) {
-    const message = `the header must be ${expected} (found ${head.record.join(',')})`;
-    return { rows: [], errors: [{ line: startLine(head), message }] };
-  }
-
-  const rows: CsvRow<K>[] = [];
-  for (const p of body) {
+  let header: string[] | undefined;
+  for await (const p of parser as AsyncIterable<Parsed>) {
+    // Lines csv-parse skipped come before this record.
+    yield* skipped.splice(0);
+    if (!header) {
+      header = p.record.map((h) => h.toLowerCase());
+      const known = new Set<string>(columns);
+      const valid =
+        header.length === columns.length &&
+        new Set(header).size === header.length &&
+        header.every((h) => known.has(h));
+      if (!valid) {
+        yield { line: startLine(p), error: `the header must be ${expected} (found ${p.record.join(',')})` };
+        // Nothing after a bad header can be read as rows: stop reading the file.
+        input.unpipe(parser);
+        input.destroy();
+        return;
+      }
+      continue;
+    }
     const line = startLine(p);
     if (p.record.length !== header.length) {
-      const message = `expected ${header.length} fields (${expected}), found ${p.record.length}`;
-      errors.push({ line, message });
+      yield { line, error: `expected ${header.length} fields (${expected}), found ${p.record.length}` };
       continue;
     }
     const values = {} as Record<K, string>;
     header.forEach((h, i) => (values[h as K] = p.record[i] ?? ''));
-    rows.push({ line, values });
+    yield { line, values };
+  }
+  yield* skipped.splice(0);
+  if (!header) yield { line: 1, error: `the file is empty; its first line must be ${expected}` };
+}
+
+/**
+ * The whole of a short list (counties, sub-counties) in memory: at most `maxRows` rows are read, and a
+ * longer file is one error, so that a wrong file (a deployments export given as sub-counties) cannot fill
+ * the memory.
+ */
+export async function readCsv<K extends string>(
+  source: CsvSource,
+  columns: readonly K[],
+  maxRows: number,
+): Promise<CsvRead<K>> {
+  const rows: CsvRow<K>[] = [];
+  const errors: LineError[] = [];
+  for await (const item of streamCsv(source, columns)) {
+    if ('error' in item) errors.push({ line: item.line, message: item.error });
+    else if (rows.length === maxRows) {
+      errors.push({
+        line: item.line,
+        message: `the file has more than ${maxRows} rows: is it the right file?`,
+      });
+      break;
+    } else rows.push(item);
   }
   return { rows, errors };
 }

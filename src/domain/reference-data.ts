@@ -6,11 +6,17 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { formatLineErrors, readCsv, type CsvRow, type LineError } from '../db/csv';
+import { formatLineErrors, readCsv, type CsvRow, type CsvSource, type LineError } from '../db/csv';
 import type { Db } from '../db/knex';
 import { isGsm7, toGsm7 } from './gsm7';
 
-export type ImportResult = { inserted: number; errors: string[] };
+export type ImportResult = {
+  inserted: number;
+  /** `line N: message`, in file order; the first MAX_LISTED_ERRORS of them. */
+  errors: string[];
+  /** Errors found beyond those listed (a file that is wrong throughout). */
+  moreErrors?: number;
+};
 export type ImportOptions = { onProgress?: (validated: number, total: number) => void };
 export type ReferenceDataState = {
   /** The tables filled from the shipped files by this call (none when both already had rows). */
@@ -24,6 +30,10 @@ export class ReferenceDataError extends Error {}
 export const COUNTY_COUNT = 47;
 export const NAME_MAX = 60;
 const PROGRESS_EVERY = 1000;
+/** More rows than any council list of counties or sub-counties (Kenya has about 300 sub-counties). */
+export const MAX_PLACE_ROWS = 10_000;
+/** Errors an import lists; beyond them it only counts. */
+export const MAX_LISTED_ERRORS = 1000;
 /** Serialises the start-up load and imports between instances (pg_advisory_xact_lock key). */
 const LOCK_KEY = 2026112904;
 
@@ -130,8 +140,8 @@ function validateSubCounties(
   return { valid, errors, missing };
 }
 
-async function importCountiesIn(trx: Knex.Transaction, csvText: string, opts: ImportOptions) {
-  const read = readCsv(csvText, ['code', 'name'] as const);
+async function importCountiesIn(trx: Knex.Transaction, csv: CsvSource, opts: ImportOptions) {
+  const read = await readCsv(csv, ['code', 'name'] as const, MAX_PLACE_ROWS);
   if (read.rows.length === 0) {
     return {
       inserted: 0,
@@ -151,8 +161,8 @@ async function importCountiesIn(trx: Knex.Transaction, csvText: string, opts: Im
   return { inserted: checked.valid.length, errors: [] };
 }
 
-async function importSubCountiesIn(trx: Knex.Transaction, csvText: string, opts: ImportOptions) {
-  const read = readCsv(csvText, ['county_code', 'name'] as const);
+async function importSubCountiesIn(trx: Knex.Transaction, csv: CsvSource, opts: ImportOptions) {
+  const read = await readCsv(csv, ['county_code', 'name'] as const, MAX_PLACE_ROWS);
   if (read.rows.length === 0) {
     return {
       inserted: 0,
@@ -204,10 +214,10 @@ async function importSubCountiesIn(trx: Knex.Transaction, csvText: string, opts:
  * Validates every row of a counties file (`code,name`) and, only when none is wrong, upserts them by
  * code in one transaction (a county the file leaves out keeps its row).
  */
-export function importCounties(db: Db, csvText: string, opts: ImportOptions = {}): Promise<ImportResult> {
+export function importCounties(db: Db, csv: CsvSource, opts: ImportOptions = {}): Promise<ImportResult> {
   return db.transaction(async (trx) => {
     await lock(trx);
-    return importCountiesIn(trx, csvText, opts);
+    return importCountiesIn(trx, csv, opts);
   });
 }
 
@@ -216,10 +226,10 @@ export function importCounties(db: Db, csvText: string, opts: ImportOptions = {}
  * 60 characters, no duplicate within a county, every county present) and, only when none is wrong,
  * makes the table exactly the file in one transaction.
  */
-export function importSubCounties(db: Db, csvText: string, opts: ImportOptions = {}): Promise<ImportResult> {
+export function importSubCounties(db: Db, csv: CsvSource, opts: ImportOptions = {}): Promise<ImportResult> {
   return db.transaction(async (trx) => {
     await lock(trx);
-    return importSubCountiesIn(trx, csvText, opts);
+    return importSubCountiesIn(trx, csv, opts);
   });
 }
 

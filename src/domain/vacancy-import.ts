@@ -6,9 +6,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { formatLineErrors, readCsv, type CsvRow, type LineError } from '../db/csv';
+import { formatLineErrors, streamCsv, type CsvSource, type LineError } from '../db/csv';
 import type { Db } from '../db/knex';
-import { nameProblem, type ImportOptions, type ImportResult } from './reference-data';
+import { MAX_LISTED_ERRORS, nameProblem, type ImportResult } from './reference-data';
 import { formatEatDate } from './time';
 
 export class DemoDataError extends Error {}
@@ -33,50 +33,125 @@ type Kind<K extends string, R, C> = {
   check: (values: Record<K, string>, ctx: C) => Checked<R>;
   /** Two rows with the same key are an error (`… is also on line N`). */
   key: (row: R) => string;
-  write: (trx: Knex.Transaction, rows: R[]) => Promise<void>;
+  /** Writes the checked rows from the staging table (`import_rows`: line, key, row as jsonb). */
+  write: (trx: Knex.Transaction) => Promise<void>;
 };
 
+const BATCH = 5000;
+
+/** Progress while the file is read: rows validated so far (how many the file has is not known yet). */
+export type StreamImportOptions = { onProgress?: (validated: number) => void };
+
+/** Checked rows go to a staging table, in batches, as the file is read (dropped when the import ends). */
+async function stage(trx: Knex.Transaction, batch: { line: number; key: string; row: unknown }[]) {
+  if (batch.length === 0) return;
+  await trx.raw(
+    `insert into import_rows (line, key, row)
+     select line, key, row from jsonb_to_recordset(?::jsonb) as x(line int, key text, row jsonb)`,
+    [JSON.stringify(batch)],
+  );
+}
+
+/** Rows whose key an earlier line has: `… is also on line N`, the first `limit` of them and how many. */
+async function duplicates(trx: Knex.Transaction, noun: string, limit: number) {
+  const { rows } = await trx.raw<{ rows: { line: number; key: string; first: number; total: number }[] }>(
+    `with dup as (select key, min(line) as first from import_rows group by key having count(*) > 1),
+          later as (select r.line, r.key, dup.first from import_rows r join dup using (key) where r.line > dup.first)
+     select line, key, first, (select count(*) from later)::int as total from later order by line limit ?`,
+    [limit],
+  );
+  return {
+    errors: rows.map((r) => ({ line: r.line, message: `${noun} ${r.key} is also on line ${r.first}` })),
+    total: rows[0]?.total ?? 0,
+  };
+}
+
+/** Merges two lists in line order (each already in line order), a row's own errors first. */
+function mergeByLine(a: LineError[], b: LineError[]): LineError[] {
+  const out: LineError[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = a[i];
+    const y = b[j];
+    if (x && (!y || x.line <= y.line)) {
+      out.push(x);
+      i += 1;
+    } else if (y) {
+      out.push(y);
+      j += 1;
+    }
+  }
+  return out;
+}
+
+/**
+ * Reads the file row by row, checks each row as it comes and stages the good ones in batches; only when
+ * the whole file is free of errors are the staged rows written, in the caller's transaction. Memory stays
+ * flat whatever the file's size: duplicates are found by the database, and only the first
+ * MAX_LISTED_ERRORS errors are kept (the others counted).
+ */
 async function runKind<K extends string, R, C>(
   trx: Knex.Transaction,
   kind: Kind<K, R, C>,
-  csvText: string,
-  opts: ImportOptions,
+  csv: CsvSource,
+  opts: StreamImportOptions,
 ): Promise<ImportResult> {
-  const read = readCsv(csvText, kind.columns);
-  if (read.rows.length === 0) {
-    return {
-      inserted: 0,
-      errors: read.errors.length ? formatLineErrors(read.errors) : [`line 2: the file has no ${kind.noun}`],
-    };
-  }
-  const ctx = await kind.context(trx);
-  const errors: LineError[] = [...read.errors];
-  const valid: R[] = [];
-  const seen = new Map<string, number>();
-  read.rows.forEach(({ line, values }: CsvRow<K>, i) => {
-    const { row, errors: problems } = kind.check(values, ctx);
-    for (const message of problems) errors.push({ line, message });
-    if (row) {
-      const key = kind.key(row);
-      const first = seen.get(key);
-      if (first !== undefined) errors.push({ line, message: `${kind.noun} ${key} is also on line ${first}` });
-      else {
-        seen.set(key, line);
-        if (problems.length === 0) valid.push(row);
-      }
+  // Set local: the transaction's own, for a file of any size (the pool's default is a USSD hop's).
+  await trx.raw("set local statement_timeout = '15min'");
+  await trx.raw("set local work_mem = '64MB'");
+  await trx.raw('create temp table if not exists import_rows (line int, key text, row jsonb) on commit drop');
+  await trx.raw('truncate import_rows');
+  let ctx: C | undefined;
+  const errors: LineError[] = [];
+  let errorCount = 0;
+  const fail = (e: LineError) => {
+    errorCount += 1;
+    if (errors.length < MAX_LISTED_ERRORS) errors.push(e);
+  };
+  let rows = 0;
+  let batch: { line: number; key: string; row: R | null }[] = [];
+  for await (const item of streamCsv(csv, kind.columns)) {
+    if ('error' in item) {
+      fail({ line: item.line, message: item.error });
+      continue;
     }
-    if ((i + 1) % PROGRESS_EVERY === 0) opts.onProgress?.(i + 1, read.rows.length);
-  });
-  if (errors.length) return { inserted: 0, errors: formatLineErrors(errors) };
-  await kind.write(trx, valid);
-  return { inserted: valid.length, errors: [] };
+    ctx ??= await kind.context(trx);
+    rows += 1;
+    const { row, errors: problems } = kind.check(item.values, ctx);
+    for (const message of problems) fail({ line: item.line, message });
+    // A row with problems still takes its key (a later row with the same key is reported too).
+    if (row) batch.push({ line: item.line, key: kind.key(row), row: problems.length ? null : row });
+    if (batch.length === BATCH) {
+      await stage(trx, batch);
+      batch = [];
+    }
+    if (rows % PROGRESS_EVERY === 0) opts.onProgress?.(rows);
+  }
+  await stage(trx, batch);
+  if (rows === 0) {
+    const listed = errorCount ? formatLineErrors(errors) : [`line 2: the file has no ${kind.noun}`];
+    return { inserted: 0, errors: listed, ...more(errorCount, listed.length) };
+  }
+  const dup = await duplicates(trx, kind.noun, MAX_LISTED_ERRORS);
+  errorCount += dup.total;
+  if (errorCount) {
+    const listed = mergeByLine(errors, dup.errors)
+      .slice(0, MAX_LISTED_ERRORS)
+      .map((e) => `line ${e.line}: ${e.message}`);
+    return { inserted: 0, errors: listed, ...more(errorCount, listed.length) };
+  }
+  await kind.write(trx);
+  return { inserted: rows, errors: [] };
 }
 
+const more = (count: number, listed: number) => (count > listed ? { moreErrors: count - listed } : {});
+
 function run<K extends string, R, C>(kind: Kind<K, R, C>) {
-  return (db: Db, csvText: string, opts: ImportOptions = {}): Promise<ImportResult> =>
+  return (db: Db, csv: CsvSource, opts: StreamImportOptions = {}): Promise<ImportResult> =>
     db.transaction(async (trx) => {
       await lock(trx);
-      return runKind(trx, kind, csvText, opts);
+      return runKind(trx, kind, csv, opts);
     });
 }
 
@@ -92,12 +167,11 @@ async function codes(trx: Knex.Transaction, table: string): Promise<Set<string>>
   return new Set(((await trx(table).select('code')) as { code: string }[]).map((r) => r.code));
 }
 
-/** Upserts rows by code through one statement (`columns` as `name type`, the first being `code`). */
+/** Upserts the staged rows by code through one statement (`columns` as `name type`, the first being `code`). */
 async function upsert(
   trx: Knex.Transaction,
   table: string,
   columns: string[],
-  rows: object[],
   select?: { from: string; columns: string },
 ) {
   const names = columns.map((c) => c.split(' ')[0] as string);
@@ -109,10 +183,9 @@ async function upsert(
   await trx.raw(
     `insert into ${table} (${target})
      select ${select ? select.from : names.join(', ')}
-       from jsonb_to_recordset(?::jsonb) as x(${columns.join(', ')})
+       from import_rows s cross join lateral jsonb_to_record(s.row) as x(${columns.join(', ')})
        ${select ? 'join duty_stations d on d.code = x.duty_station' : ''}
      on conflict (code) do update set ${updates}`,
-    [JSON.stringify(rows)],
   );
 }
 
@@ -129,7 +202,7 @@ function namedList(table: string, noun: string): Kind<'code' | 'name', Named, nu
       return { row: codeProblem(noun, code) ? undefined : { code, name }, errors };
     },
     key: (r) => r.code,
-    write: (trx, rows) => upsert(trx, table, ['code text', 'name text'], rows),
+    write: (trx) => upsert(trx, table, ['code text', 'name text']),
   };
 }
 
@@ -184,13 +257,14 @@ const dutyStations: Kind<'code' | 'name' | 'type' | 'county_code' | 'sub_county'
     return { row, errors };
   },
   key: (r) => r.code,
-  write: (trx, rows) =>
-    upsert(
-      trx,
-      'duty_stations',
-      ['code text', 'name text', 'type text', 'county_code char(3)', 'sub_county_id int'],
-      rows,
-    ),
+  write: (trx) =>
+    upsert(trx, 'duty_stations', [
+      'code text',
+      'name text',
+      'type text',
+      'county_code char(3)',
+      'sub_county_id int',
+    ]),
 };
 export const importDutyStations = run(dutyStations);
 
@@ -303,7 +377,7 @@ const vacancies: Kind<VacancyColumn, Vacancy, VacancyCtx> = {
     return { row, errors };
   },
   key: (r) => r.code,
-  write: (trx, rows) =>
+  write: (trx) =>
     upsert(
       trx,
       'vacancies',
@@ -318,7 +392,6 @@ const vacancies: Kind<VacancyColumn, Vacancy, VacancyCtx> = {
         'closes_at timestamptz',
         'status text',
       ],
-      rows,
       {
         columns: 'code, exam, activity, duty_station_id, position, positions, opens_at, closes_at, status',
         from: 'x.code, x.exam, x.activity, d.id, x.position, x.positions, x.opens_at, x.closes_at, x.status',
@@ -345,13 +418,12 @@ const deployments: Kind<'national_id' | 'duty_station' | 'year', Deployment, Set
     return { row: errors.length ? undefined : { ...v, year }, errors };
   },
   key: (r) => `${r.national_id} at ${r.duty_station} in ${r.year}`,
-  write: async (trx, rows) => {
+  write: async (trx) => {
     await trx.raw(
       `insert into deployments (national_id, duty_station, year)
-       select national_id, duty_station, year
-         from jsonb_to_recordset(?::jsonb) as x(national_id text, duty_station text, year int)
+       select x.national_id, x.duty_station, x.year
+         from import_rows s cross join lateral jsonb_to_record(s.row) as x(national_id text, duty_station text, year int)
        on conflict (national_id, duty_station, year) do nothing`,
-      [JSON.stringify(rows)],
     );
   },
 };

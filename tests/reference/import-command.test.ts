@@ -94,3 +94,18 @@ test('counties, and usage errors', async () => {
   expect(missing.code).toBe(2);
   expect(missing.stderr).toContain('cannot read');
 });
+
+test('a file far longer than any list of places is refused after its 10,000th row, nothing loaded', async () => {
+  const before = await rows();
+  const long = file(
+    'long.csv',
+    ['county_code,name', ...Array.from({ length: 10_500 }, (_, i) => `${CODES[i % 47]},Place ${i}`)].join(
+      '\n',
+    ),
+  );
+  const result = await runImport(database.url, 'sub-counties', long);
+  expect(result.stderr).toContain('line 10002: the file has more than 10000 rows: is it the right file?\n');
+  expect(result.stderr).toContain(`1 error(s) in ${long}: nothing was loaded`);
+  expect(result.code).toBe(1);
+  expect(await rows()).toEqual(before);
+});

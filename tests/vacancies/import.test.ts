@@ -193,6 +193,64 @@ describe('imports', () => {
   });
 });
 
+describe('a season-sized file, read as a stream', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cp2-deployments-'));
+  const HEADER = 'national_id,duty_station,year';
+  /** Deployments of `n` people at a demo station in 2024, one a line from line 2. */
+  const rows = (n: number) => Array.from({ length: n }, (_, i) => `${30_000_000 + i},NBI-EC01,2024`);
+
+  function importFile(name: string, lines: string[]) {
+    const file = path.join(dir, name);
+    writeFileSync(file, [HEADER, ...lines].join('\n'));
+    const { REDIS_URL: _r, ...env } = process.env;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/import.ts', 'deployments', file], {
+      cwd: ROOT,
+      env: { ...env, DATABASE_URL: url },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    return new Promise<{ code: number | null; stdout: string; stderr: string; file: string }>((resolve) =>
+      child.on('close', (code) => resolve({ code, stdout, stderr, file })),
+    );
+  }
+
+  test('a duplicate far from its first line is found; nothing loaded', async () => {
+    const lines = rows(20_000);
+    lines.push(lines[0] as string);
+    const result = await importFile('duplicate.csv', lines);
+    expect(result.stderr).toContain(
+      'line 20002: deployment 30000000 at NBI-EC01 in 2024 is also on line 2\n',
+    );
+    expect(result.stderr).toContain(`1 error(s) in ${result.file}: nothing was loaded`);
+    expect(result.code).toBe(1);
+    expect(await count('deployments')).toBe(0);
+  });
+
+  test('a file wrong throughout lists its first 1,000 errors and counts the others', async () => {
+    const lines = rows(20_000);
+    for (let i = 0; i < 1500; i++) lines[i * 10] = `${i},NBI-EC01,2024`;
+    const result = await importFile('wrong.csv', lines);
+    const listed = result.stderr.split('\n').filter((l) => /^line \d+: /.test(l));
+    expect(listed).toHaveLength(1000);
+    expect(listed[0]).toBe('line 2: national ID "0" must be 7 or 8 digits');
+    expect(listed[999]).toBe('line 9992: national ID "999" must be 7 or 8 digits');
+    expect(result.stderr).toContain('… and 500 more error(s), not listed\n');
+    expect(result.stderr).toContain(`1500 error(s) in ${result.file}: nothing was loaded`);
+    expect(result.code).toBe(1);
+    expect(await count('deployments')).toBe(0);
+  });
+
+  test('a good file is loaded whole, in one transaction', async () => {
+    const result = await importFile('good.csv', rows(20_000));
+    expect(result.stdout).toContain('validated 20000 rows');
+    expect(result.stdout).toContain('loaded 20000 deployments');
+    expect(result.code).toBe(0);
+    expect(await count('deployments')).toBe(20_000);
+  });
+});
+
 test('times without a zone are Nairobi time; impossible dates are refused', () => {
   expect(parseTime('2026-12-01 08:00')?.toISOString()).toBe('2026-12-01T05:00:00.000Z');
   expect(parseTime('2026-12-01T08:00:30+0100')?.toISOString()).toBe('2026-12-01T07:00:30.000Z');
