@@ -5,6 +5,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createJourneys, stickyContext, type MenuServices } from '../../menus';
 import { RedisSessionStore } from '../../src/engine/redis-session-store';
+import type { SessionStore } from '../../src/engine/session-store';
 import { UssdPhone, randomPhone } from '../support/ussd-phone';
 import { TestServices, createTestMachine, startMachineApp, type MachineApp } from './machine-app';
 import { freePort } from '../../src/free-port';
@@ -191,6 +192,71 @@ describe('a menu service slower than HOP_DEADLINE_MS', () => {
     ].map((m) => [m[1], m[2]]);
     expect(counted).toHaveLength(1);
     expect(['timeout 1', 'error 1']).toContain(counted.map((c) => c.join(' ')).join());
+  });
+});
+
+/**
+ * A session store that never answers, as a frozen Redis would: every call returns a promise that never
+ * settles (and no error), so nothing but the engine's own deadline timer can end the hop.
+ */
+class StalledSessionStore implements SessionStore {
+  readonly kind = 'redis' as const;
+  calls = 0;
+  private stall<T>(): Promise<T> {
+    this.calls++;
+    return new Promise<T>(() => undefined);
+  }
+  get(): Promise<string | null> {
+    return this.stall();
+  }
+  write(): Promise<void> {
+    return this.stall();
+  }
+  lockAndRead(): Promise<(string | null)[] | null> {
+    return this.stall();
+  }
+  writeAndUnlock(): Promise<boolean> {
+    return this.stall();
+  }
+  ping(): Promise<void> {
+    return this.stall();
+  }
+  async close(): Promise<void> {}
+}
+
+describe('a session store that never answers, HOP_DEADLINE_MS=300', () => {
+  const DEADLINE = 300;
+  let app: MachineApp;
+  let store: StalledSessionStore;
+  beforeAll(async () => {
+    store = new StalledSessionStore();
+    app = await startMachineApp({
+      machine: testMachine(),
+      store,
+      env: { HOP_DEADLINE_MS: String(DEADLINE) },
+    });
+  });
+  afterAll(() => app.close());
+
+  test("the engine's own timer answers END with the apology within the deadline plus a margin", async () => {
+    expect(app.config.hopDeadlineMs).toBe(DEADLINE);
+    const started = performance.now();
+    // Stop waiting after 5 s so that a missing timer fails on the elapsed time, not on the test timeout.
+    const res = await fetch(`${app.url}/ussd`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form(hopFields()),
+      signal: AbortSignal.timeout(5000),
+    }).then(
+      async (r) => ({ status: r.status, body: await r.text() }),
+      (err: Error) => ({ status: 0, body: err.name }),
+    );
+    const ms = performance.now() - started;
+    expect(store.calls).toBeGreaterThan(0); // the hop did reach the store, and waited on it
+    expect(ms).toBeLessThan(1500); // ~300 ms expected; the margin is for a loaded machine
+    expect(res).toEqual({ status: 200, body: `END ${APOLOGY}` });
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    expect(metrics).toMatch(/^ussd_hops_total\{journey="engine",outcome="timeout"\} 1$/m);
   });
 });
 
