@@ -11,6 +11,7 @@ import * as m101 from './20261201_001_delivery_reports_once';
 import * as m102 from './20261201_002_limited_reset_replies';
 import * as m110 from './20261201_010_vacancy_browse_columns';
 import * as m111 from './20261201_011_vacancy_browse_index';
+import * as m120 from './20261201_020_admin_list_indexes';
 import * as m130 from './20261201_030_funnel_rollups';
 
 /** Every migration, by name; names sort in the order they must run. */
@@ -27,5 +28,6 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261201_002_limited_reset_replies': m102,
   '20261201_010_vacancy_browse_columns': m110,
   '20261201_011_vacancy_browse_index': m111,
+  '20261201_020_admin_list_indexes': m120,
   '20261201_030_funnel_rollups': m130,
 };

@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres';
-import { createDb, pingDb, type Db } from './db/knex';
+import { ADMIN_POOL, createDb, pingDb, type Db } from './db/knex';
 import { migrateLatest } from './db/migrate';
 import { describeReferenceData, loadReferenceData } from './domain/reference-data';
 import { describeDemoData, loadDemoData } from './domain/vacancy-import';
@@ -12,7 +12,15 @@ import { MemorySessionStore } from './engine/memory-session-store';
 import { RedisSessionStore } from './engine/redis-session-store';
 import type { SessionStore } from './engine/session-store';
 
-export type Resources = { db: Db; store: SessionStore; inputDigestKey: Buffer; close: () => Promise<void> };
+export type Resources = {
+  /** USSD hops, SMS webhooks and the outbox relay. */
+  db: Db;
+  /** The operator API (lists, reviews, reports, exports): its own connections and timeouts. */
+  adminDb: Db;
+  store: SessionStore;
+  inputDigestKey: Buffer;
+  close: () => Promise<void>;
+};
 
 function hostOf(url: string): string {
   const u = new URL(url);
@@ -43,6 +51,7 @@ export async function openResources(config: Config, log: Logger): Promise<Resour
       : `outbound SMS: ${config.databaseUrl ? 'SMS_GATEWAY=simulator' : 'embedded default'}, messages go to the simulator inbox (GET /simulator/messages)`,
   );
   const db = createDb(dbUrl);
+  const adminDb = createDb(dbUrl, ADMIN_POOL);
   // Migrations and the reference data load on a connection of their own, without the 1.5 s statement
   // timeout that guards USSD hops: a migration may rewrite a large table.
   const setup = createDb(dbUrl, { statementTimeoutMs: 10 * 60_000 });
@@ -57,6 +66,7 @@ export async function openResources(config: Config, log: Logger): Promise<Resour
   } catch (err) {
     await setup.destroy();
     await db.destroy();
+    await adminDb.destroy();
     await store.close();
     await embedded?.stop();
     throw err;
@@ -64,11 +74,13 @@ export async function openResources(config: Config, log: Logger): Promise<Resour
   await setup.destroy();
   return {
     db,
+    adminDb,
     store,
     inputDigestKey,
     close: async () => {
       await store.close();
       await db.destroy();
+      await adminDb.destroy();
       await embedded?.stop();
     },
   };

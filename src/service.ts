@@ -49,11 +49,13 @@ export function createGateway(config: Config): SmsGateway {
 
 export function buildService(
   config: Config,
-  resources: { db: Db; store: SessionStore; inputDigestKey: Buffer },
+  /** `adminDb`: the operator API's pool (resources.ts opens one); without it the admin routes share `db`. */
+  resources: { db: Db; adminDb?: Db; store: SessionStore; inputDigestKey: Buffer },
   log: Logger,
   gateway: SmsGateway = createGateway(config),
 ): Service {
   const { db, store } = resources;
+  const adminDb = resources.adminDb ?? db;
   const metrics = createMetrics({ db });
   const accounts = { ussdCode: config.ussdServiceCode, smsCode: config.smsSender };
   const engine = createEngine(store, createServices(db, accounts), {
@@ -75,7 +77,7 @@ export function buildService(
     engine,
     db,
     sms: { db, accounts, simulator: gateway instanceof SimulatorGateway ? gateway : undefined },
-    admin: { tokens: config.adminTokens, deps: { db, log, metrics, codes: accounts } },
+    admin: { tokens: config.adminTokens, deps: { db: adminDb, log, metrics, codes: accounts } },
     webhookToken: config.webhookToken,
     metricsToken: config.metricsToken,
     probes: [

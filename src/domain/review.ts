@@ -5,6 +5,7 @@
 // SMS (through the outbox, in their language) commit together or not at all. Repeating the decision an
 // application already has changes nothing and sends nothing.
 import type { Knex } from 'knex';
+import { countUpTo, type Total } from '../db/count';
 import type { Db } from '../db/knex';
 import { recordAdminAction } from './admin-audit';
 import { enqueueSms, languageOf } from './outbox';
@@ -32,9 +33,32 @@ export type ApplicationFilter = {
   exam?: string;
   county?: string;
   status?: ApplicationStatus;
+  /** Ids above this one (the keyset cursor). */
+  after?: number;
   limit: number;
-  offset: number;
 };
+
+/**
+ * The applications the filters select, from `applications` alone (a county through its vacancies' ids):
+ * the page's ids and the total need no name or applicant columns, so they join nothing they do not filter.
+ * A county is a semi-join for a page (the planner may walk ids and stop at the page's end) and an array
+ * of vacancy ids for a count (read through applications_vacancy_status, at most the county's rows).
+ */
+function matching(db: Knex, f: ApplicationFilter, county: 'semi-join' | 'array'): Knex.QueryBuilder {
+  const m = db('applications as ap');
+  if (f.vacancy !== undefined) m.where('ap.vacancy_id', f.vacancy);
+  if (f.exam !== undefined) m.where('ap.exam', f.exam);
+  if (f.status !== undefined) m.where('ap.status', f.status);
+  if (f.county !== undefined) {
+    const vacancies = db('vacancies as v')
+      .join('duty_stations as d', 'd.id', 'v.duty_station_id')
+      .where('d.county_code', f.county)
+      .select('v.id');
+    if (county === 'semi-join') m.whereIn('ap.vacancy_id', vacancies);
+    else m.where('ap.vacancy_id', '=', db.raw('any(array(?))', [vacancies]));
+  }
+  return m;
+}
 
 /** Applications joined with their vacancy, duty station and applicant. */
 function joined(db: Knex) {
@@ -141,19 +165,21 @@ export function createReview(db: Db) {
       return results;
     },
 
-    async list(f: ApplicationFilter): Promise<{ total: number; applications: Record<string, unknown>[] }> {
-      const q = joined(db);
-      if (f.vacancy !== undefined) q.where('ap.vacancy_id', f.vacancy);
-      if (f.exam !== undefined) q.where('ap.exam', f.exam);
-      if (f.county !== undefined) q.where('d.county_code', f.county);
-      if (f.status !== undefined) q.where('ap.status', f.status);
-      const total = (await q.clone().count({ n: '*' }).first()) as { n: string | number };
-      const rows = (await q
-        .select(SUMMARY_COLUMNS)
+    /**
+     * Up to `f.limit` applications after `f.after`, by id, with their total (exact up to a cap, else an
+     * estimate: db/count.ts). The page is chosen on `applications` alone, then joined for its columns.
+     */
+    async list(f: ApplicationFilter): Promise<Total & { applications: Record<string, unknown>[] }> {
+      const ids = matching(db, f, 'semi-join')
+        .select('ap.id')
+        .where('ap.id', '>', f.after ?? 0)
         .orderBy('ap.id')
-        .limit(f.limit)
-        .offset(f.offset)) as Row[];
-      return { total: Number(total.n), applications: rows.map(withNumericId) };
+        .limit(f.limit);
+      const [rows, total] = await Promise.all([
+        joined(db).whereIn('ap.id', ids).select(SUMMARY_COLUMNS).orderBy('ap.id') as Promise<Row[]>,
+        countUpTo(db, matching(db, f, 'array').select(db.raw('1'))),
+      ]);
+      return { ...total, applications: rows.map(withNumericId) };
     },
 
     /** One application with its vacancy, the applicant's phone and profile, and its events. */

@@ -207,14 +207,18 @@ test('invalid bodies → 400 listing the issues', async () => {
   }
 });
 
-test('GET /admin/applications filters and pages, with the total', async () => {
+test('GET /admin/applications filters and pages with cursors, with the total', async () => {
   const total = Number(((await app.db('applications').count({ n: '*' }).first()) as { n: string }).n);
   const all = await admin('/applications?limit=500');
-  expect(all.body.total).toBe(total);
-  const page = await admin('/applications?limit=2&offset=1');
-  expect((page.body.applications as { id: number }[]).map((a) => a.id)).toEqual(
-    (all.body.applications as { id: number }[]).slice(1, 3).map((a) => a.id),
-  );
+  expect(all.body).toMatchObject({ total, total_is_estimate: false, next_cursor: null });
+  const first = await admin('/applications?limit=2');
+  const second = await admin(`/applications?limit=2&cursor=${first.body.next_cursor as string}`);
+  expect(
+    [...(first.body.applications as Json[]), ...(second.body.applications as Json[])].map((a) => a.id),
+  ).toEqual((all.body.applications as Json[]).slice(0, 4).map((a) => a.id));
+  const offset = await admin('/applications?offset=400000');
+  expect(offset.status).toBe(400);
+  expect(JSON.stringify(offset.body)).toContain('page with cursor');
 
   const byVacancy = await admin(`/applications?vacancy=${fx.v.inv1}&status=approved`);
   const rows = byVacancy.body.applications as Json[];

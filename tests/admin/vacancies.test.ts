@@ -61,16 +61,32 @@ describe('auth', () => {
 });
 
 describe('GET /admin/vacancies', () => {
-  test('pages through every vacancy with the total', async () => {
+  test('pages through every vacancy with cursors, each once, with the exact total', async () => {
     const total = await count('vacancies');
     const first = await admin('/vacancies');
     expect(first.status).toBe(200);
-    expect(first.body.total).toBe(total);
+    expect(first.body).toMatchObject({ total, total_is_estimate: false });
     expect(first.body.vacancies).toHaveLength(Math.min(50, total));
-    const page = await admin('/vacancies?limit=10&offset=5');
-    expect(page.body.vacancies.map((v) => v.id)).toEqual(first.body.vacancies.slice(5, 15).map((v) => v.id));
-    const last = await admin(`/vacancies?limit=500&offset=${total - 1}`);
-    expect(last.body.vacancies).toHaveLength(1);
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await admin(`/vacancies?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.status).toBe(200);
+      seen.push(...page.body.vacancies.map((v) => v.id as number));
+      cursor = page.body.next_cursor as string | null;
+    } while (cursor);
+    expect(seen).toHaveLength(total);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect(seen.slice(0, 50)).toEqual(first.body.vacancies.map((v) => v.id));
+  });
+
+  test('an offset is refused with a 400 that says to use the cursor; a forged cursor is refused', async () => {
+    const res = await admin('/vacancies?offset=60000');
+    expect(res.status).toBe(400);
+    expect(res.body.issues).toEqual([
+      expect.objectContaining({ in: 'query', path: 'offset', message: expect.stringContaining('cursor') }),
+    ]);
+    expect((await admin('/vacancies?cursor=not-a-cursor')).status).toBe(400);
   });
 
   test('filters by exam, activity, position, county, sub-county and status', async () => {
@@ -110,20 +126,22 @@ describe('GET /admin/vacancies', () => {
       activity: 'supervision',
       status: 'approved',
     });
-    const { body } = await admin('/vacancies?exam=KCSE&limit=500&offset=0');
-    const all = [...body.vacancies];
-    for (let offset = 500; offset < (body.total as number); offset += 500) {
-      all.push(...(await admin(`/vacancies?exam=KCSE&limit=500&offset=${offset}`)).body.vacancies);
-    }
+    const all = [];
+    let cursor: string | null = null;
+    do {
+      const { body } = await admin(`/vacancies?exam=KCSE&limit=500${cursor ? `&cursor=${cursor}` : ''}`);
+      all.push(...body.vacancies);
+      cursor = body.next_cursor as string | null;
+    } while (cursor);
     expect(all.find((v) => v.id === id)).toMatchObject({ positions: 3, approved: 1, available: 2 });
   });
 
   test('an invalid query → 400 listing the issues', async () => {
-    const res = await admin('/vacancies?limit=501&offset=-1&status=maybe&county=47');
+    const res = await admin('/vacancies?limit=501&cursor=x&status=maybe&county=47');
     expect(res.status).toBe(400);
     const paths = (res.body.issues as { in: string; path: string }[]).map((i) => `${i.in}.${i.path}`);
     expect(paths).toEqual(
-      expect.arrayContaining(['query.limit', 'query.offset', 'query.status', 'query.county']),
+      expect.arrayContaining(['query.limit', 'query.cursor', 'query.status', 'query.county']),
     );
   });
 });

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { createReview, type ReviewResult } from '../../domain/review';
 import type { AdminApi } from './api';
 import type { AdminDeps } from './deps';
+import { cursorParam, limitParam, offsetRefused, page } from './paging';
 
 const STATUSES = ['submitted', 'approved', 'rejected', 'withdrawn'] as const;
 export const MAX_BULK = 500;
@@ -26,8 +27,9 @@ export const listQuery = z.object({
     .optional()
     .describe("county code of the vacancy's duty station, e.g. 047"),
   status: z.enum(STATUSES).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: limitParam,
+  cursor: cursorParam,
+  offset: offsetRefused,
 });
 
 export const reviewBody = z.object({ decision, reason }).strict();
@@ -65,13 +67,20 @@ export function registerApplicationsRoutes(api: AdminApi, deps: AdminDeps): void
     {
       method: 'get',
       path: '/applications',
-      summary: 'List applications (filters: vacancy, exam, county, status), oldest first, with the total',
+      summary:
+        'List applications (filters: vacancy, exam, county, status), oldest first, a page at a time ' +
+        '(cursor), with the total (exact up to 10,000, else an estimate)',
       query: listQuery,
-      responses: { 200: '{ total, limit, offset, applications: [...] }', 400: 'invalid query' },
+      responses: {
+        200: '{ total, total_is_estimate, limit, next_cursor, applications: [...] } (next_cursor null on the last page)',
+        400: 'invalid query (offset is refused: use cursor)',
+      },
     },
-    async (ctx, { query }) => {
-      const { total, applications } = await review.list(query);
-      ctx.body = { total, limit: query.limit, offset: query.offset, applications };
+    async (ctx, { query: q }) => {
+      // One row more than the page, to know whether there is a next one.
+      const { applications, ...total } = await review.list({ ...q, after: q.cursor, limit: q.limit + 1 });
+      const { rows, next_cursor } = page(applications as { id: number }[], q.limit);
+      ctx.body = { ...total, limit: q.limit, next_cursor, applications: rows };
     },
   );
 

@@ -4,11 +4,13 @@
 import type { Context } from 'koa';
 import type { Knex } from 'knex';
 import { z } from 'zod';
+import { countAll } from '../../db/count';
 import type { Db } from '../../db/knex';
 import { recordAdminAction } from '../../domain/admin-audit';
 import { importVacancies, MAX_POSITIONS, parseTime } from '../../domain/vacancy-import';
 import type { AdminApi } from './api';
 import type { AdminDeps } from './deps';
+import { cursorParam, limitParam, offsetRefused, page } from './paging';
 
 /** The largest CSV upload read. */
 export const MAX_CSV_BYTES = 10 * 1024 * 1024;
@@ -32,9 +34,12 @@ export const listQuery = z.object({
     .describe('county code of the duty station, e.g. 047'),
   sub_county: z.coerce.number().int().positive().optional().describe('sub-county id'),
   status: status.optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: limitParam,
+  cursor: cursorParam,
+  offset: offsetRefused,
 });
+
+type ListQuery = z.infer<typeof listQuery>;
 
 export const createBody = z
   .object({
@@ -70,6 +75,26 @@ function joined(db: Knex) {
     .join('positions as p', 'p.code', 'v.position')
     .join('counties as c', 'c.code', 'd.county_code')
     .join('sub_counties as s', 's.id', 'd.sub_county_id');
+}
+
+/**
+ * The vacancies a list's filters select, from `vacancies` alone: the page's ids and the total need
+ * nothing else. A station filter is an array of station ids, so the plan reads that county's vacancies
+ * by index (at most a few thousand) instead of walking every vacancy in id order hoping to meet them.
+ */
+function matching(db: Knex, q: ListQuery): Knex.QueryBuilder {
+  const m = db('vacancies as v');
+  if (q.exam !== undefined) m.where('v.exam', q.exam);
+  if (q.activity !== undefined) m.where('v.activity', q.activity);
+  if (q.position !== undefined) m.where('v.position', q.position);
+  if (q.status !== undefined) m.where('v.status', q.status);
+  if (q.county !== undefined || q.sub_county !== undefined) {
+    const stations = db('duty_stations').select('id');
+    if (q.county !== undefined) stations.where('county_code', q.county);
+    if (q.sub_county !== undefined) stations.where('sub_county_id', q.sub_county);
+    m.where('v.duty_station_id', '=', db.raw('any(array(?))', [stations]));
+  }
+  return m;
 }
 
 function columns(db: Knex) {
@@ -157,24 +182,33 @@ export function registerVacanciesRoutes(api: AdminApi, deps: AdminDeps): void {
       method: 'get',
       path: '/vacancies',
       summary:
-        'List vacancies (filters: exam, activity, position, county, sub_county, status), by id, with the total',
+        'List vacancies (filters: exam, activity, position, county, sub_county, status), by id, a page at a ' +
+        'time (cursor), with the total',
       query: listQuery,
       responses: {
-        200: '{ total, limit, offset, vacancies: [...] } (available = positions - approved)',
-        400: 'invalid query',
+        200:
+          '{ total, total_is_estimate, limit, next_cursor, vacancies: [...] } (available = positions - ' +
+          'approved; next_cursor null on the last page)',
+        400: 'invalid query (offset is refused: use cursor)',
       },
     },
     async (ctx, { query: q }) => {
-      const base = joined(db);
-      if (q.exam !== undefined) base.where('v.exam', q.exam);
-      if (q.activity !== undefined) base.where('v.activity', q.activity);
-      if (q.position !== undefined) base.where('v.position', q.position);
-      if (q.county !== undefined) base.where('d.county_code', q.county);
-      if (q.sub_county !== undefined) base.where('d.sub_county_id', q.sub_county);
-      if (q.status !== undefined) base.where('v.status', q.status);
-      const total = (await base.clone().count({ n: '*' }).first()) as { n: string | number };
-      const vacancies = await base.select(columns(db)).orderBy('v.id').limit(q.limit).offset(q.offset);
-      ctx.body = { total: Number(total.n), limit: q.limit, offset: q.offset, vacancies };
+      const [found, total] = await Promise.all([
+        joined(db)
+          .whereIn(
+            'v.id',
+            matching(db, q)
+              .select('v.id')
+              .where('v.id', '>', q.cursor ?? 0)
+              .orderBy('v.id')
+              .limit(q.limit + 1),
+          )
+          .select(columns(db))
+          .orderBy('v.id') as Promise<{ id: number }[]>,
+        countAll(db, matching(db, q).select(db.raw('1'))),
+      ]);
+      const { rows, next_cursor } = page(found, q.limit);
+      ctx.body = { ...total, limit: q.limit, next_cursor, vacancies: rows };
     },
   );
 
