@@ -40,6 +40,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error('failed to start:', err instanceof Error ? err.message : err);
+  // Never "undefined": a failure without a message still says where it came from.
+  const cause =
+    err instanceof Error ? err.message || err.name : err === undefined ? 'an unknown error' : String(err);
+  console.error(`failed to start: ${cause}`);
   process.exit(1);
 });

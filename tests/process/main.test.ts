@@ -1,5 +1,8 @@
 // The process as an operator runs it: `src/main.ts` with environment variables, through real HTTP.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { freshDatabase } from '../support/databases';
 
 jest.setTimeout(60_000);
@@ -83,3 +86,47 @@ test('starts on DATABASE_URL, says what it chose, answers a dial, and stops clea
     await database.drop();
   }
 });
+
+test('killed hard (SIGKILL) on the embedded default, the next start recovers its PostgreSQL and serves', async () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'cp2-kill-'));
+  const dial = async (port: string) => {
+    const res = await fetch(`http://127.0.0.1:${port}/ussd`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'sessionId=k1&serviceCode=*384*22262%23&phoneNumber=%2B254711000019&networkCode=63902&text=',
+    });
+    return res.text();
+  };
+  const first = start({ DATA_DIR: dataDir });
+  const firstOut = output(first);
+  let second: ChildProcessWithoutNullStreams | undefined;
+  try {
+    const port1 = /(\d+)$/.exec(await firstOut.until(/listening on http:\/\/localhost:(\d+)/))?.[1] as string;
+    expect(await dial(port1)).toContain('CON Welcome to CP2');
+    first.kill('SIGKILL');
+    await exited(first);
+    // Its PostgreSQL outlived it, on the same data directory.
+    expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(true);
+
+    second = start({ DATA_DIR: dataDir });
+    const out = output(second);
+    const port2 = /(\d+)$/.exec(await out.until(/listening on http:\/\/localhost:(\d+)/))?.[1] as string;
+    expect(out.text()).toContain('the embedded PostgreSQL of an earlier run is still running');
+    expect(await dial(port2)).toContain('CON Welcome to CP2');
+    second.kill('SIGTERM');
+    expect(await exited(second)).toBe(0);
+  } finally {
+    first.kill('SIGKILL');
+    second?.kill('SIGKILL');
+    // A failed run must not leave a PostgreSQL behind on the machine.
+    const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid');
+    if (existsSync(pidFile)) {
+      try {
+        process.kill(Number(readFileSync(pidFile, 'utf8').split('\n')[0]), 'SIGINT');
+      } catch {
+        // already gone
+      }
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}, 120_000);

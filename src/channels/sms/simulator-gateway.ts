@@ -12,7 +12,9 @@ export type SimulatedSms = {
   createdAt: string;
 };
 
+/** A long run must not grow without bound: the oldest messages go first, per phone and in all. */
 const MAX_KEPT = 10_000;
+export const MAX_KEPT_PER_PHONE = 50;
 
 export class SimulatorGateway implements SmsGateway {
   readonly name = 'simulator' as const;
@@ -21,6 +23,8 @@ export class SimulatorGateway implements SmsGateway {
   async send(sms: OutgoingSms): Promise<SendResult> {
     const id = `SIM-${randomUUID()}`;
     this.inbox.push({ id, ...sms, status: 'Success', createdAt: new Date().toISOString() });
+    const kept = this.inbox.filter((m) => m.to === sms.to);
+    if (kept.length > MAX_KEPT_PER_PHONE) this.inbox.splice(this.inbox.indexOf(kept[0] as SimulatedSms), 1);
     if (this.inbox.length > MAX_KEPT) this.inbox.shift();
     return { kind: 'sent', providerMessageId: id, providerStatus: 'Success' };
   }
