@@ -37,10 +37,33 @@ test('a new phone registers over USSD and gets one SMS with username, password a
   const messages = await inbox(app.url, phone.phoneNumber);
   expect(messages).toHaveLength(1);
   const text = messages[0]?.text ?? '';
-  expect(text).toContain(`Username: ${phone.phoneNumber.slice(1)}`);
-  expect(text).toContain('*384*22262#');
   expect(password).toMatch(/^\d{6}$/);
+  // Compared whole, with the values it must carry: the username (the number without +) and the code.
+  expect(text).toBe(
+    `CP2 account created. Username: ${phone.phoneNumber.slice(1)} Password: ${password} Dial *384*22262# to log in. Keep your password secret.`,
+  );
   expect(text.length).toBeLessThanOrEqual(160);
+});
+
+test('a phone that chose Kiswahili gets its credentials SMS in Kiswahili, compared whole', async () => {
+  const phone = new UssdPhone(app.url, randomPhone());
+  await phone.dialFresh();
+  await phone.choose('Language/Lugha');
+  await phone.choose('Kiswahili');
+  await phone.dialFresh();
+  const confirm = await phone.choose('Fungua akaunti');
+  expect(confirm.text).toContain(`Fungua akaunti ya CP2 kwa ${phone.phoneNumber.slice(1)}?`);
+  const done = await phone.choose('Thibitisha');
+  expect(done).toMatchObject({
+    kind: 'END',
+    text: `Akaunti yako iko tayari. Maelezo ya kuingia yametumwa kwa SMS kwa ${phone.phoneNumber.slice(1)}.`,
+  });
+  const [sms] = await waitForSms(app.url, phone.phoneNumber);
+  const password = passwordIn(sms?.text ?? '');
+  expect(password).toMatch(/^\d{6}$/);
+  expect(sms?.text).toBe(
+    `Akaunti ya CP2 imefunguliwa. Jina: ${phone.phoneNumber.slice(1)} Nenosiri: ${password} Piga *384*22262# kuingia. Usimpe mtu nenosiri lako.`,
+  );
 });
 
 test('the password from the SMS logs in; the main menu now offers account actions', async () => {

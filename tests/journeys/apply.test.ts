@@ -81,7 +81,44 @@ test('apply end to end: six lists, the vacancies, details, confirm, the exact co
     'Thank you for submitting your application. The application shall be reviewed, and you shall be notified shortly!',
   );
   const sms = await waitForSms(app.url, phone.phoneNumber, 2);
-  expect(sms[1]?.text).toContain('Thank you for submitting your application.');
+  // Compared whole: every word of the confirmation matters to the teacher who reads it.
+  expect(sms[1]?.text).toBe(
+    'CP2: Thank you for submitting your application. The application shall be reviewed, and you shall be notified shortly!',
+  );
+});
+
+test('in Kiswahili: the confirmation screen and its SMS, compared whole', async () => {
+  const { phone, password } = await applicant();
+  await phone.dialFresh();
+  await phone.choose('Language/Lugha');
+  expect((await phone.choose('Kiswahili')).text).toContain('Lugha imewekwa kuwa Kiswahili.');
+  await phone.dialFresh();
+  await phone.choose('Omba kazi');
+  await phone.send(password);
+  for (const title of [
+    'Chagua mtihani:',
+    'Chagua shughuli:',
+    'Chagua aina ya kituo cha kazi:',
+    'Chagua nafasi:',
+    'Chagua kaunti:',
+    'Chagua kaunti ndogo:',
+  ]) {
+    expect(phone.last.text).toContain(title);
+    await phone.send('1');
+  }
+  expect(phone.last.text).toContain('Nafasi (zilizopo):');
+  await phone.send('1');
+  while (!phone.last.text.includes('. Thibitisha na uwasilishe')) {
+    expect(phone.last.text).toContain('98 Zaidi');
+    await phone.send('98');
+  }
+  const done = await phone.choose('Thibitisha na uwasilishe');
+  expect(done.kind).toBe('END');
+  expect(done.text).toBe('Asante kwa kuwasilisha ombi lako. Ombi litakaguliwa, na utaarifiwa hivi karibuni!');
+  const sms = await waitForSms(app.url, phone.phoneNumber, 2);
+  expect(sms[1]?.text).toBe(
+    'CP2: Asante kwa kuwasilisha ombi lako. Ombi litakaguliwa, na utaarifiwa hivi karibuni!',
+  );
 });
 
 test('each list pages with 98 and every choice leads somewhere (no dead end)', async () => {
