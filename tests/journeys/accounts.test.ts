@@ -159,3 +159,90 @@ test('concurrent "Create account" confirmations from one number make one account
   await new Promise((r) => setTimeout(r, 300));
   expect(await inbox(app.url, number)).toHaveLength(1);
 });
+
+// The login limits of decision 0005, each bounded from both sides. Time is moved by dating the account's
+// row (locked_until) back, never waited.
+
+/** `dd/mm/yyyy hh:mm` in Nairobi time (UTC+3 all year), computed here independently of the service. */
+function nairobi(date: Date): string {
+  const t = new Date(date.getTime() + 3 * 3600_000).toISOString();
+  return `${t.slice(8, 10)}/${t.slice(5, 7)}/${t.slice(0, 4)} ${t.slice(11, 16)}`;
+}
+
+const wrongFor = (password: string) => (password === '135792' ? '246813' : '135792');
+
+async function lockedUntil(phone: UssdPhone): Promise<Date> {
+  const row = await app.db('accounts').where({ phone: phone.phoneNumber }).first('locked_until');
+  return row.locked_until as Date;
+}
+
+/** As if `minutes` had passed since the lock was set. */
+async function moveLockBack(phone: UssdPhone, minutes: number): Promise<void> {
+  await app
+    .db('accounts')
+    .where({ phone: phone.phoneNumber })
+    .update({ locked_until: app.db.raw(`locked_until - interval '${minutes} minutes'`) });
+}
+
+test('a successful login clears the count of wrong passwords: four more wrong ones do not lock', async () => {
+  const phone = new UssdPhone(app.url, randomPhone());
+  const password = await register(phone);
+  await phone.dialFresh();
+  await phone.choose('My profile');
+  for (let left = 4; left >= 1; left--) {
+    expect((await phone.send(wrongFor(password))).text).toContain(`Wrong password. ${left} attempts left.`);
+  }
+  expect((await phone.send(password)).text).toContain('My profile:');
+
+  // A new session: the count starts again from five.
+  await phone.dialFresh();
+  await phone.choose('My profile');
+  for (let left = 4; left >= 1; left--) {
+    expect((await phone.send(wrongFor(password))).text).toContain(`Wrong password. ${left} attempts left.`);
+  }
+  const fifthTry = await phone.send(password);
+  expect(fifthTry.kind).toBe('CON');
+  expect(fifthTry.text).toContain('My profile:');
+  expect(await lockedUntil(phone)).toBeNull();
+  expect(await inbox(app.url, phone.phoneNumber)).toHaveLength(1); // no lock SMS
+});
+
+test('the lock lasts 30 minutes: refused 29 minutes later, the right password works 31 minutes later', async () => {
+  const phone = new UssdPhone(app.url, randomPhone());
+  const password = await register(phone);
+  await phone.dialFresh();
+  await phone.choose('My profile');
+  const before = Date.now();
+  for (let i = 0; i < 5; i++) await phone.send(wrongFor(password));
+  const after = Date.now();
+  const until = await lockedUntil(phone);
+  expect(until.getTime()).toBeGreaterThanOrEqual(before + 30 * 60_000 - 1000);
+  expect(until.getTime()).toBeLessThanOrEqual(after + 30 * 60_000 + 1000);
+  // The screen and the SMS say until when, in Nairobi time.
+  expect(phone.last).toMatchObject({
+    kind: 'END',
+    text: `Your account is locked after 5 wrong passwords. Try again after ${nairobi(until)}, or SMS PASSWORD to 22262.`,
+  });
+  const sms = await waitForSms(app.url, phone.phoneNumber, 2);
+  expect(sms[1]?.text).toBe(
+    `Your CP2 account is locked after 5 wrong passwords until ${nairobi(until)}. Not you? SMS PASSWORD to 22262 for a new password.`,
+  );
+
+  await moveLockBack(phone, 29);
+  const stillLocked = await login(phone, password);
+  expect(stillLocked.kind).toBe('END');
+  expect(stillLocked.text).toContain(
+    `locked after 5 wrong passwords. Try again after ${nairobi(await lockedUntil(phone))}`,
+  );
+
+  await moveLockBack(phone, 2);
+  const open = await login(phone, password);
+  expect(open.kind).toBe('CON');
+  expect(open.text).toContain('Enter your current password');
+  // The lock is gone with its count: four wrong passwords later the account is still open.
+  await phone.dialFresh();
+  await phone.choose('My profile');
+  for (let left = 4; left >= 1; left--) {
+    expect((await phone.send(wrongFor(password))).text).toContain(`Wrong password. ${left} attempts left.`);
+  }
+});
