@@ -22,6 +22,9 @@ const USAGE = `usage: npm run bench [-- options]
   --floor                        with --dataset: run the floor bench too, first
   --walkers <n>                  concurrent walkers (default 50)
   --seconds <s>                  seconds of new journeys at N walkers (default 20; at 1 walker: half)
+  --ramp <s>                     N walkers start one after the other over s seconds (default 2)
+  --think <ms>                   at N walkers, pause before each hop but the dial (default 0: a closed
+                                 loop; 1000 is closer to people on phones)
   --only ussd|admin              only the journeys or only the operator API
   --admin-repeats <n>            requests per operator API figure (default 5)
   --export-seconds <s>           read each export at most this long (default 3)
@@ -45,6 +48,8 @@ function parseArgs(argv: string[]): Parsed {
     scale: 1,
     adminRepeats: 5,
     exportSeconds: 3,
+    rampSeconds: 2,
+    thinkMs: 0,
   };
   let floor = false;
   let dataset: string | undefined;
@@ -67,6 +72,8 @@ function parseArgs(argv: string[]): Parsed {
     else if (a === '--admin-repeats') o.adminRepeats = num(i++, 1, 100);
     else if (a === '--export-seconds') o.exportSeconds = num(i++, 1, 600);
     else if (a === '--scale') o.scale = num(i++, 0.001, 1, false);
+    else if (a === '--ramp') o.rampSeconds = num(i++, 0, 600, false);
+    else if (a === '--think') o.thinkMs = num(i++, 0, 60_000);
     else if (a === '--only') {
       const v = argv[++i];
       if (v !== 'ussd' && v !== 'admin') usage('--only must be ussd or admin');

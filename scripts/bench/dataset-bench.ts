@@ -30,6 +30,9 @@ export type DatasetOptions = {
   scale: number;
   adminRepeats: number;
   exportSeconds: number;
+  /** Walkers start over this many seconds; each waits this long before each hop but the dial. */
+  rampSeconds: number;
+  thinkMs: number;
 };
 
 const RESULTS_DIR = join('.data', 'bench');
@@ -99,6 +102,9 @@ async function runDataset(
         seconds,
         minJourneysPerWalker: minJourneys,
         maxJourneysPerWalker: phase === 'warmup' ? 1 : 10_000,
+        rampSeconds: opts.rampSeconds,
+        // A single walker measures each hop alone: no pause.
+        thinkMs: phase === 'many' ? opts.thinkMs : 0,
         sessionPrefix: `${sessionPrefix}${phase}-`,
         serviceCode: running.ussdCode,
         smsCode: running.smsCode,
@@ -128,6 +134,7 @@ async function runDataset(
       result.one = summarise(one);
       result.many = summarise(many);
       result.outcomes = await outcomeCounts(running.service);
+      result.acquireTimeouts = running.acquireTimeouts();
       const failedHops =
         (result.outcomes.error ?? 0) +
         (result.outcomes.timeout ?? 0) +
@@ -183,7 +190,9 @@ export async function runDatasetBench(opts: DatasetOptions, global: Cleanups): P
   const [pg] = (await admin.raw('show server_version')).rows as Array<{ server_version: string }>;
   console.log(
     `cp2 bench, datasets ${opts.datasets.join(' and ')}: apply journeys at 1 and ${opts.walkers} walkers ` +
-      `(${opts.oneSeconds} s and ${opts.manySeconds} s of new journeys), operator API; node ${process.version}, ` +
+      `(${opts.oneSeconds} s and ${opts.manySeconds} s of new journeys; the ${opts.walkers} start over ` +
+      `${opts.rampSeconds} s, ${opts.thinkMs ? `${opts.thinkMs} ms pause before each hop` : 'no pause between hops'}), ` +
+      `operator API; node ${process.version}, ` +
       `${cpus().length} cores, PostgreSQL ${pg?.server_version ?? '?'}`,
   );
   const started = Date.now();

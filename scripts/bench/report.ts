@@ -18,6 +18,8 @@ export type DatasetResult = {
   admin?: AdminResult;
   /** The engine's outcome counts over the dataset's run (ussd_hops_total). */
   outcomes: Record<string, number>;
+  /** Queries that gave up waiting for a pooled connection (knex's warnings) during the walks. */
+  acquireTimeouts?: number;
 };
 
 export const TARGETS = {
@@ -122,7 +124,7 @@ export function printDataset(r: DatasetResult, demo: DatasetResult | undefined):
     console.log(
       `  engine outcomes: ${Object.entries(r.outcomes)
         .map(([k, v]) => `${k} ${v}`)
-        .join(', ')}`,
+        .join(', ')}; waits for a database connection that timed out: ${r.acquireTimeouts ?? '-'}`,
     );
   }
   if (r.admin) {

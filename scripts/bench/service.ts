@@ -17,7 +17,26 @@ export type Running = {
   ussdCode: string;
   /** Errors Koa reported for responses whose client left (the bench cuts long exports). */
   clientAborts: () => number;
+  /** Knex's "Acquire connection error" warnings: a query waited for a pooled connection in vain. */
+  acquireTimeouts: () => number;
 };
+
+/**
+ * Knex prints "Acquire connection error" with a stack (console.log) each time a query waits too long for a
+ * pooled connection: under load that is hundreds of lines. They are counted and reported instead.
+ */
+function countKnexAcquireWarnings(cleanups: Cleanups): () => number {
+  let n = 0;
+  const log = console.log;
+  console.log = (...args: unknown[]) => {
+    if (typeof args[0] === 'string' && args[0].includes('Acquire connection error')) n += 1;
+    else log(...args);
+  };
+  cleanups.push(async () => {
+    console.log = log;
+  });
+  return () => n;
+}
 
 const CLIENT_LEFT = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'EPIPE', 'ECONNRESET']);
 
@@ -32,6 +51,7 @@ export async function startService(dbUrl: string, redisUrl: string, cleanups: Cl
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL || 'silent',
   });
   const log = createLogger(config.logLevel, process.stderr);
+  const acquireTimeouts = countKnexAcquireWarnings(cleanups);
   const resources = await openResources(config, log);
   cleanups.push(() => resources.close());
   // Hops still in flight when the server closes finish within the hop deadline; let them.
@@ -55,5 +75,6 @@ export async function startService(dbUrl: string, redisUrl: string, cleanups: Cl
     smsCode: config.smsSender,
     ussdCode: config.ussdServiceCode,
     clientAborts: () => clientAborts,
+    acquireTimeouts,
   };
 }

@@ -5,6 +5,7 @@
 // vacancies. A screen the walker does not know ends that journey and is reported, not thrown. Closed
 // loop: the next hop leaves as soon as the previous one is answered.
 import { Agent, request } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export type Route = {
   /** Exams by label, one per journey in turn (walkers spread over them). */
@@ -28,6 +29,10 @@ export type WalkJob = {
   seconds: number;
   minJourneysPerWalker: number;
   maxJourneysPerWalker: number;
+  /** Walkers start one after the other over this many seconds (people do not all dial at one instant). */
+  rampSeconds: number;
+  /** Pause before each hop but the dial, as a person reading the screen (0: a closed loop). */
+  thinkMs: number;
   sessionPrefix: string;
   serviceCode: string;
   smsCode: string;
@@ -214,6 +219,7 @@ class Walkers {
       return false;
     };
     for (let hops = 0; hops < 120; hops++) {
+      if (hops > 0 && this.job.thinkMs > 0) await sleep(this.job.thinkMs);
       const body = await this.post(
         '/ussd',
         {
@@ -408,6 +414,7 @@ class Walkers {
 
   async walker(w: number, deadline: number): Promise<void> {
     const { job } = this;
+    if (job.walkers > 1) await sleep((w * job.rampSeconds * 1000) / job.walkers);
     for (
       let j = 0;
       j < job.maxJourneysPerWalker && (j < job.minJourneysPerWalker || performance.now() < deadline);
