@@ -101,3 +101,49 @@ test('a dropped journey that was logged in resumes only after the password is as
   await phone.send('583920');
   expect((await phone.send('583920')).text).toContain('Your password has been changed');
 });
+
+test('a wrong current password counts towards the lockout like a wrong login: the fifth locks the account', async () => {
+  const { phone, password } = await registeredPhone();
+  const wrong = password === '135792' ? '246813' : '135792';
+  await phone.dial();
+  await phone.choose('Change password');
+  await phone.send(password); // logged in: the count is clear
+  expect(phone.last.text).toContain('Enter your current password');
+  for (let left = 4; left >= 1; left--) {
+    const s = await phone.send(wrong);
+    expect(s.kind).toBe('CON');
+    expect(s.text).toContain(`Wrong password. ${left} attempts left.`);
+    expect(s.text).toContain('Enter your current password');
+  }
+  const locked = await phone.send(wrong);
+  expect(locked.kind).toBe('END');
+  expect(locked.text).toMatch(/^Your account is locked after 5 wrong passwords\. Try again after /);
+  const sms = await waitForSms(app.url, phone.phoneNumber, 2);
+  expect(sms[1]?.text).toMatch(/^Your CP2 account is locked after 5 wrong passwords until /);
+
+  // The lock holds for the login too: the right password is refused.
+  await phone.dial();
+  await phone.choose('Change password');
+  const refused = await phone.send(password);
+  expect(refused.kind).toBe('END');
+  expect(refused.text).toContain('Your account is locked');
+});
+
+test('wrong current passwords and wrong logins add up to one count', async () => {
+  const { phone, password } = await registeredPhone();
+  const wrong = password === '135792' ? '246813' : '135792';
+  await phone.dial();
+  await phone.choose('Change password');
+  await phone.send(password);
+  for (let left = 4; left >= 2; left--) {
+    expect((await phone.send(wrong)).text).toContain(`Wrong password. ${left} attempts left.`);
+  }
+  // The call drops; the next session's login has one try left before the lock, then none.
+  await phone.dial();
+  if (phone.last.text.includes('Start again')) await phone.choose('Start again');
+  await phone.choose('Change password');
+  expect((await phone.send(wrong)).text).toContain('Wrong password. 1 attempts left.');
+  const locked = await phone.send(wrong);
+  expect(locked.kind).toBe('END');
+  expect(locked.text).toContain('Your account is locked after 5 wrong passwords.');
+});
