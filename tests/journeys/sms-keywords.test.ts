@@ -109,6 +109,53 @@ test('over the limit, only the first PASSWORD of 24 hours is answered; the rest 
   expect((await outcomes()).slice(3)).toEqual(['reset_limited_silent', 'reset_limited']);
 });
 
+/** `dd/mm/yyyy hh:mm` in Nairobi time (UTC+3 all year), computed here independently of the service. */
+function nairobi(date: Date): string {
+  const t = new Date(date.getTime() + 3 * 3600_000).toISOString();
+  return `${t.slice(8, 10)}/${t.slice(5, 7)}/${t.slice(0, 4)} ${t.slice(11, 16)}`;
+}
+
+const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
+
+// The reset limit, bounded on both sides: the count (3, not 2) and the window (24 hours, not 12 or 48).
+// Earlier resets are dated in the past; each case uses a number of its own.
+test.each<[string, number[], boolean]>([
+  ['2 resets in the last hour: allowed', [60, 60], true],
+  ['3 resets in the last hour: refused', [60, 60, 60], false],
+  ['3 resets, the oldest 12 h 1 min ago: refused', [12 * 60 + 1, 60, 60], false],
+  ['3 resets 23 h 59 min ago: refused', [23 * 60 + 59, 23 * 60 + 59, 23 * 60 + 59], false],
+  ['3 resets 24 h 1 min ago: allowed', [24 * 60 + 1, 24 * 60 + 1, 24 * 60 + 1], true],
+  ['3 resets, only the oldest 24 h 1 min ago: allowed', [24 * 60 + 1, 23 * 60, 60], true],
+])('PASSWORD after %s', async (_name, agesInMinutes, allowed) => {
+  const number = randomPhone();
+  await register(number);
+  const account = (await app.db('accounts').where({ phone: number }).first('id')) as { id: number };
+  const dates = agesInMinutes.map(minutesAgo);
+  await app
+    .db('password_resets')
+    .insert(dates.map((created_at) => ({ account_id: account.id, channel: 'sms', created_at })));
+
+  await textShortCode(app.url, number, 'PASSWORD');
+  const reply = await lastReply(number, 2);
+  if (allowed) {
+    const password = /is (\d{6}) for/.exec(reply)?.[1] ?? '';
+    expect(reply).toBe(
+      `Your new CP2 password is ${password} for username ${number.slice(1)}. Dial *384*22262# to log in. Not you? SMS HELP to 22262.`,
+    );
+  } else {
+    // The next reset is allowed 24 hours after the oldest of the last three.
+    const oldest = new Date(Math.min(...dates.map((d) => d.getTime())));
+    expect(reply).toBe(
+      `You have asked for 3 new CP2 passwords in 24 hours. Try again after ${nairobi(new Date(oldest.getTime() + 24 * 3600_000))}.`,
+    );
+  }
+  const resets = await app
+    .db('password_resets')
+    .where({ account_id: account.id })
+    .count<{ n: string }[]>('* as n');
+  expect(Number(resets[0]?.n)).toBe(dates.length + (allowed ? 1 : 0));
+});
+
 test.each<[Record<string, string>, string]>([
   [{ from: '+254711000001', text: 'HELP' }, 'missing id'],
   [{ id: 'x1', text: 'HELP' }, 'missing from'],
