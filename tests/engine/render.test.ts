@@ -4,6 +4,7 @@ import { gsm7Length, isGsm7 } from '../../src/domain/gsm7';
 import { renderPages, type RenderRequest } from '../../src/engine/render';
 import type { ScreenSpec } from '../../menus/screen';
 import { COUNTIES } from './machine-app';
+import { septets } from '../support/gsm7-standard';
 
 const globals = { code: '*384*22262#', sms: '22262' };
 
@@ -144,6 +145,53 @@ test('a long token with two-septet characters (€ [ ] |) is cut by septets, so 
       .replace(/\n?(98 More|00 Home|0 Back 00 Home)/g, '')
       .replace(/\n/g, ''),
   ).toBe(token);
+});
+
+describe('pages of a screen whose text holds extension characters (two septets each), cut where the standard says', () => {
+  // Lengths here are worked out by hand: an option "n. " + ten € is 3 + 20 = 23 septets (13 characters).
+  // Page 1: the title (4) and five options: 4 + 5 × 24 = 124, plus "98 More" and "00 Home" = 140 septets;
+  // a sixth option would make 164. Counting € as one septet would fit ten options on the first page.
+  const euros = '€'.repeat(10);
+  const screen: ScreenSpec = {
+    id: 'fees',
+    text: { literal: 'Pick' },
+    options: Array.from({ length: 12 }, (_, i) => ({
+      label: { literal: euros },
+      event: { type: 'PICK', i },
+    })),
+  };
+  const lines = (from: number, to: number) =>
+    Array.from({ length: to - from + 1 }, (_, i) => `${from + i}. ${euros}`);
+
+  test('five options a page, exactly', () => {
+    const pages = renderPages({ lang: 'en', limit: 160, canBack: false, globals, screen });
+    expect(pages).toEqual([
+      { text: ['Pick', ...lines(1, 5), '98 More', '00 Home'].join('\n'), options: [1, 2, 3, 4, 5] },
+      { text: [...lines(6, 10), '98 More', '0 Back 00 Home'].join('\n'), options: [6, 7, 8, 9, 10] },
+      { text: [...lines(11, 12), '0 Back 00 Home'].join('\n'), options: [11, 12] },
+    ]);
+    expect(pages.map((p) => septets(p.text))).toEqual([140, 143, 64]);
+  });
+
+  test('a run of 200 € without a space is cut into pieces of 68 (136 septets), not 137 characters', () => {
+    const pages = render({ screen: { id: 'ref', text: { literal: '€'.repeat(200) } } });
+    expect(pages).toEqual([
+      `${'€'.repeat(68)}\n98 More\n00 Home`,
+      `${'€'.repeat(68)}\n98 More\n0 Back 00 Home`,
+      `${'€'.repeat(64)}\n0 Back 00 Home`,
+    ]);
+    expect(pages.map(septets)).toEqual([152, 159, 143]);
+  });
+
+  test('a one-page screen at exactly the limit stays one page; one septet more makes two', () => {
+    // "00 Home" (7) and its newline leave 152 septets: 76 "[" fill them exactly.
+    const fits = render({ screen: { id: 'a', text: { literal: '['.repeat(76) } } });
+    expect(fits).toEqual([`${'['.repeat(76)}\n00 Home`]);
+    expect(septets(fits[0] as string)).toBe(160);
+    const over = render({ screen: { id: 'b', text: { literal: `${'['.repeat(76)}x` } } });
+    expect(over.length).toBe(2);
+    for (const page of over) expect(septets(page)).toBeLessThanOrEqual(160);
+  });
 });
 
 describe('END screens', () => {

@@ -82,3 +82,28 @@ test('typed text never keeps a control character or a character outside the stan
     }
   }
 });
+
+describe('gsm7Length against lengths known from the standard (written out here, not computed)', () => {
+  // Each extension character is sent as the escape 0x1B and the character: two septets.
+  test.each([...'€[]|^{}~\\'])('a line of 80 "%s" is 160 septets, one segment; 81 is 162', (ch) => {
+    expect(gsm7Length(ch)).toBe(2);
+    expect(gsm7Length(ch.repeat(80))).toBe(160);
+    expect(gsm7Length(ch.repeat(81))).toBe(162);
+  });
+
+  test.each([
+    ['', 0],
+    ['a', 1],
+    ['a'.repeat(160), 160],
+    ['@£$¥èéùìòÇ', 10],
+    ['\n', 1],
+    ['\f', 2],
+    ['Fee: 100€', 10],
+    ['{station} ({available})', 27],
+    ['[KCSE|2025]€', 16],
+    ['C:\\exams\\2025', 15],
+    ['~{x}~', 9],
+  ])('%j is %i septets', (text, septets) => {
+    expect(gsm7Length(text)).toBe(septets);
+  });
+});
