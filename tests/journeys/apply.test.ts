@@ -267,3 +267,32 @@ test('a vacancy filled by approved applications refuses the application with a c
   await app.db('applications').where({ account_id: other.accountId }).del();
   await app.db('vacancies').where({ id: vacancyId }).update({ positions: original });
 });
+
+test("a vacancy's closing time on the details screen is Nairobi time, on both sides of midnight", async () => {
+  const { phone, password } = await applicant();
+  const details = async (): Promise<{ id: number; text: string }> => {
+    await logIn(phone, password, 'Apply for a job');
+    const id = await toFirstDetails(phone);
+    const pages = [phone.last.text];
+    while (phone.last.text.includes('98 More')) pages.push((await phone.send('98')).text);
+    return { id, text: pages.join('\n') };
+  };
+  const { id: vacancyId } = await details();
+  const original = (await app.db('vacancies').where({ id: vacancyId }).first('closes_at')).closes_at as Date;
+  try {
+    for (const [utc, shown] of [
+      ['2027-03-31T20:59:00Z', '31/03/2027 23:59'],
+      ['2027-03-31T21:00:00Z', '01/04/2027 00:00'],
+    ] as const) {
+      await app
+        .db('vacancies')
+        .where({ id: vacancyId })
+        .update({ closes_at: new Date(utc) });
+      const { id, text } = await details();
+      expect(id).toBe(vacancyId);
+      expect(text.split('\n')).toContain(`Closes: ${shown}`);
+    }
+  } finally {
+    await app.db('vacancies').where({ id: vacancyId }).update({ closes_at: original });
+  }
+});

@@ -63,6 +63,22 @@ test('STATUS summarises the account; HALI answers in Kiswahili', async () => {
   expect(await lastReply(other, 1)).toContain('Hakuna akaunti');
 });
 
+test.each([
+  ['2026-11-30T20:59:00Z', '30/11/2026'],
+  ['2026-11-30T21:00:00Z', '01/12/2026'],
+])('STATUS gives the registration date in Nairobi time: registered at %s UTC is %s', async (utc, shown) => {
+  const number = randomPhone();
+  await register(number);
+  await app
+    .db('accounts')
+    .where({ phone: number })
+    .update({ created_at: new Date(utc) });
+  await textShortCode(app.url, number, 'STATUS');
+  expect(await lastReply(number, 2)).toBe(
+    `CP2 account ${number.slice(1)}: registered ${shown}. Profile: missing Personal, Payment, Qualification, Workstation, Next of kin.`,
+  );
+});
+
 test('at most 3 password resets per number per 24 hours, then a reply that says when to try again', async () => {
   const number = randomPhone();
   await register(number);
