@@ -50,33 +50,52 @@ export function createAccounts(db: Db, deps: AccountDeps) {
     });
   }
 
-  /** Checks a password against a locked row: counts failures, locks after the fifth, clears on success. */
-  async function attempt(trx: Db, account: Account, password: string): Promise<LoginResult> {
-    if (account.locked_until && account.locked_until > now()) {
-      return { status: 'locked', until: formatEat(account.locked_until) };
+  /**
+   * Checks a password: counts failures, locks after the fifth, clears on success. The hash is checked
+   * (scrypt: tens of milliseconds of CPU) before any connection is held for it; the verdict is then
+   * applied under the row's lock, judged on the row as it is then, so concurrent attempts are counted one
+   * after the other and none gets past a lock set meanwhile (issue 16: 50 logins at once held all ten
+   * pooled connections through their hashing).
+   */
+  async function attempt(where: { phone: string } | { id: number }, password: string): Promise<LoginResult> {
+    const seen = await db<Account>('accounts').where(where).first();
+    if (!seen) return { status: 'no_account' };
+    if (seen.locked_until && seen.locked_until > now()) {
+      return { status: 'locked', until: formatEat(seen.locked_until) };
     }
-    if (await verifyPassword(password, account.password_hash)) {
-      if (account.failed_logins > 0 || account.locked_until) {
-        await trx('accounts').where({ id: account.id }).update({ failed_logins: 0, locked_until: null });
+    const matches = await verifyPassword(password, seen.password_hash);
+    const verdict = await boundedTransaction(db, async (trx): Promise<LoginResult | 'changed'> => {
+      const account = await trx<Account>('accounts').where({ id: seen.id }).forUpdate().first();
+      if (!account) return { status: 'no_account' };
+      if (account.locked_until && account.locked_until > now()) {
+        return { status: 'locked', until: formatEat(account.locked_until) };
       }
-      return { status: 'ok', accountId: account.id };
-    }
-    const failed = account.failed_logins + 1;
-    if (failed < MAX_FAILED_LOGINS) {
-      await trx('accounts').where({ id: account.id }).update({ failed_logins: failed, updated_at: now() });
-      return { status: 'wrong', attemptsLeft: MAX_FAILED_LOGINS - failed };
-    }
-    const until = new Date(now().getTime() + LOCK_MINUTES * 60_000);
-    await trx('accounts')
-      .where({ id: account.id })
-      .update({ failed_logins: 0, locked_until: until, updated_at: now() });
-    await enqueueSms(trx, {
-      to: account.phone,
-      template: 'sms.accountLocked',
-      lang: await languageOf(trx, account.phone),
-      params: { time: formatEat(until), sms: deps.smsCode },
+      // The password changed while it was being checked: check against the new one.
+      if (account.password_hash !== seen.password_hash) return 'changed';
+      if (matches) {
+        if (account.failed_logins > 0 || account.locked_until) {
+          await trx('accounts').where({ id: account.id }).update({ failed_logins: 0, locked_until: null });
+        }
+        return { status: 'ok', accountId: account.id };
+      }
+      const failed = account.failed_logins + 1;
+      if (failed < MAX_FAILED_LOGINS) {
+        await trx('accounts').where({ id: account.id }).update({ failed_logins: failed, updated_at: now() });
+        return { status: 'wrong', attemptsLeft: MAX_FAILED_LOGINS - failed };
+      }
+      const until = new Date(now().getTime() + LOCK_MINUTES * 60_000);
+      await trx('accounts')
+        .where({ id: account.id })
+        .update({ failed_logins: 0, locked_until: until, updated_at: now() });
+      await enqueueSms(trx, {
+        to: account.phone,
+        template: 'sms.accountLocked',
+        lang: await languageOf(trx, account.phone),
+        params: { time: formatEat(until), sms: deps.smsCode },
+      });
+      return { status: 'locked', until: formatEat(until) };
     });
-    return { status: 'locked', until: formatEat(until) };
+    return verdict === 'changed' ? attempt(where, password) : verdict;
   }
 
   return {
@@ -101,19 +120,13 @@ export function createAccounts(db: Db, deps: AccountDeps) {
       });
     },
 
-    async login(phone: string, password: string): Promise<LoginResult> {
-      return boundedTransaction(db, async (trx) => {
-        const account = await trx<Account>('accounts').where({ phone }).forUpdate().first();
-        return account ? attempt(trx, account, password) : { status: 'no_account' };
-      });
+    login(phone: string, password: string): Promise<LoginResult> {
+      return attempt({ phone }, password);
     },
 
     /** The current password, checked under the same lockout rules as a login. */
-    async checkPassword(accountId: number, password: string): Promise<LoginResult> {
-      return boundedTransaction(db, async (trx) => {
-        const account = await trx<Account>('accounts').where({ id: accountId }).forUpdate().first();
-        return account ? attempt(trx, account, password) : { status: 'no_account' };
-      });
+    checkPassword(accountId: number, password: string): Promise<LoginResult> {
+      return attempt({ id: accountId }, password);
     },
 
     /** Refuses easy passwords; otherwise returns the hash to confirm against and save. */
