@@ -21,7 +21,7 @@ export type PoolOptions = {
 /**
  * The operator API's pool (lists, reviews, reports, exports), apart from the USSD/outbox pool so that
  * however busy the operators are, a hop still gets a connection. Lists answer in milliseconds: 5 s is
- * room for a busy machine, not a budget. An export reads in batches (each far under 5 s) inside one
+ * room for a busy machine, not a budget. An export reads fetches of a cursor (each far under 5 s) inside one
  * read-only transaction that waits while the client reads: a client that stops reading for a minute
  * has its transaction ended rather than holding a snapshot open (which holds back vacuum).
  */

@@ -45,6 +45,16 @@ const parser = (jsonLimit: string) =>
 
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa({ proxy: true });
+  // Koa prints what reaches it to stderr; a client that hangs up mid-answer (an export cut short) is
+  // routine, anything else an error: both go to the log instead.
+  app.on('error', (err: NodeJS.ErrnoException, ctx?: Koa.Context) => {
+    const gone =
+      ['ECONNRESET', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE'].includes(err.code ?? '') ||
+      err.message === 'Premature close';
+    const log = ctx?.log ?? deps.log;
+    if (gone) log.debug({ err: err.message }, 'client went away before the answer ended');
+    else log.error({ err }, 'request error');
+  });
   const guard = webhookToken(deps.webhookToken);
   app.use(requestContext(deps.log));
   app.use(errorHandler(deps.metrics));
