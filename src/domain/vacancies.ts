@@ -100,10 +100,7 @@ export function createVacancies(db: Db, opts: VacancyOptions = {}) {
      * name): `limit` of them, and where the next page starts when there are more. `search` narrows the
      * list to a station code typed exactly or the first letters of a station's name.
      */
-    async matching(
-      filter: Filter,
-      page: VacancyQuery = {},
-    ): Promise<VacancyPage> {
+    async matching(filter: Filter, page: VacancyQuery = {}): Promise<VacancyPage> {
       const limit = page.limit ?? 1000;
       const q = open(db, now(), filter)
         .join('duty_stations as d', 'd.id', 'v.duty_station_id')

@@ -1,22 +1,14 @@
 import { keys } from '../../src/engine/session-store';
-import { passwordIn, waitForSms } from '../support/sms';
+import { waitForSms } from '../support/sms';
+import { registeredPhone } from '../support/registered-phone';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { UssdPhone, randomPhone } from '../support/ussd-phone';
+import { UssdPhone } from '../support/ussd-phone';
 
 let app: TestApp;
 beforeAll(async () => {
   app = await startTestApp();
 });
 afterAll(() => app.close());
-
-async function registeredPhone(): Promise<{ phone: UssdPhone; password: string }> {
-  const phone = new UssdPhone(app.url, randomPhone());
-  await phone.dial();
-  await phone.choose('Create account');
-  await phone.choose('Confirm');
-  const [sms] = await waitForSms(app.url, phone.phoneNumber);
-  return { phone, password: passwordIn(sms?.text ?? '') };
-}
 
 /** Everything the session store holds for this session and phone, as text. */
 async function stored(phone: UssdPhone): Promise<string> {
@@ -27,7 +19,7 @@ async function stored(phone: UssdPhone): Promise<string> {
 }
 
 test('change password: refuses easy and mismatched passwords, then the new one works and an SMS says so', async () => {
-  const { phone, password } = await registeredPhone();
+  const { phone, password } = await registeredPhone(app.url);
   await phone.dial();
   await phone.choose('Change password');
   await phone.send(password); // log in
@@ -63,7 +55,7 @@ test('change password: refuses easy and mismatched passwords, then the new one w
 });
 
 test('a password typed at a prompt never reaches the session store, the logs or the outbox', async () => {
-  const { phone, password } = await registeredPhone();
+  const { phone, password } = await registeredPhone(app.url);
   await phone.dial();
   await phone.choose('Change password');
   await phone.send(password);
@@ -84,7 +76,7 @@ test('a password typed at a prompt never reaches the session store, the logs or 
 });
 
 test('a dropped journey that was logged in resumes only after the password is asked again', async () => {
-  const { phone, password } = await registeredPhone();
+  const { phone, password } = await registeredPhone(app.url);
   await phone.dial();
   await phone.choose('Change password');
   await phone.send(password);
@@ -103,7 +95,7 @@ test('a dropped journey that was logged in resumes only after the password is as
 });
 
 test('a wrong current password counts towards the lockout like a wrong login: the fifth locks the account', async () => {
-  const { phone, password } = await registeredPhone();
+  const { phone, password } = await registeredPhone(app.url);
   const wrong = password === '135792' ? '246813' : '135792';
   await phone.dial();
   await phone.choose('Change password');
@@ -130,7 +122,7 @@ test('a wrong current password counts towards the lockout like a wrong login: th
 });
 
 test('wrong current passwords and wrong logins add up to one count', async () => {
-  const { phone, password } = await registeredPhone();
+  const { phone, password } = await registeredPhone(app.url);
   const wrong = password === '135792' ? '246813' : '135792';
   await phone.dial();
   await phone.choose('Change password');

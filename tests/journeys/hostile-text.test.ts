@@ -5,7 +5,8 @@ import { en } from '../../menus/copy/en';
 import { sw } from '../../menus/copy/sw';
 import { enqueueSms } from '../../src/domain/outbox';
 import { outsideGsm7, septets } from '../support/gsm7-standard';
-import { inbox, passwordIn, textShortCode, waitForSms } from '../support/sms';
+import { inbox, textShortCode, waitForSms } from '../support/sms';
+import { registeredPhone } from '../support/registered-phone';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { UssdPhone, randomPhone, type Screen } from '../support/ussd-phone';
 
@@ -24,15 +25,6 @@ function expectShowable(screen: Screen): void {
     outside: [],
   });
   expect(septets(screen.text)).toBeLessThanOrEqual(160);
-}
-
-async function registered(): Promise<{ phone: UssdPhone; password: string }> {
-  const phone = new UssdPhone(app.url, randomPhone());
-  await phone.dial();
-  await phone.choose('Create account');
-  await phone.choose('Confirm');
-  const [sms] = await waitForSms(app.url, phone.phoneNumber);
-  return { phone, password: passwordIn(sms?.text ?? '') };
 }
 
 type TextStep = { field: keyof typeof FOLDED; refused: string };
@@ -141,7 +133,7 @@ async function walk(phone: UssdPhone, steps: Step[], seen: Screen[]): Promise<vo
 }
 
 test('every free-text field of the profile: folded when it has a GSM-7 spelling, refused otherwise', async () => {
-  const { phone, password } = await registered();
+  const { phone, password } = await registeredPhone(app.url);
   await phone.dial();
   await phone.choose('My profile');
   await phone.send(password);
@@ -198,7 +190,7 @@ test('every free-text field of the profile: folded when it has a GSM-7 spelling,
 }, 60_000);
 
 test('the reason is given in Kiswahili to a Kiswahili user', async () => {
-  const { phone, password } = await registered();
+  const { phone, password } = await registeredPhone(app.url);
   await phone.dial();
   await phone.choose('Language/Lugha');
   await phone.choose('Kiswahili');
