@@ -48,6 +48,8 @@ test.each([
   ['fullwidth', 'ａ０１２３４５６７８ｚ', 'a012345678z'],
   ['invisible characters', 'Head\u200b of\u202e Dept.\u00ad', 'Head of Dept.'],
   ['white space', ' Moi\t\tGirls \u2003 High ', 'Moi Girls High'],
+  // Spaces left side by side once an invisible character between them is dropped: one space.
+  ['an invisible character between spaces', 'Moi \u200b Girls', 'Moi Girls'],
 ])('typed text folds %s', (_what, raw, folded) => {
   const r = typedText(raw);
   expect(r).toEqual({ ok: true, value: folded ?? raw });
