@@ -56,7 +56,8 @@ export function buildService(
 ): Service {
   const { db, store } = resources;
   const adminDb = resources.adminDb ?? db;
-  const metrics = createMetrics({ db });
+  // A scrape counts applications by status and the outbox: reports, on the operator pool, not a hop's.
+  const metrics = createMetrics({ db: adminDb });
   const accounts = { ussdCode: config.ussdServiceCode, smsCode: config.smsSender };
   const engine = createEngine(store, createServices(db, accounts), {
     sessionTtlSeconds: config.sessionTtlSeconds,
