@@ -149,18 +149,11 @@ async function* cursorRows(trx: Db, query: Knex.QueryBuilder): AsyncGenerator<Re
   // JIT compiles for a plan's full cost, which a season's export reaches: 100+ ms before the first row.
   await trx.raw('set local jit = off');
   await trx.raw('declare export_rows no scroll cursor for ?', [query]);
-  const fetch = () =>
-    trx
-      .raw<{ rows: Record<string, unknown>[] }>(`fetch ${EXPORT_FETCH} from export_rows`)
-      .then((r) => r.rows);
-  // The next fetch is on its way while this one is turned into CSV: the database and Node work at once.
-  let next = fetch();
   for (;;) {
-    const rows = await next;
+    const { rows } = await trx.raw<{ rows: Record<string, unknown>[] }>(
+      `fetch ${EXPORT_FETCH} from export_rows`,
+    );
     if (rows.length === 0) return;
-    next = fetch();
-    // A consumer that stops early leaves this one unread: its failure is not an unhandled rejection.
-    next.catch(() => undefined);
     yield* rows;
   }
 }
