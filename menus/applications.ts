@@ -11,7 +11,7 @@ import type {
 } from '../src/domain/vacancy-types';
 import { sessionContext, type SessionContext } from './context';
 import type { MenuServices } from './services';
-import { screen, type MenuInput, type ScreenSpec } from './screen';
+import { screen, type JourneyOutput, type MenuInput, type ScreenSpec } from './screen';
 
 type Context = SessionContext & {
   /** The page shown (the session keeps one page, whatever the number of applications). */
@@ -20,15 +20,28 @@ type Context = SessionContext & {
   more?: ApplicationCursor;
   after?: ApplicationCursor;
   chosen?: ApplicationSummary;
+  next?: JourneyOutput;
 };
-type Events = { type: 'OPEN'; id: number } | { type: 'MORE' } | { type: 'WITHDRAW' } | { type: 'CONFIRM' };
+type Events =
+  | { type: 'OPEN'; id: number }
+  | { type: 'MORE' }
+  | { type: 'WITHDRAW' }
+  | { type: 'CONFIRM' }
+  | { type: 'GO'; journey: string };
 
 /** Applications per page: with "More applications", about two screens. */
 export const APPLICATIONS_PAGE = 5;
 
 export function applicationsJourney(services: MenuServices, mode: 'all' | 'withdraw') {
+  const task = mode === 'all' ? 'task.applications' : 'task.withdraw';
+  // Where a screen with nothing to act on leads: to applying, or to the whole list.
+  const goOn =
+    mode === 'all'
+      ? { label: 'main.apply', event: { type: 'GO', journey: 'apply' } }
+      : { label: 'main.myApplications', event: { type: 'GO', journey: 'applications' } };
   const listScreen = (ctx: Context): ScreenSpec => ({
     id: mode === 'all' ? 'applications.list' : 'applications.withdrawList',
+    task,
     text: mode === 'all' ? 'applications.title' : 'applications.titleWithdraw',
     options: [
       ...ctx.list.map((a) => ({
@@ -45,6 +58,7 @@ export function applicationsJourney(services: MenuServices, mode: 'all' | 'withd
     const a = ctx.chosen as ApplicationSummary;
     return {
       id: 'applications.details',
+      task,
       lines: [
         { key: 'apply.detail.exam', params: { value: a.exam } },
         { key: 'apply.detail.position', params: { value: a.position } },
@@ -58,7 +72,12 @@ export function applicationsJourney(services: MenuServices, mode: 'all' | 'withd
   };
 
   return setup({
-    types: { context: {} as Context, input: {} as MenuInput, events: {} as Events },
+    types: {
+      context: {} as Context,
+      input: {} as MenuInput,
+      events: {} as Events,
+      output: {} as JourneyOutput,
+    },
     actors: {
       list: fromPromise<ApplicationPage, { accountId: number; after?: ApplicationCursor }>(({ input }) =>
         services.applications.list(input.accountId, {
@@ -75,6 +94,10 @@ export function applicationsJourney(services: MenuServices, mode: 'all' | 'withd
     id: mode === 'all' ? 'applications' : 'withdraw',
     context: ({ input }) => ({ ...sessionContext(input), list: [] }),
     initial: 'loading',
+    output: ({ context }) => context.next ?? {},
+    on: {
+      GO: { target: '.handOver', actions: assign({ next: ({ event }) => ({ next: event.journey }) }) },
+    },
     states: {
       loading: {
         invoke: {
@@ -92,12 +115,14 @@ export function applicationsJourney(services: MenuServices, mode: 'all' | 'withd
           ],
         },
       },
+      // Nothing to show: said, with the way on (not the end of the session).
       none: {
-        type: 'final',
         meta: screen({
           id: 'applications.none',
+          task,
           text: mode === 'all' ? 'applications.none' : 'applications.noneToWithdraw',
-          end: true,
+          history: false,
+          options: [goOn],
         }),
       },
       list: {
@@ -123,6 +148,7 @@ export function applicationsJourney(services: MenuServices, mode: 'all' | 'withd
       confirm: {
         meta: screen<Context>((ctx) => ({
           id: 'applications.confirmWithdraw',
+          task,
           text: {
             key: 'applications.confirmWithdraw',
             params: { position: ctx.chosen?.position ?? '', station: ctx.chosen?.station ?? '' },
@@ -150,10 +176,17 @@ export function applicationsJourney(services: MenuServices, mode: 'all' | 'withd
         type: 'final',
         meta: screen({ id: 'applications.withdrawn', text: 'applications.withdrawn', end: true }),
       },
+      // Decided meanwhile (approved, rejected): said, with the list to go back to.
       notWithdrawable: {
-        type: 'final',
-        meta: screen({ id: 'applications.notWithdrawable', text: 'applications.notWithdrawable', end: true }),
+        meta: screen({
+          id: 'applications.notWithdrawable',
+          task,
+          text: 'applications.notWithdrawable',
+          history: false,
+          options: [{ label: 'main.myApplications', event: { type: 'GO', journey: 'applications' } }],
+        }),
       },
+      handOver: { type: 'final' },
     },
   });
 }

@@ -1,7 +1,10 @@
 // "Apply for a job": refused until the profile is complete (naming the missing sections); then the
 // portal's selection, Exam → Activity → Duty station type → Position → County → Sub-county, each list
-// showing only choices that still have open vacancies; the matching vacancies; one vacancy's details;
-// "Confirm and submit"; the portal's confirmation (and the same by SMS, queued with the application).
+// showing only choices that still have open vacancies (a level with one choice is taken for the user and
+// named on the next screen); the matching vacancies; one vacancy's details with "Confirm and submit" on
+// the same screen; the portal's confirmation (and the same by SMS, queued with the application).
+// What the teacher already applied for is marked in the lists and refused where it is chosen; a refusal
+// at submit (the vacancy filled meanwhile) leaves the user on a screen to choose another.
 import { assign, fromPromise, setup } from 'xstate';
 import type { SectionId } from '../src/domain/profile-fields';
 import {
@@ -23,6 +26,10 @@ type Context = SessionContext & {
   missing: SectionId[];
   level: Level;
   filter: Filter;
+  /** Levels taken for the user because they had one choice: Back passes over them. */
+  auto: Level[];
+  /** The names of the choices taken for the user since the last screen, named on the next one. */
+  only: string[];
   choices: Choice[];
   /** The page of vacancies shown (never the whole list: the session record holds one page). */
   vacancies: VacancySummary[];
@@ -35,9 +42,13 @@ type Context = SessionContext & {
   /** The last search matched nothing. */
   noMatch?: boolean;
   vacancy?: VacancyDetails;
-  refusal?: Exclude<ApplyResult['status'], 'submitted' | 'profileIncomplete'>;
+  refusal?: Refusal;
+  /** Why the last choice on a list was refused (an activity already applied in). */
+  error?: TextRef;
   next?: JourneyOutput;
 };
+
+type Refusal = Exclude<ApplyResult['status'], 'submitted' | 'profileIncomplete'>;
 
 type Events =
   | { type: 'PROFILE' }
@@ -47,14 +58,29 @@ type Events =
   | { type: 'SEARCH' }
   | { type: 'INPUT'; value: string }
   | { type: 'BACK' }
-  | { type: 'SUBMIT' };
+  | { type: 'SUBMIT' }
+  | { type: 'OTHER' }
+  | { type: 'APPLICATIONS' };
 
 /** Vacancies per page: with the options after them, about two screens. */
 export const VACANCY_PAGE = 5;
 
+/** What the resume prompt says was left unfinished. */
+const TASK = 'task.apply';
+
 const lastLevel = LEVELS[LEVELS.length - 1] as Level;
 const nextLevel = (level: Level): Level | undefined => LEVELS[LEVELS.indexOf(level) + 1];
-const previousLevel = (level: Level): Level | undefined => LEVELS[LEVELS.indexOf(level) - 1];
+/** The level Back returns to from `level` (or from the vacancies): the last one the user chose. */
+const previousLevel = (ctx: Pick<Context, 'auto'>, level?: Level): Level | undefined => {
+  const before = level === undefined ? [...LEVELS] : LEVELS.slice(0, LEVELS.indexOf(level));
+  return before.reverse().find((l) => !ctx.auto.includes(l));
+};
+
+/** The screen's question, after the choices that were taken for the user (if any). */
+function question(ctx: Context, key: string): TextRef {
+  if (ctx.only.length === 0) return key;
+  return { key: 'apply.onlyChoice', params: { chosen: ctx.only.join(', '), question: { key } } };
+}
 
 /** The filter without the choice made at `level` and after it. */
 function filterBefore(filter: Filter, level: Level): Filter {
@@ -70,11 +96,13 @@ const BACK = { type: 'BACK' } as const;
 function chooseScreen(ctx: Context): ScreenSpec {
   return {
     id: `apply.choose.${ctx.level}`,
-    text: `apply.choose.${ctx.level}`,
+    task: TASK,
+    error: ctx.error,
+    text: question(ctx, `apply.choose.${ctx.level}`),
     history: false,
-    back: previousLevel(ctx.level) ? BACK : undefined,
+    back: previousLevel(ctx, ctx.level) ? BACK : undefined,
     options: ctx.choices.map((c) => ({
-      label: { literal: c.label },
+      label: c.applied ? { key: 'apply.applied', params: { name: c.label } } : { literal: c.label },
       event: { type: 'PICK', value: c.value },
     })),
   };
@@ -87,11 +115,15 @@ function chooseScreen(ctx: Context): ScreenSpec {
  */
 function vacanciesScreen(ctx: Context): ScreenSpec {
   const long = ctx.more !== undefined || ctx.after !== undefined || ctx.search !== undefined;
+  const back = long || previousLevel(ctx) !== undefined;
   return {
     id: 'apply.vacancies',
+    task: TASK,
     history: false,
-    back: BACK,
-    text: ctx.search ? { key: 'apply.vacanciesMatching', params: { search: ctx.search } } : 'apply.vacancies',
+    back: back ? BACK : undefined,
+    text: ctx.search
+      ? { key: 'apply.vacanciesMatching', params: { search: ctx.search } }
+      : question(ctx, 'apply.vacancies'),
     options: [
       ...ctx.vacancies.map((v) => ({
         label: { key: 'apply.vacancy', params: { station: v.station, available: v.available } },
@@ -106,6 +138,7 @@ function vacanciesScreen(ctx: Context): ScreenSpec {
 function searchScreen(ctx: Context): ScreenSpec {
   return {
     id: 'apply.search',
+    task: TASK,
     history: false,
     back: BACK,
     notice: ctx.noMatch ? 'apply.noMatch' : undefined,
@@ -114,27 +147,46 @@ function searchScreen(ctx: Context): ScreenSpec {
   };
 }
 
+/**
+ * One vacancy and "Confirm and submit" on one screen: the choices the user made on the way (exam,
+ * activity, county) are not repeated, only what identifies the vacancy and what is left to know.
+ */
 function detailsScreen(ctx: Context): ScreenSpec {
   const v = ctx.vacancy as VacancyDetails;
-  const line = (key: string, value: string | number): TextRef => ({
-    key: `apply.detail.${key}`,
-    params: { value },
-  });
   return {
     id: 'apply.details',
+    task: TASK,
     history: false,
     back: BACK,
-    lines: [
-      line('exam', v.exam),
-      line('activity', v.activity),
-      line('station', v.station),
-      line('position', v.position),
-      line('county', v.county),
-      line('subCounty', v.subCounty),
-      line('available', v.available),
-      line('closes', v.closes),
-    ],
+    text: {
+      key: 'apply.details',
+      params: {
+        position: v.position,
+        exam: v.exam,
+        station: v.station,
+        subCounty: v.subCounty,
+        available: v.available,
+        closes: v.closes,
+      },
+    },
     options: [{ label: 'apply.confirm', event: { type: 'SUBMIT' } }],
+  };
+}
+
+/** A refusal at submit the user can act on: choose another vacancy, or see their applications. */
+function refusedScreen(ctx: Context): ScreenSpec {
+  const refusal = ctx.refusal ?? 'closed';
+  const mine = refusal === 'duplicate' || refusal === 'sameSeries';
+  return {
+    id: `apply.refused.${refusal}`,
+    task: TASK,
+    text: `apply.refused.${refusal}`,
+    history: false,
+    back: BACK,
+    options: [
+      { label: 'apply.another', event: { type: 'OTHER' } },
+      ...(mine ? [{ label: 'main.myApplications', event: { type: 'APPLICATIONS' } }] : []),
+    ],
   };
 }
 
@@ -150,8 +202,8 @@ export function applyJourney(services: MenuServices) {
       missing: fromPromise<SectionId[], { accountId: number }>(({ input }) =>
         services.profiles.missing(input.accountId),
       ),
-      choices: fromPromise<Choice[], { level: Level; filter: Filter }>(({ input }) =>
-        services.vacancies.choices(input.level, input.filter),
+      choices: fromPromise<Choice[], { level: Level; filter: Filter; accountId?: number }>(({ input }) =>
+        services.vacancies.choices(input.level, input.filter, { accountId: input.accountId }),
       ),
       matching: fromPromise<VacancyPage, { filter: Filter; after?: VacancyCursor; search?: string }>(
         ({ input }) =>
@@ -168,6 +220,13 @@ export function applyJourney(services: MenuServices) {
         services.applications.apply(input.accountId, input.vacancyId),
       ),
     },
+    guards: {
+      /** One choice, not already applied in: taken for the user. */
+      single: ({ event }) => {
+        const choices = (event as unknown as { output: Choice[] }).output;
+        return choices.length === 1 && !choices[0]?.applied;
+      },
+    },
   }).createMachine({
     id: 'apply',
     context: ({ input }) => ({
@@ -175,6 +234,8 @@ export function applyJourney(services: MenuServices) {
       missing: [],
       level: LEVELS[0],
       filter: {},
+      auto: [],
+      only: [],
       choices: [],
       vacancies: [],
     }),
@@ -198,6 +259,7 @@ export function applyJourney(services: MenuServices) {
       profileIncomplete: {
         meta: screen<Context>((ctx) => ({
           id: 'apply.profileIncomplete',
+          task: TASK,
           text: 'apply.profileIncomplete',
           lines: ctx.missing.map((s) => `section.${s}`),
           history: false,
@@ -208,10 +270,33 @@ export function applyJourney(services: MenuServices) {
       loadingChoices: {
         invoke: {
           src: 'choices',
-          input: ({ context }) => ({ level: context.level, filter: context.filter }),
+          input: ({ context }) => ({
+            level: context.level,
+            filter: context.filter,
+            accountId: context.accountId,
+          }),
           onDone: [
             { guard: ({ event }) => event.output.length === 0, target: 'none' },
-            { target: 'choosing', actions: assign({ choices: ({ event }) => event.output }) },
+            {
+              // One choice at the last level: the vacancies of it.
+              guard: ({ context, event }) =>
+                context.level === lastLevel && event.output.length === 1 && !event.output[0]?.applied,
+              target: 'loadingVacancies',
+              actions: assign(({ context, event }) => taken(context, event.output[0] as Choice)),
+            },
+            {
+              guard: 'single',
+              target: 'loadingChoices',
+              reenter: true,
+              actions: assign(({ context, event }) => ({
+                ...taken(context, event.output[0] as Choice),
+                level: nextLevel(context.level) as Level,
+              })),
+            },
+            {
+              target: 'choosing',
+              actions: assign({ choices: ({ event }) => event.output, error: undefined }),
+            },
           ],
         },
       },
@@ -219,14 +304,19 @@ export function applyJourney(services: MenuServices) {
         meta: screen<Context>(chooseScreen),
         on: {
           BACK: {
-            guard: ({ context }) => previousLevel(context.level) !== undefined,
+            guard: ({ context }) => previousLevel(context, context.level) !== undefined,
             target: 'loadingChoices',
-            actions: assign({
-              level: ({ context }) => previousLevel(context.level) as Level,
-              filter: ({ context }) => filterBefore(context.filter, previousLevel(context.level) as Level),
-            }),
+            actions: assign(({ context }) => backTo(context, previousLevel(context, context.level) as Level)),
           },
           PICK: [
+            {
+              // An exam and activity already applied in: said here, not after the whole walk.
+              guard: ({ context, event }) =>
+                context.choices.some((c) => c.value === event.value && c.applied),
+              target: 'choosing',
+              reenter: true,
+              actions: assign({ error: 'apply.activityTaken' }),
+            },
             {
               guard: ({ context }) => context.level === lastLevel,
               target: 'loadingVacancies',
@@ -234,6 +324,8 @@ export function applyJourney(services: MenuServices) {
                 filter: ({ context, event }) => ({ ...context.filter, [context.level]: event.value }),
                 // Queried again on Back: not kept beside the vacancies.
                 choices: [],
+                only: [],
+                error: undefined,
               }),
             },
             {
@@ -241,6 +333,8 @@ export function applyJourney(services: MenuServices) {
               actions: assign({
                 filter: ({ context, event }) => ({ ...context.filter, [context.level]: event.value }),
                 level: ({ context }) => nextLevel(context.level) as Level,
+                only: [],
+                error: undefined,
               }),
             },
           ],
@@ -265,6 +359,7 @@ export function applyJourney(services: MenuServices) {
                 vacancies: ({ event }) => event.output.vacancies,
                 more: ({ event }) => event.output.next,
                 noMatch: false,
+                choices: [],
               }),
             },
           ],
@@ -273,13 +368,13 @@ export function applyJourney(services: MenuServices) {
       vacancies: {
         meta: screen<Context>(vacanciesScreen),
         on: {
-          VACANCY: 'loadingDetails',
+          VACANCY: { target: 'loadingDetails', actions: assign({ only: [] }) },
           MORE: {
             guard: ({ context }) => context.more !== undefined,
             target: 'loadingVacancies',
-            actions: assign({ after: ({ context }) => context.more }),
+            actions: assign({ after: ({ context }) => context.more, only: [] }),
           },
-          SEARCH: 'searching',
+          SEARCH: { target: 'searching', actions: assign({ only: [] }) },
           BACK: [
             {
               // From a later page or a narrowed list: the list from its start.
@@ -288,12 +383,12 @@ export function applyJourney(services: MenuServices) {
               actions: assign({ after: undefined, search: undefined, more: undefined }),
             },
             {
+              guard: ({ context }) => previousLevel(context) !== undefined,
               target: 'loadingChoices',
-              actions: assign({
-                level: lastLevel,
-                filter: ({ context }) => filterBefore(context.filter, lastLevel),
+              actions: assign(({ context }) => ({
+                ...backTo(context, previousLevel(context) as Level),
                 vacancies: [],
-              }),
+              })),
             },
           ],
         },
@@ -352,10 +447,7 @@ export function applyJourney(services: MenuServices) {
             },
             {
               target: 'refused',
-              actions: assign({
-                refusal: ({ event }) =>
-                  event.output.status as Exclude<ApplyResult['status'], 'submitted' | 'profileIncomplete'>,
-              }),
+              actions: assign({ refusal: ({ event }) => event.output.status as Refusal }),
             },
           ],
         },
@@ -365,15 +457,52 @@ export function applyJourney(services: MenuServices) {
         meta: screen({ id: 'apply.submitted', text: 'apply.submitted', end: true }),
       },
       refused: {
-        type: 'final',
-        meta: screen<Context>((ctx) => ({
-          id: `apply.refused.${ctx.refusal ?? 'closed'}`,
-          text: `apply.refused.${ctx.refusal ?? 'closed'}`,
-          end: true,
-        })),
+        meta: screen<Context>(refusedScreen),
+        on: {
+          // Another vacancy of the same list, queried again (the refused one may be gone from it).
+          OTHER: { target: 'loadingVacancies', actions: assign({ vacancy: undefined, refusal: undefined }) },
+          BACK: { target: 'loadingVacancies', actions: assign({ vacancy: undefined, refusal: undefined }) },
+          APPLICATIONS: { target: 'handOver', actions: assign({ next: { next: 'applications' } }) },
+        },
       },
-      none: { type: 'final', meta: screen({ id: 'apply.none', text: 'apply.none', end: true }) },
+      // Nothing open (any more) under the choices made: said, with Back and Home to go on from.
+      none: {
+        meta: screen<Context>((ctx) => ({
+          id: 'apply.none',
+          task: TASK,
+          text: 'apply.none',
+          history: false,
+          back: previousLevel(ctx, ctx.level) && Object.keys(ctx.filter).length > 0 ? BACK : undefined,
+        })),
+        on: {
+          BACK: {
+            guard: ({ context }) => previousLevel(context, context.level) !== undefined,
+            target: 'loadingChoices',
+            actions: assign(({ context }) => backTo(context, previousLevel(context, context.level) as Level)),
+          },
+        },
+      },
       handOver: { type: 'final' },
     },
   });
+}
+
+/** The context after a level's only choice was taken for the user. */
+function taken(ctx: Context, choice: Choice): Partial<Context> {
+  return {
+    filter: { ...ctx.filter, [ctx.level]: choice.value },
+    auto: [...ctx.auto, ctx.level],
+    only: [...ctx.only, choice.label],
+  };
+}
+
+/** The context for going back to `level`'s list: its choice and every later one undone. */
+function backTo(ctx: Context, level: Level): Partial<Context> {
+  return {
+    level,
+    filter: filterBefore(ctx.filter, level),
+    auto: ctx.auto.filter((l) => LEVELS.indexOf(l) < LEVELS.indexOf(level)),
+    only: [],
+    error: undefined,
+  };
 }

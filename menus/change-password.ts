@@ -6,10 +6,27 @@ import { PASSWORD_INPUT, lockedScreen, lockedUntil, wrongPasswordNotice } from '
 import type { LoginResult, MenuServices, NewPasswordResult } from './services';
 import { INPUT, screen, type InputEvent, type MenuInput, type TextRef } from './screen';
 
-type Context = SessionContext & { notice?: TextRef; pendingHash?: string; lockedUntil?: string };
+type Context = SessionContext & {
+  /** Why the last entry was refused (a password too easy to guess, a mismatch): counted by the engine. */
+  error?: TextRef;
+  /** Attempts left after a wrong current password: counted by the account lockout instead. */
+  notice?: TextRef;
+  pendingHash?: string;
+  lockedUntil?: string;
+  /** The password was asked by the login that led here: not asked a second time. */
+  justLoggedIn: boolean;
+};
 
 const prompt = (id: string, text: TextRef) =>
-  screen<Context>((ctx) => ({ id, notice: ctx.notice, text, input: PASSWORD_INPUT, history: false }));
+  screen<Context>((ctx) => ({
+    id,
+    task: 'task.changePassword',
+    error: ctx.error,
+    notice: ctx.notice,
+    text,
+    input: PASSWORD_INPUT,
+    history: false,
+  }));
 
 const valueOf = (event: unknown) => (event as InputEvent).value;
 
@@ -32,9 +49,12 @@ export function changePasswordJourney(services: MenuServices) {
     },
   }).createMachine({
     id: 'changePassword',
-    context: ({ input }) => sessionContext(input),
-    initial: 'current',
+    context: ({ input }) => ({ ...sessionContext(input), justLoggedIn: input.justLoggedIn === true }),
+    initial: 'start',
     states: {
+      start: {
+        always: [{ guard: ({ context }) => context.justLoggedIn, target: 'new' }, { target: 'current' }],
+      },
       current: { meta: prompt('password.current', 'password.current'), on: { [INPUT]: 'checking' } },
       checking: {
         invoke: {
@@ -47,7 +67,7 @@ export function changePasswordJourney(services: MenuServices) {
             {
               guard: ({ event }) => event.output.status === 'ok',
               target: 'new',
-              actions: assign({ notice: undefined }),
+              actions: assign({ error: undefined, notice: undefined }),
             },
             {
               guard: ({ event }) => event.output.status === 'wrong',
@@ -72,10 +92,10 @@ export function changePasswordJourney(services: MenuServices) {
               target: 'confirm',
               actions: assign({
                 pendingHash: ({ event }) => (event.output.ok ? event.output.hash : undefined),
-                notice: undefined,
+                error: undefined,
               }),
             },
-            { target: 'new', actions: assign({ notice: 'password.trivial' }) },
+            { target: 'new', actions: assign({ error: 'password.trivial' }) },
           ],
         },
       },
@@ -86,7 +106,7 @@ export function changePasswordJourney(services: MenuServices) {
           input: ({ context, event }) => ({ password: valueOf(event), hash: context.pendingHash as string }),
           onDone: [
             { guard: ({ event }) => event.output, target: 'saving' },
-            { target: 'new', actions: assign({ notice: 'password.mismatch', pendingHash: undefined }) },
+            { target: 'new', actions: assign({ error: 'password.mismatch', pendingHash: undefined }) },
           ],
         },
       },

@@ -1,7 +1,7 @@
 // "Create account": the account is for the number that is dialling. Confirm, create, and the login
 // details go out by SMS. A number that already has an account is offered a new password instead.
 import { assign, fromPromise, setup } from 'xstate';
-import { usernameOf } from '../src/domain/phone';
+import { displayPhone } from '../src/domain/phone';
 import { sessionContext, type SessionContext } from './context';
 import type { CreateResult, MenuServices, ResetResult } from './services';
 import { screen, type MenuInput } from './screen';
@@ -9,7 +9,8 @@ import { screen, type MenuInput } from './screen';
 type Context = SessionContext & { retryAt?: string };
 type Events = { type: 'CONFIRM' } | { type: 'CANCEL' } | { type: 'RESET' };
 
-const user = (ctx: Context) => ({ username: usernameOf(ctx.phone) });
+/** The caller's number as they read it (the username, 2547…, is in the SMS). */
+const user = (ctx: Context) => ({ phone: displayPhone(ctx.phone) });
 
 export function createAccountJourney(services: MenuServices) {
   return setup({

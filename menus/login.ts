@@ -6,7 +6,12 @@ import { PASSWORD_INPUT, lockedScreen, lockedUntil, wrongPasswordNotice } from '
 import type { LoginResult, MenuServices } from './services';
 import { INPUT, screen, type InputEvent, type JourneyOutput, type MenuInput, type TextRef } from './screen';
 
-type Context = SessionContext & { then: string; notice?: TextRef; lockedUntil?: string };
+type Context = SessionContext & {
+  then: string;
+  /** Attempts left after a wrong password: not counted as a refused entry, the lockout counts it. */
+  notice?: TextRef;
+  lockedUntil?: string;
+};
 
 export function loginJourney(services: MenuServices) {
   return setup({
@@ -33,7 +38,13 @@ export function loginJourney(services: MenuServices) {
       context.authenticated
         ? {
             next: context.then,
-            input: { authenticated: true, accountId: context.accountId, hasAccount: true },
+            // `justLoggedIn`: a journey that would ask for the password again (Change password) does not.
+            input: {
+              authenticated: true,
+              accountId: context.accountId,
+              hasAccount: true,
+              justLoggedIn: true,
+            },
           }
         : {},
     states: {

@@ -131,7 +131,8 @@ export function createMainMenu(services: MenuServices) {
           onDone: 'menu.languageSaved',
         },
       },
-      help: { type: 'final', meta: screen({ id: 'help', text: 'help.text', end: true }) },
+      // Help answers and leaves the caller on the menu's Back and Home, not at the end of the session.
+      help: { meta: screen({ id: 'help', text: 'help.text', resumable: false }) },
       handOver: { type: 'final' },
     },
   });

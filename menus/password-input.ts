@@ -15,6 +15,7 @@ type Checked = { event: { output: LoginResult } };
 /** The notice above a password prompt after a wrong password: how many tries are left. */
 export const wrongPasswordNotice = ({ event }: Checked): TextRef => ({
   key: 'login.wrong',
+  plural: 'left',
   params: { left: event.output.status === 'wrong' ? event.output.attemptsLeft : 0 },
 });
 

@@ -14,13 +14,14 @@ import {
 } from '../src/domain/profile-fields';
 import type { ProfileView, SaveResult } from '../src/domain/profiles';
 import type { County, SubCounty } from '../src/domain/places';
-import { usernameOf } from '../src/domain/phone';
+import { displayPhone } from '../src/domain/phone';
 import { sessionContext, type SessionContext } from './context';
 import type { MenuServices } from './services';
 import {
   INPUT,
   screen,
   type InputEvent,
+  type JourneyOutput,
   type MenuInput,
   type OptionSpec,
   type ScreenSpec,
@@ -40,7 +41,13 @@ type Context = SessionContext & {
   editing: boolean;
   /** Back to the confirmation after this field (a refused national ID). */
   single: boolean;
+  /** News of the last step ("Saved."). */
   notice?: TextRef;
+  /** Why the last entry was refused (shown once, counted by the engine). */
+  error?: TextRef;
+  /** The profile was incomplete when the journey started a save: completing it is said once. */
+  wasComplete?: boolean;
+  next?: JourneyOutput;
 };
 
 type Events =
@@ -49,7 +56,9 @@ type Events =
   | { type: 'SECTION'; section: SectionId }
   | { type: 'SAVE' }
   | { type: 'EDIT' }
-  | { type: 'EDIT_FIELD'; field: FieldId };
+  | { type: 'EDIT_FIELD'; field: FieldId }
+  | { type: 'APPLY' }
+  | { type: 'OVERVIEW' };
 
 /** A field and the ones that depend on it, asked together when it is edited. */
 const DEPENDENTS: Partial<Record<FieldId, FieldId[]>> = {
@@ -59,6 +68,14 @@ const DEPENDENTS: Partial<Record<FieldId, FieldId[]>> = {
 };
 
 const merged = (ctx: Context): ProfileValues => ({ ...ctx.view?.values, ...ctx.draft });
+
+/** What the resume prompt says was left unfinished: the section being filled. */
+const sectionTask = (ctx: Context): TextRef =>
+  ctx.section
+    ? { key: 'task.profile', params: { section: { key: `profile.section.${ctx.section}` } } }
+    : 'task.profileView';
+
+const allComplete = (view?: ProfileView) => SECTIONS.every((s) => view?.complete[s]);
 
 /** The next field of the walk that applies, given what is known now; undefined at the end. */
 function nextField(ctx: Context, after?: FieldId): FieldId | undefined {
@@ -79,7 +96,7 @@ function shown(ctx: Context, id: FieldId, values: ProfileValues): string | { key
   if (def.kind === 'subCounty') {
     return ctx.subCounties?.list.find((s) => String(s.id) === v)?.name ?? ctx.view?.places.subCounty ?? v;
   }
-  return v.startsWith('+') ? usernameOf(v) : v;
+  return v.startsWith('+') ? displayPhone(v) : v;
 }
 
 function reviewLines(ctx: Context, values: ProfileValues): TextRef[] {
@@ -92,6 +109,7 @@ function reviewLines(ctx: Context, values: ProfileValues): TextRef[] {
 function overviewScreen(ctx: Context): ScreenSpec {
   return {
     id: 'profile.overview',
+    task: 'task.profileView',
     notice: ctx.notice,
     text: 'profile.title',
     options: SECTIONS.map((s) => ({
@@ -112,8 +130,9 @@ function fieldScreen(ctx: Context): ScreenSpec {
   const def = field(id);
   const base = {
     id: `profile.field.${id}`,
-    notice: ctx.notice,
-    text: { key: `profile.ask.${id}`, params: { phone: usernameOf(ctx.phone) } },
+    task: sectionTask(ctx),
+    error: ctx.error,
+    text: { key: `profile.ask.${id}`, params: { phone: displayPhone(ctx.phone) } },
   };
   const pick = (value: string, label: TextRef): OptionSpec => ({ label, event: { type: 'PICK', value } });
   if (def.choices) return { ...base, options: def.choices.map((c) => pick(c, `profile.choice.${c}`)) };
@@ -127,12 +146,16 @@ function fieldScreen(ctx: Context): ScreenSpec {
   }
   // `1` is a shortcut on some fields (use the account's phone, skip an optional field).
   const min = def.shortcut ? 1 : (def.min ?? 1);
-  return { ...base, input: { kind: def.kind === 'digits' ? 'digits' : 'text', min, max: def.max ?? 60 } };
+  return {
+    ...base,
+    input: { kind: def.kind === 'digits' ? 'digits' : 'text', min, max: def.max ?? 60, error: def.error },
+  };
 }
 
 function confirmScreen(ctx: Context): ScreenSpec {
   return {
     id: 'profile.confirm',
+    task: sectionTask(ctx),
     text: { key: 'profile.confirm', params: { section: { key: `profile.section.${ctx.section}` } } },
     lines: reviewLines(ctx, merged(ctx)),
     history: false,
@@ -143,6 +166,7 @@ function confirmScreen(ctx: Context): ScreenSpec {
 function reviewScreen(ctx: Context): ScreenSpec {
   return {
     id: 'profile.review',
+    task: sectionTask(ctx),
     notice: ctx.notice,
     text: `profile.section.${ctx.section}`,
     lines: reviewLines(ctx, ctx.view?.values ?? {}),
@@ -154,6 +178,7 @@ function chooseFieldScreen(ctx: Context): ScreenSpec {
   const dependent = new Set(Object.values(DEPENDENTS).flat());
   return {
     id: 'profile.chooseField',
+    task: sectionTask(ctx),
     text: 'profile.chooseField',
     options: applicableFields(ctx.section as SectionId, ctx.view?.values ?? {})
       .filter((id) => !dependent.has(id))
@@ -171,7 +196,12 @@ function toSave(ctx: Context): ProfileValues {
 
 export function profileJourney(services: MenuServices) {
   return setup({
-    types: { context: {} as Context, input: {} as MenuInput, events: {} as Events },
+    types: {
+      context: {} as Context,
+      input: {} as MenuInput,
+      events: {} as Events,
+      output: {} as JourneyOutput,
+    },
     actors: {
       load: fromPromise<ProfileView, { accountId: number }>(({ input }) =>
         services.profiles.load(input.accountId),
@@ -198,6 +228,7 @@ export function profileJourney(services: MenuServices) {
       single: false,
     }),
     initial: 'loading',
+    output: ({ context }) => context.next ?? {},
     states: {
       loading: {
         invoke: {
@@ -225,6 +256,7 @@ export function profileJourney(services: MenuServices) {
                 editing: false,
                 single: false,
                 notice: undefined,
+                error: undefined,
               })),
             },
           ],
@@ -291,9 +323,9 @@ export function profileJourney(services: MenuServices) {
               !checkEntry(context.fieldId as FieldId, entryOf(event), entryContext(context)).ok,
             target: 'asking',
             actions: assign({
-              notice: ({ context, event }) => {
+              error: ({ context, event }) => {
                 const r = checkEntry(context.fieldId as FieldId, entryOf(event), entryContext(context));
-                return r.ok ? undefined : r.reason;
+                return r.ok ? undefined : { key: r.reason, params: r.params };
               },
             }),
           },
@@ -316,6 +348,7 @@ export function profileJourney(services: MenuServices) {
         on: { SAVE: 'saving' },
       },
       saving: {
+        entry: assign({ wasComplete: ({ context }) => allComplete(context.view) }),
         invoke: {
           src: 'save',
           input: ({ context }) => ({ accountId: context.accountId as number, values: toSave(context) }),
@@ -329,7 +362,7 @@ export function profileJourney(services: MenuServices) {
               actions: assign({
                 fieldId: 'nationalId' as FieldId,
                 single: true,
-                notice: 'profile.error.duplicateId',
+                error: 'profile.error.duplicateId',
               }),
             },
           ],
@@ -346,12 +379,32 @@ export function profileJourney(services: MenuServices) {
               actions: assign({ view: ({ event }) => event.output, notice: 'profile.saved', draft: {} }),
             },
             {
+              // The last missing section saved: said, with the way to apply.
+              guard: ({ context, event }) => !context.wasComplete && allComplete(event.output),
+              target: 'complete',
+              actions: assign({ view: ({ event }) => event.output, notice: undefined, draft: {} }),
+            },
+            {
               target: 'overview',
               actions: assign({ view: ({ event }) => event.output, notice: 'profile.saved', draft: {} }),
             },
           ],
         },
       },
+      complete: {
+        meta: screen<Context>({
+          id: 'profile.complete',
+          text: 'profile.complete',
+          history: false,
+          back: { type: 'OVERVIEW' },
+          options: [{ label: 'main.apply', event: { type: 'APPLY' } }],
+        }),
+        on: {
+          APPLY: { target: 'handOver', actions: assign({ next: { next: 'apply' } }) },
+          OVERVIEW: 'overview',
+        },
+      },
+      handOver: { type: 'final' },
       review: {
         meta: screen<Context>(reviewScreen),
         on: { EDIT: { target: 'chooseField', actions: assign({ notice: undefined }) } },
@@ -368,6 +421,7 @@ export function profileJourney(services: MenuServices) {
               editing: true,
               single: false,
               notice: undefined,
+              error: undefined,
             })),
           },
         },
@@ -382,7 +436,7 @@ function entryOf(event: unknown): string {
 }
 
 function entryContext(ctx: Context) {
-  return { accountPhone: ctx.phone, now: new Date() };
+  return { accountPhone: ctx.phone, now: new Date(), values: merged(ctx) };
 }
 
 /** The context after a valid entry: the value kept, and the next field of the walk (if any). */
@@ -391,5 +445,5 @@ function afterEntry(ctx: Context, event: unknown): Partial<Context> {
   const result = checkEntry(id, entryOf(event), entryContext(ctx));
   const draft = { ...ctx.draft, [id]: result.ok ? result.value : '' };
   const next = ctx.single ? undefined : nextField({ ...ctx, draft }, id);
-  return { draft, fieldId: next, notice: undefined, single: false };
+  return { draft, fieldId: next, notice: undefined, error: undefined, single: false };
 }

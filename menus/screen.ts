@@ -8,8 +8,12 @@ export { LANGS, type Lang } from '../src/domain/language';
 
 /** A parameter is a value shown as it is, or a copy key translated in the same language. */
 export type Params = Record<string, string | number | { key: string }>;
-/** A copy key (translated by the engine), a key with parameters, or text shown as it is (data). */
-export type TextRef = string | { key: string; params?: Params } | { literal: string };
+/**
+ * A copy key (translated by the engine), a key with parameters, or text shown as it is (data). `plural`
+ * names the parameter that counts: the key then has one form per plural category of the language
+ * (`login.wrong.one`, `login.wrong.other`), chosen with `Intl.PluralRules`.
+ */
+export type TextRef = string | { key: string; params?: Params; plural?: string } | { literal: string };
 
 export type MenuEvent = { type: string; [k: string]: unknown };
 
@@ -33,8 +37,18 @@ export type InputSpec = {
 export type ScreenSpec = {
   /** Stable name for analytics and tests, e.g. `main`, `language`. */
   id: string;
-  /** One line above the text, e.g. why the last entry was refused. */
+  /** One line above the text: news about the last step ("Saved."). Not shown again after Back. */
   notice?: TextRef;
+  /**
+   * Why the machine refused the last entry on this screen (a year out of range, a password too easy to
+   * guess). The engine shows it once, in place of any notice, and counts it like its own refusals: the
+   * third in a row ends the session. Not shown again after Back.
+   */
+  error?: TextRef;
+  /** What the user is in the middle of, named on the resume prompt ("Payment details"). */
+  task?: TextRef;
+  /** false: nothing to come back to (Help), so a call dropped here is not offered for resume. */
+  resumable?: boolean;
   text?: TextRef;
   /** Lines under the text (a review of saved values): each translated, and paged like options. */
   lines?: TextRef[];

@@ -8,6 +8,7 @@ import type {
   ApplicationPage,
   ApplicationQuery,
   ApplyResult,
+  BrowseFor,
   Choice,
   Filter,
   Level,
@@ -48,8 +49,11 @@ export interface MenuServices {
     subCounties(countyCode: string): Promise<SubCounty[]>;
   };
   vacancies: {
-    /** The choices at `level` that still have open vacancies under the choices made so far. */
-    choices(level: Level, filter: Filter): Promise<Choice[]>;
+    /**
+     * The choices at `level` that still have open vacancies under the choices made so far; `browse`
+     * marks the activities its account already applied in.
+     */
+    choices(level: Level, filter: Filter, browse?: BrowseFor): Promise<Choice[]>;
     /** One page of the matching open vacancies (most positions available first), narrowed by `search`. */
     matching(filter: Filter, page: VacancyQuery): Promise<VacancyPage>;
     details(vacancyId: number): Promise<VacancyDetails | undefined>;

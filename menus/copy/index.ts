@@ -17,11 +17,23 @@ function interpolate(lang: Lang, template: string, params: Params = {}): string 
   });
 }
 
+const pluralRules: Record<Lang, Intl.PluralRules> = {
+  en: new Intl.PluralRules('en'),
+  sw: new Intl.PluralRules('sw'),
+};
+
+/** The key of the plural form for `count` ("1 attempt", "2 attempts"); `other` when a form is missing. */
+function pluralKey(lang: Lang, key: string, count: unknown): string {
+  const form = `${key}.${pluralRules[lang].select(Number(count))}`;
+  return isCopyKey(form) ? form : `${key}.other`;
+}
+
 /** Turns a TextRef into words in the user's language; `globals` fills {code} and {sms}. */
 export function translate(lang: Lang, ref: TextRef, globals: Params = {}): string {
   if (typeof ref !== 'string' && 'literal' in ref) return ref.literal;
-  const key = typeof ref === 'string' ? ref : ref.key;
   const params = typeof ref === 'string' ? globals : { ...globals, ...ref.params };
+  const key =
+    typeof ref === 'string' ? ref : ref.plural ? pluralKey(lang, ref.key, params[ref.plural]) : ref.key;
   if (!isCopyKey(key)) throw new Error(`missing copy key ${key}`);
   return interpolate(lang, copy[lang][key], params);
 }

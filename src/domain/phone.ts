@@ -33,3 +33,12 @@ export function usernameOf(e164: string): string {
 export function maskPhone(e164: string): string {
   return e164.length > 8 ? `${e164.slice(0, 5)}****${e164.slice(-4)}` : '****';
 }
+
+/**
+ * A number as a Kenyan reads and dials it (`0712 345 678`), for screens and SMS; the username stays
+ * `2547…` wherever it is the username.
+ */
+export function displayPhone(e164: string): string {
+  const m = /^\+254(\d{3})(\d{3})(\d{3})$/.exec(e164);
+  return m ? `0${m[1]} ${m[2]} ${m[3]}` : e164;
+}

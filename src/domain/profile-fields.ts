@@ -39,8 +39,10 @@ export type FieldId = (typeof FIELD_IDS)[number];
 
 export type ProfileValues = Partial<Record<FieldId, string>>;
 
-type Check = { ok: true; value: string } | { ok: false; reason: string };
-type Ctx = { accountPhone: string; now: Date };
+type Params = Record<string, string | number>;
+type Check = { ok: true; value: string } | { ok: false; reason: string; params?: Params };
+/** What an entry is checked against: the account's phone, today, and the profile as known so far. */
+type Ctx = { accountPhone: string; now: Date; values?: ProfileValues };
 
 export type FieldDef = {
   section: SectionId;
@@ -50,6 +52,8 @@ export type FieldDef = {
   min?: number;
   max?: number;
   choices?: readonly string[];
+  /** What to say when the entry has the wrong length or characters (else the engine's generic words). */
+  error?: string;
   /** Entering `1` keeps the default (the account's phone) or skips an optional field. */
   shortcut?: 'useAccountPhone' | 'skip';
   /** Whether the field is asked and required, given the section's other values. */
@@ -59,7 +63,8 @@ export type FieldDef = {
 };
 
 const ok = (value: string): Check => ({ ok: true, value });
-const no = (reason: string): Check => ({ ok: false, reason });
+const no = (reason: string, params?: Params): Check =>
+  params ? { ok: false, reason, params } : { ok: false, reason };
 
 // A name's letters: A-Z and the accented ones GSM-7 keeps as typed (Müller, Renée); others were folded.
 const LETTER = `A-Za-z${GSM7_ACCENTED_LETTERS}`;
@@ -114,6 +119,7 @@ export const FIELDS: Record<FieldId, FieldDef> = {
     kind: 'digits',
     min: 7,
     max: 8,
+    error: 'profile.error.nationalId',
     check: (raw) => (/^\d{7,8}$/.test(raw) ? ok(raw) : no('profile.error.nationalId')),
   },
   birthYear: {
@@ -131,6 +137,7 @@ export const FIELDS: Record<FieldId, FieldDef> = {
     kind: 'text',
     min: 11,
     max: 11,
+    error: 'profile.error.kraPin',
     check: (raw) =>
       /^A\d{9}[A-Z]$/i.test(raw.trim()) ? ok(raw.trim().toUpperCase()) : no('profile.error.kraPin'),
   },
@@ -165,7 +172,7 @@ export const FIELDS: Record<FieldId, FieldDef> = {
     max: 40,
     optional: true,
     shortcut: 'skip',
-    check: text(2, 40),
+    check: (raw) => (/^[\d\s./-]+$/.test(raw.trim()) ? no('profile.error.bankName') : text(2, 40)(raw)),
   },
   bankBranch: {
     section: 'payment',
@@ -250,7 +257,17 @@ export const FIELDS: Record<FieldId, FieldDef> = {
   county: { section: 'workstation', column: 'county_code', kind: 'county' },
   subCounty: { section: 'workstation', column: 'sub_county_id', kind: 'subCounty' },
   kinName: { section: 'nextOfKin', column: 'kin_name', kind: 'text', min: 3, max: 60, check: checkName(2) },
-  kinPhone: { section: 'nextOfKin', column: 'kin_phone', kind: 'digits', min: 9, max: 13, check: checkPhone },
+  kinPhone: {
+    section: 'nextOfKin',
+    column: 'kin_phone',
+    kind: 'digits',
+    min: 9,
+    max: 13,
+    check: (raw, ctx) => {
+      const checked = checkPhone(raw);
+      return checked.ok && checked.value === ctx.accountPhone ? no('profile.error.kinOwnPhone') : checked;
+    },
+  },
   kinRelationship: {
     section: 'nextOfKin',
     column: 'kin_relationship',
@@ -279,7 +296,37 @@ export function checkEntry(id: FieldId, raw: string, ctx: Ctx): Check {
   if (def.shortcut === 'skip' && raw.trim() === '1') return ok('');
   if (def.shortcut === 'useAccountPhone' && raw.trim() === '1') return ok(ctx.accountPhone);
   if (def.choices) return def.choices.includes(raw) ? ok(raw) : no('profile.error.choice');
-  return def.check ? def.check(raw, ctx) : ok(raw.trim());
+  const own = def.check ? def.check(raw, ctx) : ok(raw.trim());
+  if (!own.ok) return own;
+  return checkYears(id, own.value, ctx.values ?? {}) ?? own;
+}
+
+/** A qualification is completed at 15 or later; work starts at 18 or later, and after the qualification. */
+const QUALIFIED_FROM_AGE = 15;
+const WORKING_FROM_AGE = 18;
+
+/**
+ * The years of different sections checked against each other once both are known, whichever is entered
+ * last: a refusal names the year it clashes with, so the user knows which one to correct.
+ */
+function checkYears(id: FieldId, value: string, known: ProfileValues): Check | undefined {
+  const y = { ...known, [id]: value };
+  const born = Number(y.birthYear) || undefined;
+  const qualified = Number(y.qualificationYear) || undefined;
+  const started = Number(y.workStartYear) || undefined;
+  if (id === 'birthYear' || id === 'qualificationYear') {
+    if (born && qualified && qualified - born < QUALIFIED_FROM_AGE)
+      return no('profile.error.qualifiedTooYoung', { born: born, year: qualified });
+  }
+  if (id === 'birthYear' || id === 'workStartYear') {
+    if (born && started && started - born < WORKING_FROM_AGE)
+      return no('profile.error.workedTooYoung', { born: born, year: started });
+  }
+  if (id === 'qualificationYear' || id === 'workStartYear') {
+    if (qualified && started && started < qualified)
+      return no('profile.error.workBeforeQualification', { qualified, year: started });
+  }
+  return undefined;
 }
 
 export function isSectionComplete(section: SectionId, values: ProfileValues): boolean {

@@ -21,6 +21,7 @@ import {
   type Choice,
   type Filter,
   type Level,
+  type BrowseFor,
   type VacancyDetails,
   type VacancyPage,
   type VacancyQuery,
@@ -70,6 +71,17 @@ function open(db: Knex, now: Date, filter: Filter, levels: readonly Level[] = LE
   return q;
 }
 
+/**
+ * The account's active applications: the ones that block another in the same vacancy or in the same exam
+ * and activity (the rule the unique indexes of migration 006 hold). The one definition browsing and
+ * applying use.
+ */
+export function activeApplications(db: Knex, accountId: number, alias = 'ap') {
+  return db(`applications as ${alias}`)
+    .where(`${alias}.account_id`, accountId)
+    .whereIn(`${alias}.status`, ACTIVE);
+}
+
 /** `%` and `_` typed by a user are letters, not wildcards. */
 function likePrefix(text: string): string {
   return `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -82,7 +94,7 @@ export function createVacancies(db: Db, opts: VacancyOptions = {}) {
      * The choices at `level` that have an open vacancy under the earlier choices of `filter`: each
      * reference row is kept if one open vacancy has it (an index probe each), never a scan of them all.
      */
-    async choices(level: Level, filter: Filter): Promise<Choice[]> {
+    async choices(level: Level, filter: Filter, browse: BrowseFor = {}): Promise<Choice[]> {
       const earlier = LEVELS.slice(0, LEVELS.indexOf(level));
       const { column, table, key, order } = LEVEL_SQL[level];
       const q = db(`${table} as r`)
@@ -91,8 +103,21 @@ export function createVacancies(db: Db, opts: VacancyOptions = {}) {
         .orderBy(`r.${order}`)
         .orderBy('value');
       if (level === 'subCounty' && filter.county !== undefined) q.where('r.county_code', filter.county);
-      const rows = (await q) as { value: string; label: string }[];
-      return rows.map((r) => ({ value: r.value.trim(), label: r.label }));
+      // An activity of the chosen exam the teacher already applied in is marked where it is chosen,
+      // rather than refused at the end of the walk.
+      if (level === 'activity' && browse.accountId !== undefined && filter.exam !== undefined) {
+        const taken = activeApplications(db, browse.accountId)
+          .where('ap.exam', filter.exam)
+          .whereRaw('ap.activity = r.code')
+          .select(db.raw('1'));
+        q.select(db.raw('exists (?) as applied', [taken]));
+      }
+      const rows = (await q) as { value: string; label: string; applied?: boolean }[];
+      return rows.map((r) => ({
+        value: r.value.trim(),
+        label: r.label,
+        ...(r.applied ? { applied: true } : {}),
+      }));
     },
 
     /**
@@ -105,6 +130,7 @@ export function createVacancies(db: Db, opts: VacancyOptions = {}) {
       const q = open(db, now(), filter)
         .join('duty_stations as d', 'd.id', 'v.duty_station_id')
         .select('v.id', 'd.name as station', db.raw(`${AVAILABLE} as available`))
+
         .orderBy('available', 'desc')
         .orderBy('d.name')
         .orderBy('v.id')
@@ -232,13 +258,13 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
       .first();
     if (Number(approved?.n ?? 0) >= vacancy.positions) return { status: 'full' };
 
-    const active = (await trx('applications')
-      .where({ account_id: accountId })
-      .whereIn('status', ACTIVE)
+    const active = (await activeApplications(trx, accountId)
       .andWhere((w) =>
-        w.where({ vacancy_id: vacancyId }).orWhere({ exam: vacancy.exam, activity: vacancy.activity }),
+        w
+          .where('ap.vacancy_id', vacancyId)
+          .orWhere({ 'ap.exam': vacancy.exam, 'ap.activity': vacancy.activity }),
       )
-      .select('vacancy_id')) as { vacancy_id: number }[];
+      .select('ap.vacancy_id')) as { vacancy_id: number }[];
     if (active.some((a) => a.vacancy_id === vacancyId)) return { status: 'duplicate' };
     if (active.length) return { status: 'sameSeries' };
 

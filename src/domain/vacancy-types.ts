@@ -8,8 +8,12 @@ export type Level = (typeof LEVELS)[number];
 /** Choices made so far on the browse path (codes; a sub-county by its id as a string). */
 export type Filter = Partial<Record<Level, string>>;
 
-/** One entry of a browse list: the code to filter by and the name to show (GSM-7). */
-export type Choice = { value: string; label: string };
+/**
+ * One entry of a browse list: the code to filter by and the name to show (GSM-7). `applied`: an exam and
+ * activity the teacher already has an active application in (only one per series is allowed, so every
+ * vacancy they already applied for is under a marked activity).
+ */
+export type Choice = { value: string; label: string; applied?: boolean };
 
 export type VacancySummary = { id: number; station: string; available: number };
 
@@ -21,6 +25,9 @@ export type VacancyPage = { vacancies: VacancySummary[]; next?: VacancyCursor };
 
 /** How much of a vacancy list to read: a page after a cursor, narrowed by a station code or name. */
 export type VacancyQuery = { limit?: number; after?: VacancyCursor; search?: string };
+
+/** Whose browse it is: marks what that account already applied for. */
+export type BrowseFor = { accountId?: number };
 
 export type VacancyDetails = {
   id: number;

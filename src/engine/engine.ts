@@ -56,6 +56,8 @@ type SessionRecord = Saved & {
   ended: boolean;
   /** The reason shown above the current screen, kept while the user pages through it. */
   notice?: TextRef;
+  /** The current screen was restored by Back or resume: its own notice and error are not shown. */
+  quiet?: boolean;
   /** A dropped journey offered for resume on this new session's first screen. */
   offer?: Saved;
   /** A resumed journey waiting for the login to finish. */
@@ -74,6 +76,9 @@ type Working = {
   offer?: Saved;
   pendingResume?: Saved;
   notice?: TextRef;
+  quiet?: boolean;
+  /** The resume prompt of `offer`, worked out once per hop. */
+  offerScreen?: ScreenSpec;
   forcedEnd?: TextRef;
   outcome?: HopOutcome;
 };
@@ -83,16 +88,28 @@ const MAX_SCREENS = 60;
 const MAX_DIRECT_DIAL_PARTS = 6;
 const SEEN_TTL_SECONDS = 3600;
 
-/** The engine's own screen: offered on a new dial when a journey was dropped in the middle. */
-export const RESUME_SCREEN: ScreenSpec = {
-  id: 'resume',
-  text: 'engine.resume',
-  home: true,
-  options: [
-    { label: 'engine.resumeContinue', event: { type: 'RESUME' } },
-    { label: 'engine.resumeRestart', event: { type: 'RESTART' } },
-  ],
-};
+/**
+ * The engine's own screen: offered on a new dial when a journey was dropped in the middle, naming what
+ * was left unfinished when the dropped screen says (its `task`).
+ */
+export function resumeScreen(task?: TextRef): ScreenSpec {
+  return {
+    id: 'resume',
+    text: task ? { key: 'engine.resumeTask', params: { task: taskParam(task) } } : 'engine.resume',
+    home: true,
+    options: [
+      { label: 'engine.resumeContinue', event: { type: 'RESUME' } },
+      { label: 'engine.resumeRestart', event: { type: 'RESTART' } },
+    ],
+  };
+}
+
+/** A task as a parameter of the resume text (a key with parameters is translated with its own). */
+function taskParam(task: TextRef): Params[string] {
+  if (typeof task === 'string') return { key: task };
+  if ('literal' in task) return task.literal;
+  return { key: task.key, params: task.params } as Params[string];
+}
 
 export class UssdEngine {
   private readonly differ: InputDiffer;
@@ -191,6 +208,7 @@ export class UssdEngine {
             page: rec.page,
             badInputs: rec.badInputs,
             notice: rec.notice,
+            quiet: rec.quiet,
             offer: rec.offer,
             pendingResume: rec.pendingResume,
           };
@@ -242,7 +260,8 @@ export class UssdEngine {
     const w = await fresh();
     for (const part of parts) {
       await this.apply(w, part, remaining);
-      if (w.forcedEnd || w.notice || this.menu.screen(w.live).end) break;
+      const shown = this.menu.screen(w.live);
+      if (w.forcedEnd || w.notice || shown.error || shown.end) break;
     }
     return w;
   }
@@ -267,31 +286,34 @@ export class UssdEngine {
     if (raw === '0' && !screen.end && screen.back && !w.offer) {
       // The journey goes back itself (a list queried again), so its screens need no saved copies.
       w.live = await this.menu.send(w.live, screen.back, remaining());
-      w.page = 0;
-      w.badInputs = 0;
+      this.moved(w, true);
       return;
     }
     if (raw === '0' && !screen.end && w.history.length > 0 && !w.offer) {
       w.live = this.menu.backTo(w.history.pop() as Persisted, w.live);
-      w.badInputs = 0;
+      this.moved(w, true);
       return;
     }
-    if (raw === '00' && !screen.home && !screen.end) {
+    // 00 goes Home from every screen; on the main menu and the resume prompt, where there is nothing
+    // behind, 0 does too (it shows the main menu again rather than "Invalid choice").
+    if (!screen.end && (raw === '00' || (raw === '0' && screen.home))) {
+      w.offer = undefined;
       w.live = await this.menu.start(
         { phone: w.phone, networkCode: w.networkCode, ...this.menu.carry(w.live) },
         remaining(),
       );
       w.history = [];
-      w.page = 0;
-      w.badInputs = 0;
       w.pendingResume = undefined;
+      this.moved(w, false);
       return;
     }
     if (hidden) return refuse(w, 'engine.invalidOption');
     const v = validateInput(screen, raw);
     if (!v.ok) return refuse(w, v.reason);
-    w.badInputs = 0;
-    if (w.offer) return this.answerOffer(w, v.event, remaining);
+    if (w.offer) {
+      w.badInputs = 0;
+      return this.answerOffer(w, v.event, remaining);
+    }
     const next = await this.menu.send(w.live, v.event, remaining());
     if (w.pendingResume && this.menu.handsOverTo(next, RESUME_JOURNEY)) {
       // The login asked on resume succeeded: back to the screen the user was on, now logged in.
@@ -299,7 +321,9 @@ export class UssdEngine {
       w.pendingResume = undefined;
       w.live = this.menu.restoreWith(pending.snapshot, this.menu.handOverInput(next));
       w.history = pending.history;
+      w.badInputs = 0;
       w.page = pending.page;
+      w.quiet = true;
       return;
     }
     const nextScreen = this.menu.screen(next);
@@ -310,6 +334,17 @@ export class UssdEngine {
     }
     w.live = next;
     w.page = 0;
+    w.quiet = false;
+    // A check the machine makes (a year out of range) is a refused entry like the engine's own.
+    if (nextScreen.error) countRefusal(w);
+    else w.badInputs = 0;
+  }
+
+  /** After a move made by navigation (Back, Home): first page, no refusals counted. */
+  private moved(w: Working, back: boolean): void {
+    w.page = 0;
+    w.badInputs = 0;
+    w.quiet = back;
   }
 
   /**
@@ -339,6 +374,7 @@ export class UssdEngine {
     w.live = this.menu.restore(offer.snapshot);
     w.history = offer.history;
     w.page = offer.page;
+    w.quiet = true;
   }
 
   /**
@@ -355,7 +391,10 @@ export class UssdEngine {
   }
 
   private currentScreen(w: Working): ScreenSpec {
-    return w.offer ? RESUME_SCREEN : this.menu.screen(w.live);
+    if (!w.offer) return this.menu.screen(w.live);
+    // Resolved once per hop: the dropped journey's screen names what was left unfinished.
+    w.offerScreen ??= resumeScreen(this.menu.screen(this.menu.restore(w.offer.snapshot)).task);
+    return w.offerScreen;
   }
 
   private limit(networkCode?: string): number {
@@ -371,6 +410,7 @@ export class UssdEngine {
       canBack: !w.offer && (w.history.length > 0 || screen.back !== undefined),
       globals: this.opts.globals,
       notice: w.notice ? translate(lang, w.notice, this.opts.globals) : undefined,
+      quiet: w.quiet === true && !w.offer,
     });
   }
 
@@ -405,6 +445,7 @@ export class UssdEngine {
       screens: trail(w.screens, result.screenId),
       ended,
       notice: w.notice,
+      quiet: w.quiet || undefined,
       offer: w.offer,
       pendingResume: w.pendingResume,
     };
@@ -418,7 +459,8 @@ export class UssdEngine {
     if (isNew) ops.push({ key: keys.seen(hop.sessionId), value: '1', ttlSeconds: SEEN_TTL_SECONDS });
     // While a resume offer (or the login before it) is open the record stays as it is.
     if (!w.offer && !w.pendingResume) {
-      if (ended || this.menu.screen(w.live).home || this.opts.resumeWindowSeconds === 0) {
+      const shown = this.menu.screen(w.live);
+      if (ended || shown.home || shown.resumable === false || this.opts.resumeWindowSeconds === 0) {
         ops.push({ key: keys.resume(w.phone), delete: true });
       } else {
         const saved: Saved = { snapshot: w.live.persisted, history: w.history, page: w.page };
@@ -465,9 +507,14 @@ export class UssdEngine {
 
 /** A refused entry: the reason above the first page; the third in a row ends the session. */
 function refuse(w: Working, reason: TextRef): void {
-  w.badInputs += 1;
   w.notice = reason;
   w.page = 0;
+  countRefusal(w);
+}
+
+/** One rule for every refusal, the engine's or the machine's: the third in a row ends the session. */
+function countRefusal(w: Working): void {
+  w.badInputs += 1;
   w.outcome = 'invalid';
   if (w.badInputs >= 3) w.forcedEnd = 'engine.tooManyErrors';
 }

@@ -16,6 +16,8 @@ export type RenderRequest = {
   globals: Params;
   /** A reason shown above the screen (the engine's, for refused input). */
   notice?: string;
+  /** The screen was restored by Back: its own notice and error answered an earlier entry, not shown. */
+  quiet?: boolean;
 };
 
 /** One response body (without CON/END) and the numbers of the options it shows, in order. */
@@ -79,16 +81,30 @@ function wrap(line: string, room: number): string[] {
 export function renderPages(req: RenderRequest): RenderedPage[] {
   const { screen, lang } = req;
   const t = (ref: Parameters<typeof translate>[1]) => toGsm7(translate(lang, ref, req.globals));
-  const body: Line[] = [];
-  if (req.notice) body.push({ text: toGsm7(req.notice) });
-  if (screen.notice) body.push({ text: t(screen.notice) });
-  if (screen.text) body.push({ text: t(screen.text) });
-  for (const line of screen.lines ?? []) body.push({ text: t(line) });
-  (screen.options ?? []).forEach((o, i) => body.push({ text: `${i + 1}. ${t(o.label)}`, option: i + 1 }));
+  // One line on top, the answer to the last entry: the engine's refusal, else the machine's error, else
+  // its news. Never two: a refusal makes an earlier error stale.
+  const own = req.quiet ? undefined : (screen.error ?? screen.notice);
+  const top = req.notice !== undefined ? toGsm7(req.notice) : own && t(own);
+  const withTitle = (title: boolean): Line[] => {
+    const lines: Line[] = [];
+    if (top) lines.push({ text: top });
+    if (screen.text && title) lines.push({ text: t(screen.text) });
+    for (const line of screen.lines ?? []) lines.push({ text: t(line) });
+    (screen.options ?? []).forEach((o, i) => lines.push({ text: `${i + 1}. ${t(o.label)}`, option: i + 1 }));
+    return lines;
+  };
   const texts = (lines: Line[]) => lines.map((l) => l.text);
 
+  const body = withTitle(true);
   const single = [...texts(body), ...footer(req, 0, false)];
   if (len(single) <= req.limit) return [page(single, body)];
+  if (top && screen.text) {
+    // The line on top takes the title's place when both do not fit: a menu is not split over two pages
+    // (its last options behind "98") because an entry was refused.
+    const untitled = withTitle(false);
+    const short = [...texts(untitled), ...footer(req, 0, false)];
+    if (len(short) <= req.limit) return [page(short, untitled)];
+  }
   // An END screen takes no input: the first piece that fits, nothing to choose.
   if (screen.end) return [page([wrap(texts(body).join('\n'), req.limit)[0] ?? ''], [])];
 

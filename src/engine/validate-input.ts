@@ -11,17 +11,21 @@ function validateFree(spec: InputSpec, raw: string): Validation {
   const typed = spec.kind === 'text' ? typedText(raw) : { ok: true as const, value: raw.trim() };
   if (!typed.ok) return { ok: false, reason: 'engine.invalidCharacters' };
   const value = typed.value;
-  const reason: TextRef =
-    spec.error ??
-    (spec.kind === 'digits'
-      ? { key: 'engine.invalidDigits', params: { min: spec.min, max: spec.max } }
-      : { key: 'engine.invalidText', params: { min: spec.min, max: spec.max } });
+  const reason: TextRef = spec.error ?? lengthReason(spec);
   if (value.length < spec.min || value.length > spec.max) return { ok: false, reason };
   if (spec.kind === 'digits' && !/^\d+$/.test(value)) return { ok: false, reason };
   if (spec.pattern && !new RegExp(spec.pattern, 'i').test(value)) {
     return { ok: false, reason: spec.error ?? 'engine.invalidPattern' };
   }
   return { ok: true, event: { type: INPUT, value } };
+}
+
+/** "Enter 6 to 12 digits.", or "Enter 4 digits." when only one length is allowed. */
+function lengthReason(spec: InputSpec): TextRef {
+  const unit = spec.kind === 'digits' ? 'Digits' : 'Text';
+  return spec.min === spec.max
+    ? { key: `engine.invalid${unit}Exact`, params: { n: spec.min } }
+    : { key: `engine.invalid${unit}`, params: { min: spec.min, max: spec.max } };
 }
 
 export function validateInput(screen: ScreenSpec, raw: string): Validation {

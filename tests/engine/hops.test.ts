@@ -15,7 +15,7 @@ const LANGUAGE = 'Choose language/Chagua lugha';
 const SOON = 'My profile:';
 const PASSWORD_PROMPT = 'Enter your CP2 password:';
 const CONFIRM_ACCOUNT = 'Create a CP2 account for';
-const INVALID = 'Invalid choice. Enter a number from the list.';
+const INVALID = 'Invalid choice. Enter a number below.';
 const EXPIRED = 'Session expired, please dial *384*22262# again.';
 const RESUME = 'You did not finish last time.\n1. Continue where you left off\n2. Start again';
 
@@ -173,22 +173,27 @@ describe('the main menu over HTTP', () => {
       expect(home.text.startsWith(MAIN)).toBe(true);
     });
 
-    test('Back twice from the language screen: the main menu has nothing behind it', async () => {
+    test('Back twice from the language screen: the main menu again, not "Invalid choice"', async () => {
       const phone = new UssdPhone(app.url, randomPhone());
       await phone.dial();
       await phone.choose('Language');
       await phone.send('0');
       const again = await phone.send('0');
-      expect(firstLine(again)).toBe(INVALID);
-      expect(again.text).toContain(MAIN);
+      expect(again.kind).toBe('CON');
+      expect(firstLine(again)).toBe(MAIN);
     });
 
-    test('the main menu offers neither Back nor Home, and 00 there is an invalid choice', async () => {
+    test('the main menu offers neither Back nor Home, but 0 and 00 there show it again', async () => {
       const phone = new UssdPhone(app.url, randomPhone());
       const main = await phone.dial();
       expect(main.text).not.toMatch(/0 Back|00 Home/);
-      const s = await phone.send('00');
-      expect(firstLine(s)).toBe(INVALID);
+      for (const key of ['00', '0', '00']) {
+        const s = await phone.send(key);
+        expect({ key, kind: s.kind, text: s.text }).toEqual({ key, kind: 'CON', text: main.text });
+      }
+      // Not counted as refused entries: three more invalid choices are needed to end the session.
+      await phone.send('9');
+      expect((await phone.send('9')).kind).toBe('CON');
     });
 
     test('Back and Home keep the login of this session: no second password', async () => {
@@ -302,13 +307,16 @@ describe('the main menu over HTTP', () => {
       expect(next.text.startsWith(MAIN)).toBe(true);
     });
 
-    test('no offer after Help (END)', async () => {
+    test('Help answers without ending the session, and a call dropped there is not offered for resume', async () => {
       const phone = new UssdPhone(app.url, randomPhone());
       await phone.dial();
       await phone.choose('Language');
       await phone.send('0');
       const help = await phone.choose('Help');
-      expect(help.kind).toBe('END');
+      expect(help.kind).toBe('CON');
+      expect(help.text).toMatch(/0 Back 00 Home$/);
+      expect(firstLine(await phone.send('0'))).toBe(MAIN);
+      await phone.choose('Help');
       const next = await phone.dial();
       expect(next.text.startsWith(MAIN)).toBe(true);
     });
@@ -324,7 +332,9 @@ describe('the main menu over HTTP', () => {
     test('a new session never shows an account screen without the password, resumed or not', async () => {
       const { phone } = await onComingSoon(); // logged in, then the call drops
       const next = await phone.dial();
-      if (next.text === RESUME) {
+      if (next.text.startsWith('You did not finish')) {
+        // The prompt names what was left unfinished.
+        expect(firstLine(next)).toBe('You did not finish looking at your profile last time.');
         const resumed = await phone.send('1');
         expect(resumed.text).toContain(PASSWORD_PROMPT);
       } else {

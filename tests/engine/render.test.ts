@@ -217,14 +217,41 @@ describe('END screens', () => {
 });
 
 describe('notices', () => {
-  test("the engine's notice and the screen's notice sit above the text, in that order", () => {
-    const pages = render({
-      screen: { id: 'main.languageSaved', notice: 'language.saved', text: 'main.title', home: true },
-      notice: 'Invalid choice. Enter a number from the list.',
-    });
-    expect(pages).toEqual([
-      'Invalid choice. Enter a number from the list.\nLanguage set to English.\nWelcome to CP2 Exam Council',
+  test("the engine's refusal replaces the screen's own notice or error: never two answers on top", () => {
+    const screen = { id: 'main.languageSaved', notice: 'language.saved', text: 'main.title', home: true };
+    const refusal = 'Invalid choice. Enter a number below.';
+    expect(render({ screen, notice: refusal })).toEqual([`${refusal}\nWelcome to CP2 Exam Council`]);
+    expect(render({ screen })).toEqual(['Language set to English.\nWelcome to CP2 Exam Council']);
+    const refused = { ...screen, error: 'password.trivial' };
+    expect(render({ screen: refused })).toEqual([
+      'Too easy to guess. Avoid 123456 or repeated digits.\nWelcome to CP2 Exam Council',
     ]);
+    expect(render({ screen: refused, notice: refusal })).toEqual([`${refusal}\nWelcome to CP2 Exam Council`]);
+  });
+
+  test('a screen restored by Back shows neither its notice nor its error', () => {
+    const screen = { id: 'x', notice: 'language.saved', error: 'password.trivial', text: 'main.title' };
+    expect(render({ screen, quiet: true })).toEqual(['Welcome to CP2 Exam Council\n00 Home']);
+  });
+
+  test('a menu that would page because of a refusal on top drops its title instead', () => {
+    const options = [
+      'main.myProfile',
+      'main.apply',
+      'main.myApplications',
+      'main.withdraw',
+      'main.changePassword',
+      'main.language',
+      'main.help',
+    ].map((label) => ({ label, event: { type: 'X' } }));
+    const screen = { id: 'main', text: 'main.title', home: true, options };
+    const pages = render({ screen, notice: 'Invalid choice. Enter a number below.' });
+    expect(pages).toHaveLength(1);
+    expect(pages[0]).toBe(
+      'Invalid choice. Enter a number below.\n1. My profile\n2. Apply for a job\n3. My applications\n4. Withdraw application\n5. Change password\n6. Language/Lugha\n7. Help',
+    );
+    // Without the refusal the title is there.
+    expect(render({ screen })[0]?.startsWith('Welcome to CP2 Exam Council\n1. My profile')).toBe(true);
   });
 
   test('are translated into the Kiswahili copy', () => {
@@ -239,7 +266,7 @@ describe('notices', () => {
   });
 
   test('a notice on a long list starts the first page and every page still fits', () => {
-    const notice = 'Invalid choice. Enter a number from the list.';
+    const notice = 'Invalid choice. Enter a number below.';
     const pages = render({ screen: countyScreen, notice, canBack: true });
     expect(pages[0]?.split('\n')[0]).toBe(notice);
     for (const page of pages) expect(gsm7Length(page)).toBeLessThanOrEqual(160);

@@ -7,7 +7,7 @@ import { createJourneys, type MenuServices } from '../../menus';
 import { copy, translate } from '../../menus/copy';
 import { LANGS, type InputSpec, type Lang, type ScreenSpec, type TextRef } from '../../menus/screen';
 import { loadConfig } from '../../src/config';
-import { RESUME_SCREEN } from '../../src/engine/engine';
+import { resumeScreen } from '../../src/engine/engine';
 import { gsm7Length, isGsm7 } from '../../src/domain/gsm7';
 import { renderPages } from '../../src/engine/render';
 import {
@@ -302,8 +302,14 @@ describe.each(LANGS)("the engine's own screens in %s", (lang) => {
     },
   );
 
-  test('the resume offer fits, with and without a notice', () => {
-    const resume = RESUME_SCREEN;
+  test.each([
+    ['no task', undefined],
+    [
+      'the longest task',
+      { key: 'task.profile', params: { section: { key: 'profile.section.qualification' } } },
+    ],
+  ] as const)('the resume offer fits, with and without a notice (%s)', (_name, task) => {
+    const resume = resumeScreen(task);
     for (const notice of [undefined, worstNotice(lang)]) {
       const pages = renderPages({ lang, screen: resume, limit: LIMIT, canBack: false, globals, notice }).map(
         (p) => p.text,

@@ -11,10 +11,10 @@ afterAll(() => app.close());
 async function register(phone: UssdPhone): Promise<string> {
   await phone.dialFresh();
   await phone.choose('Create account');
-  expect(phone.last.text).toContain(phone.phoneNumber.slice(1));
+  expect(phone.last.text).toContain(phone.shownNumber);
   const done = await phone.choose('Confirm');
   expect(done.kind).toBe('END');
-  expect(done.text).toContain(`Your login details have been sent by SMS to ${phone.phoneNumber.slice(1)}`);
+  expect(done.text).toContain(`Your login details have been sent by SMS to ${phone.shownNumber}`);
   const [sms] = await waitForSms(app.url, phone.phoneNumber);
   return passwordIn(sms?.text ?? '');
 }
@@ -31,7 +31,7 @@ test('a new phone registers over USSD and gets one SMS with username, password a
   const home = await phone.dialFresh();
   expect(home.text).toContain('1. Create account');
   const confirm = await phone.choose('Create account');
-  expect(confirm.text).toContain(`Create a CP2 account for ${phone.phoneNumber.slice(1)}?`);
+  expect(confirm.text).toContain(`Create a CP2 account for ${phone.shownNumber}?`);
   expectFits(confirm);
   const password = await register(new UssdPhone(app.url, phone.phoneNumber));
   const messages = await inbox(app.url, phone.phoneNumber);
@@ -52,11 +52,11 @@ test('a phone that chose Kiswahili gets its credentials SMS in Kiswahili, compar
   await phone.choose('Kiswahili');
   await phone.dialFresh();
   const confirm = await phone.choose('Fungua akaunti');
-  expect(confirm.text).toContain(`Fungua akaunti ya CP2 kwa ${phone.phoneNumber.slice(1)}?`);
+  expect(confirm.text).toContain(`Fungua akaunti ya CP2 kwa ${phone.shownNumber}?`);
   const done = await phone.choose('Thibitisha');
   expect(done).toMatchObject({
     kind: 'END',
-    text: `Akaunti yako iko tayari. Maelezo ya kuingia yametumwa kwa SMS kwa ${phone.phoneNumber.slice(1)}.`,
+    text: `Akaunti yako iko tayari. Maelezo ya kuingia yametumwa kwa SMS kwa ${phone.shownNumber}.`,
   });
   const [sms] = await waitForSms(app.url, phone.phoneNumber);
   const password = passwordIn(sms?.text ?? '');
@@ -73,7 +73,7 @@ test('the password from the SMS logs in; the main menu now offers account action
   expect(home.text).not.toContain('Create account');
   expect(home.text).toContain('My profile');
   const afterLogin = await login(phone, password);
-  expect(afterLogin.text).toContain('Enter your current password');
+  expect(afterLogin.text).toContain('Enter a new password');
   // Logged in once per session: another account action asks for no password.
   await phone.send('00');
   const profile = await phone.choose('My profile');
@@ -91,7 +91,7 @@ test('5 wrong passwords lock the account, say so, and send an SMS; the right one
   await phone.choose('My profile');
   for (let left = 4; left >= 1; left--) {
     const s = await phone.send(wrong);
-    expect(s.text).toContain(`Wrong password. ${left} attempts left.`);
+    expect(s.text).toContain(`Wrong password. ${left} ${left === 1 ? 'attempt' : 'attempts'} left.`);
   }
   const locked = await phone.send(wrong);
   expect(locked.text).toContain('locked');
@@ -116,7 +116,7 @@ test('a locked account gets a new password by SMS and can log in with it at once
   await textShortCode(app.url, phone.phoneNumber, 'PASSWORD');
   const messages = await waitForSms(app.url, phone.phoneNumber, 3);
   const fresh = passwordIn(messages[2]?.text ?? '');
-  expect((await login(phone, fresh)).text).toContain('Enter your current password');
+  expect((await login(phone, fresh)).text).toContain('Enter a new password');
 });
 
 test('PASSWORD by SMS replaces the password: the old one fails, the new one works', async () => {
@@ -126,7 +126,7 @@ test('PASSWORD by SMS replaces the password: the old one fails, the new one work
   const messages = await waitForSms(app.url, phone.phoneNumber, 2);
   const newPassword = passwordIn(messages[1]?.text ?? '');
   expect((await login(phone, oldPassword)).text).toContain('Wrong password');
-  expect((await login(phone, newPassword)).text).toContain('Enter your current password');
+  expect((await login(phone, newPassword)).text).toContain('Enter a new password');
 });
 
 test('an inbound SMS repeated (also concurrently) with the same id is processed once', async () => {
@@ -190,7 +190,9 @@ test('a successful login clears the count of wrong passwords: four more wrong on
   await phone.dialFresh();
   await phone.choose('My profile');
   for (let left = 4; left >= 1; left--) {
-    expect((await phone.send(wrongFor(password))).text).toContain(`Wrong password. ${left} attempts left.`);
+    expect((await phone.send(wrongFor(password))).text).toContain(
+      `Wrong password. ${left} ${left === 1 ? 'attempt' : 'attempts'} left.`,
+    );
   }
   expect((await phone.send(password)).text).toContain('My profile:');
 
@@ -198,7 +200,9 @@ test('a successful login clears the count of wrong passwords: four more wrong on
   await phone.dialFresh();
   await phone.choose('My profile');
   for (let left = 4; left >= 1; left--) {
-    expect((await phone.send(wrongFor(password))).text).toContain(`Wrong password. ${left} attempts left.`);
+    expect((await phone.send(wrongFor(password))).text).toContain(
+      `Wrong password. ${left} ${left === 1 ? 'attempt' : 'attempts'} left.`,
+    );
   }
   const fifthTry = await phone.send(password);
   expect(fifthTry.kind).toBe('CON');
@@ -238,11 +242,13 @@ test('the lock lasts 30 minutes: refused 29 minutes later, the right password wo
   await moveLockBack(phone, 2);
   const open = await login(phone, password);
   expect(open.kind).toBe('CON');
-  expect(open.text).toContain('Enter your current password');
+  expect(open.text).toContain('Enter a new password');
   // The lock is gone with its count: four wrong passwords later the account is still open.
   await phone.dialFresh();
   await phone.choose('My profile');
   for (let left = 4; left >= 1; left--) {
-    expect((await phone.send(wrongFor(password))).text).toContain(`Wrong password. ${left} attempts left.`);
+    expect((await phone.send(wrongFor(password))).text).toContain(
+      `Wrong password. ${left} ${left === 1 ? 'attempt' : 'attempts'} left.`,
+    );
   }
 });

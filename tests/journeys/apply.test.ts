@@ -1,3 +1,4 @@
+import { keys } from '../../src/engine/session-store';
 import { passwordIn, textShortCode, waitForSms } from '../support/sms';
 import { insertCompleteProfile } from '../support/complete-profile';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -27,22 +28,44 @@ async function logIn(phone: UssdPhone, password: string, option: string): Promis
   return phone.send(password);
 }
 
-/** Walks the six lists choosing the first entry of each (every list must fit and offer something). */
-async function browseToVacancies(phone: UssdPhone): Promise<void> {
-  for (const title of [
+const TITLES = {
+  en: [
     'Choose the exam:',
     'Choose the activity:',
     'Choose the type of duty station:',
     'Choose the position:',
     'Choose the county:',
     'Choose the sub-county:',
-  ]) {
-    expect(phone.last.text).toContain(title);
+  ],
+  sw: [
+    'Chagua mtihani:',
+    'Chagua shughuli:',
+    'Chagua aina ya kituo cha kazi:',
+    'Chagua nafasi:',
+    'Chagua kaunti:',
+    'Chagua kaunti ndogo:',
+  ],
+};
+const VACANCIES = { en: 'Vacancies (positions available):', sw: 'Nafasi (zilizopo):' };
+
+/**
+ * Walks the lists choosing the first entry of each, until the vacancies; a level with one choice is
+ * taken for the user (its title is not shown). Every list must fit and offer something, in order.
+ * Returns the inputs it took.
+ */
+async function browseToVacancies(phone: UssdPhone, lang: 'en' | 'sw' = 'en'): Promise<number> {
+  let inputs = 0;
+  let level = 0;
+  while (!phone.last.text.includes(VACANCIES[lang])) {
+    const at = TITLES[lang].findIndex((t) => phone.last.text.includes(t));
+    expect({ screen: phone.last.text, level: at >= level }).toEqual({ screen: phone.last.text, level: true });
+    level = at + 1;
     expect(phone.last.text).toMatch(/\n1\. /);
     expectFits(phone.last);
     await phone.send('1');
+    inputs += 1;
   }
-  expect(phone.last.text).toContain('Vacancies (positions available):');
+  return inputs;
 }
 
 /** Applies for the first vacancy of the first path, as a user would. */
@@ -60,22 +83,12 @@ test('apply end to end: six lists, the vacancies, details, confirm, the exact co
   const vacancy = phone.last.text.split('\n').find((l) => l.startsWith('1. ')) as string;
   expect(vacancy).toMatch(/^1\. .+ \(\d+\)$/);
   const details = await phone.send('1');
-  const pages = [details.text];
-  while (phone.last.text.includes('98 More')) pages.push((await phone.send('98')).text);
-  const all = pages.join('\n');
-  for (const label of [
-    'Exam: ',
-    'Activity: ',
-    'Station: ',
-    'Position: ',
-    'County: ',
-    'Sub-county: ',
-    'Positions available: ',
-    'Closes: ',
-  ]) {
-    expect(all).toContain(label);
-  }
-  const done = await phone.chooseOnAnyPage('Confirm and submit');
+  // The vacancy and its confirm option on one screen: no 98 to reach "Confirm and submit".
+  expect(details.text).toMatch(
+    /^.+, .+\n.+, .+\nPositions available: \d+\nCloses: \d\d\/\d\d\/\d{4} \d\d:\d\d\n1\. Confirm and submit\n0 Back 00 Home$/,
+  );
+  expectFits(details);
+  const done = await phone.send('1');
   expect(done.kind).toBe('END');
   expect(done.text).toBe(
     'Thank you for submitting your application. The application shall be reviewed, and you shall be notified shortly!',
@@ -95,18 +108,7 @@ test('in Kiswahili: the confirmation screen and its SMS, compared whole', async 
   await phone.dialFresh();
   await phone.choose('Omba kazi');
   await phone.send(password);
-  for (const title of [
-    'Chagua mtihani:',
-    'Chagua shughuli:',
-    'Chagua aina ya kituo cha kazi:',
-    'Chagua nafasi:',
-    'Chagua kaunti:',
-    'Chagua kaunti ndogo:',
-  ]) {
-    expect(phone.last.text).toContain(title);
-    await phone.send('1');
-  }
-  expect(phone.last.text).toContain('Nafasi (zilizopo):');
+  await browseToVacancies(phone, 'sw');
   await phone.send('1');
   while (!phone.last.text.includes('. Thibitisha na uwasilishe')) {
     expect(phone.last.text).toContain('98 Zaidi');
@@ -124,8 +126,10 @@ test('in Kiswahili: the confirmation screen and its SMS, compared whole', async 
 test('each list pages with 98 and every choice leads somewhere (no dead end)', async () => {
   const { phone, password } = await applicant();
   await logIn(phone, password, 'Apply for a job');
-  // The county list of the first path: walk every page, then pick the last county shown.
-  for (let i = 0; i < 4; i++) await phone.send('1');
+  // KCSE, Supervision and invigilation (the activity with the most vacancies), then the first of each
+  // list up to the counties: walk every page, then pick the last county shown.
+  await phone.sendAll('1', '3');
+  for (let i = 0; i < 3 && !phone.last.text.includes('Choose the county:'); i++) await phone.send('1');
   expect(phone.last.text).toContain('Choose the county:');
   const numbers: string[] = [];
   for (;;) {
@@ -170,34 +174,66 @@ test('My applications lists it as submitted; withdraw with confirmation; then it
   expect((await phone.chooseOnAnyPage('Confirm and submit')).text).toContain('Thank you for submitting');
 });
 
-test('a second application for the same vacancy, or in the same exam and activity, is refused', async () => {
+test('an exam and activity already applied in is marked in the list and refused where it is chosen, not at the end', async () => {
   const { phone, password } = await applicant();
   await submitFirstVacancy(phone, password);
 
   await logIn(phone, password, 'Apply for a job');
-  await browseToVacancies(phone);
+  const exams = phone.last;
+  expect(exams.text).toContain('Choose the exam:');
   await phone.send('1');
-  expect((await phone.chooseOnAnyPage('Confirm and submit')).text).toContain(
-    'You have already applied for this vacancy.',
+  // The activity applied in is marked where it is chosen.
+  expect(phone.last.text).toMatch(/\n1\. .+ \(applied\)\n/);
+  const refused = await phone.send('1');
+  expect(refused.kind).toBe('CON');
+  expect(refused.text.split('\n')[0]).toBe(
+    'You already applied in this activity. Withdraw that application first.',
   );
-  const other = phone.last;
-  expect(other.kind).toBe('END');
+  // Still on the list: another activity (or Back) can be chosen.
+  expect(refused.text).toMatch(/\n1\. .+ \(applied\)/);
+  expectFits(refused);
+  // The refusal is not shown again once the user moves on.
+  const back = await phone.send('0');
+  expect(back.text).toBe(exams.text);
 });
 
-test('another position in the same exam and activity is refused: one centre per series', async () => {
+test('in Kiswahili: the activity applied in is marked and refused where it is chosen', async () => {
   const { phone, password } = await applicant();
   await submitFirstVacancy(phone, password);
-
-  await logIn(phone, password, 'Apply for a job');
-  await phone.sendAll('1', '1', '1');
-  expect(phone.last.text).toContain('Choose the position:');
-  expect(phone.last.text).toContain('2. ');
-  await phone.sendAll('2', '1', '1');
-  expect(phone.last.text).toContain('Vacancies (positions available):');
+  await phone.dialFresh();
+  await phone.choose('Language/Lugha');
+  await phone.choose('Kiswahili');
+  await phone.dialFresh();
+  await phone.choose('Omba kazi');
+  await phone.send(password);
   await phone.send('1');
-  const refused = await phone.chooseOnAnyPage('Confirm and submit');
-  expect(refused.kind).toBe('END');
-  expect(refused.text).toContain('You already have an application for this exam and activity.');
+  expect(phone.last.text).toMatch(/\n1\. .+ \(umeomba\)\n/);
+  const refused = await phone.send('1');
+  expect(refused.kind).toBe('CON');
+  expect(refused.text).toContain('(umeomba)');
+  expect(refused.text.split('\n')[0]).not.toBe('Chagua shughuli:');
+});
+
+test('a refusal at submit (another session applied meanwhile) offers another vacancy instead of ending', async () => {
+  const { phone, password, accountId } = await applicant();
+  await logIn(phone, password, 'Apply for a job');
+  const vacancyId = await toFirstDetails(phone);
+  // Applied from another phone session meanwhile.
+  const v = await app.db('vacancies').where({ id: vacancyId }).first('exam', 'activity');
+  await app.db('applications').insert({
+    account_id: accountId,
+    vacancy_id: vacancyId,
+    exam: v.exam,
+    activity: v.activity,
+    status: 'submitted',
+  });
+  const refused = await phone.send('1');
+  expect(refused.kind).toBe('CON');
+  expect(refused.text).toBe(
+    'You have already applied for this vacancy. See My applications.\n1. Choose another vacancy\n2. My applications\n0 Back 00 Home',
+  );
+  const mine = await phone.choose('My applications');
+  expect(mine.text).toContain('My applications:');
 });
 
 test('STATUS by SMS lists the applications, most recent first, in one segment', async () => {
@@ -212,25 +248,15 @@ test('STATUS by SMS lists the applications, most recent first, in one segment', 
   expect(status.length).toBeLessThanOrEqual(160);
 });
 
-/** Browses to the first vacancy's details and returns its id (from the database, by the station shown). */
+/** Browses to the first vacancy's details and returns its id (from the session the screen belongs to). */
 async function toFirstDetails(phone: UssdPhone): Promise<number> {
   await browseToVacancies(phone);
   await phone.send('1');
-  const station = /Station: (.+)/.exec(phone.last.text)?.[1] as string;
-  const position = /Position: (.+)/.exec(phone.last.text)?.[1] as string;
-  const exam = /Exam: (.+)/.exec(phone.last.text)?.[1] as string;
-  const activity = /Activity: (.+)/.exec(phone.last.text)?.[1] as string;
-  const rows = await app
-    .db('vacancies as v')
-    .join('duty_stations as d', 'd.id', 'v.duty_station_id')
-    .join('positions as p', 'p.code', 'v.position')
-    .join('exams as e', 'e.code', 'v.exam')
-    .join('activities as a', 'a.code', 'v.activity')
-    .where({ 'd.name': station, 'p.name': position, 'e.name': exam, 'a.name': activity })
-    .select('v.id');
-  expect(rows).toHaveLength(1);
-  const row = rows[0];
-  return row.id as number;
+  expect(phone.last.text).toContain('1. Confirm and submit');
+  const record = JSON.parse((await app.store.get(keys.session(phone.sessionId))) as string) as {
+    snapshot: { state: { context: { vacancy: { id: number } } } };
+  };
+  return record.snapshot.state.context.vacancy.id;
 }
 
 test('a vacancy closed while the user looked at it refuses the application with a clear message', async () => {
@@ -239,8 +265,16 @@ test('a vacancy closed while the user looked at it refuses the application with 
   const vacancyId = await toFirstDetails(phone);
   await app.db('vacancies').where({ id: vacancyId }).update({ status: 'closed' });
   const refused = await phone.chooseOnAnyPage('Confirm and submit');
-  expect(refused.kind).toBe('END');
-  expect(refused.text).toBe('This vacancy is closed for applications.');
+  // Said where the user can act on it: another vacancy of the same list.
+  expect(refused.kind).toBe('CON');
+  expect(refused.text).toBe(
+    'This vacancy is closed for applications.\n1. Choose another vacancy\n0 Back 00 Home',
+  );
+  // The list again, without the closed vacancy (here it was the only one: said so, with Back and Home).
+  const list = await phone.send('1');
+  expect(list.kind).toBe('CON');
+  expect(list.text).toMatch(/^(Vacancies \(positions available\):|There are no open vacancies right now\.)/);
+  expect(list.text).toMatch(/0 Back 00 Home$/);
   await app.db('vacancies').where({ id: vacancyId }).update({ status: 'open' });
 });
 
@@ -262,8 +296,10 @@ test('a vacancy filled by approved applications refuses the application with a c
     status: 'approved',
   });
   const refused = await phone.chooseOnAnyPage('Confirm and submit');
-  expect(refused.kind).toBe('END');
-  expect(refused.text).toBe('All positions of this vacancy have been filled.');
+  expect(refused.kind).toBe('CON');
+  expect(refused.text).toBe(
+    'All positions of this vacancy have been filled.\n1. Choose another vacancy\n0 Back 00 Home',
+  );
   await app.db('applications').where({ account_id: other.accountId }).del();
   await app.db('vacancies').where({ id: vacancyId }).update({ positions: original });
 });

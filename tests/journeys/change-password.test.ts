@@ -18,21 +18,45 @@ async function stored(phone: UssdPhone): Promise<string> {
   ].join('\n');
 }
 
-test('change password: refuses easy and mismatched passwords, then the new one works and an SMS says so', async () => {
+/** Logged in by My profile, then Change password from the main menu: the current password is asked. */
+async function atCurrentPassword(phone: UssdPhone, password: string): Promise<void> {
+  await phone.dial();
+  await phone.choose('My profile');
+  await phone.send(password);
+  await phone.send('00');
+  await phone.choose('Change password');
+  expect(phone.last.text).toBe('Enter your current password:\n0 Back 00 Home');
+}
+
+test('Change password right after the login asks for the password once, not twice', async () => {
+  const { phone, password } = await registeredPhone(app.url);
+  await phone.dial();
+  await phone.choose('Change password');
+  expect(phone.last.text).toContain('Enter your CP2 password');
+  const next = await phone.send(password);
+  expect(next.text).toBe('Enter a new password of 6 to 12 digits:\n0 Back 00 Home');
+});
+
+test('Change password later in a session asks for the current password first', async () => {
+  const { phone, password } = await registeredPhone(app.url);
+  await atCurrentPassword(phone, password);
+  expect((await phone.send(password)).text).toContain('Enter a new password of 6 to 12 digits');
+});
+
+test('change password: refuses easy and mismatched passwords, one reason at a time, then the new one works and an SMS says so', async () => {
   const { phone, password } = await registeredPhone(app.url);
   await phone.dial();
   await phone.choose('Change password');
   await phone.send(password); // log in
-  expect(phone.last.text).toContain('Enter your current password');
-  await phone.send(password);
   expect(phone.last.text).toContain('Enter a new password of 6 to 12 digits');
 
-  for (const easy of ['123456', '000000', '777777', '987654', '121212']) {
-    const s = await phone.send(easy);
-    expect(s.text).toContain('Too easy to guess');
-  }
-  await phone.send('12');
-  expect(phone.last.text).toContain('Enter 6 to 12 digits.');
+  expect((await phone.send('123456')).text).toBe(
+    'Too easy to guess. Avoid 123456 or repeated digits.\nEnter a new password of 6 to 12 digits:\n0 Back 00 Home',
+  );
+  // The next refusal replaces the earlier one: never two reasons on one screen.
+  expect((await phone.send('12')).text).toBe(
+    'Enter 6 to 12 digits.\nEnter a new password of 6 to 12 digits:\n0 Back 00 Home',
+  );
 
   await phone.send('583920');
   expect(phone.last.text).toContain('Enter the new password again');
@@ -51,14 +75,25 @@ test('change password: refuses easy and mismatched passwords, then the new one w
   await phone.dial();
   await phone.choose('Change password');
   expect((await phone.send(password)).text).toContain('Wrong password');
-  expect((await phone.send('583920')).text).toContain('Enter your current password');
+  expect((await phone.send('583920')).text).toContain('Enter a new password');
+});
+
+test('three passwords too easy to guess in a row end the session, like three invalid choices', async () => {
+  const { phone, password } = await registeredPhone(app.url);
+  await phone.dial();
+  await phone.choose('Change password');
+  await phone.send(password);
+  expect((await phone.send('123456')).kind).toBe('CON');
+  expect((await phone.send('000000')).kind).toBe('CON');
+  const third = await phone.send('777777');
+  expect(third.kind).toBe('END');
+  expect(third.text).toBe('Too many invalid entries. Dial *384*22262# to try again or SMS HELP to 22262.');
 });
 
 test('a password typed at a prompt never reaches the session store, the logs or the outbox', async () => {
   const { phone, password } = await registeredPhone(app.url);
   await phone.dial();
   await phone.choose('Change password');
-  await phone.send(password);
   await phone.send(password);
   await phone.send('640317');
   // Mid-journey: the session and the resume record exist, holding only a hash of the new password.
@@ -80,11 +115,12 @@ test('a dropped journey that was logged in resumes only after the password is as
   await phone.dial();
   await phone.choose('Change password');
   await phone.send(password);
-  await phone.send(password);
   expect(phone.last.text).toContain('Enter a new password');
   // The call drops here; the user dials again within the resume window.
   const offer = await phone.dial();
-  expect(offer.text).toBe('You did not finish last time.\n1. Continue where you left off\n2. Start again');
+  expect(offer.text).toBe(
+    'You did not finish changing your password last time.\n1. Continue where you left off\n2. Start again',
+  );
   const gate = await phone.send('1');
   expect(gate.text).toContain('Enter your CP2 password');
   expect((await phone.send('111222')).text).toContain('Wrong password. 4 attempts left.');
@@ -97,14 +133,12 @@ test('a dropped journey that was logged in resumes only after the password is as
 test('a wrong current password counts towards the lockout like a wrong login: the fifth locks the account', async () => {
   const { phone, password } = await registeredPhone(app.url);
   const wrong = password === '135792' ? '246813' : '135792';
-  await phone.dial();
-  await phone.choose('Change password');
-  await phone.send(password); // logged in: the count is clear
-  expect(phone.last.text).toContain('Enter your current password');
+  await atCurrentPassword(phone, password); // logged in: the count is clear
+  // A wrong password is not a refused entry (three would end the session): the lockout counts it.
   for (let left = 4; left >= 1; left--) {
     const s = await phone.send(wrong);
     expect(s.kind).toBe('CON');
-    expect(s.text).toContain(`Wrong password. ${left} attempts left.`);
+    expect(s.text).toContain(`Wrong password. ${left} ${left === 1 ? 'attempt' : 'attempts'} left.`);
     expect(s.text).toContain('Enter your current password');
   }
   const locked = await phone.send(wrong);
@@ -124,9 +158,7 @@ test('a wrong current password counts towards the lockout like a wrong login: th
 test('wrong current passwords and wrong logins add up to one count', async () => {
   const { phone, password } = await registeredPhone(app.url);
   const wrong = password === '135792' ? '246813' : '135792';
-  await phone.dial();
-  await phone.choose('Change password');
-  await phone.send(password);
+  await atCurrentPassword(phone, password);
   for (let left = 4; left >= 2; left--) {
     expect((await phone.send(wrong)).text).toContain(`Wrong password. ${left} attempts left.`);
   }
@@ -134,7 +166,7 @@ test('wrong current passwords and wrong logins add up to one count', async () =>
   await phone.dial();
   if (phone.last.text.includes('Start again')) await phone.choose('Start again');
   await phone.choose('Change password');
-  expect((await phone.send(wrong)).text).toContain('Wrong password. 1 attempts left.');
+  expect((await phone.send(wrong)).text).toContain('Wrong password. 1 attempt left.');
   const locked = await phone.send(wrong);
   expect(locked.kind).toBe('END');
   expect(locked.text).toContain('Your account is locked after 5 wrong passwords.');

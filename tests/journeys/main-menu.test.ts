@@ -26,11 +26,13 @@ test('the chosen language is remembered for the phone in the next session', asyn
   expect(next.text).toContain('Fungua akaunti');
 });
 
-test('Help ends the session with the USSD code and the SMS short code', async () => {
+test('Help gives the USSD code and the SMS short code, and leads back', async () => {
   const phone = new UssdPhone(app.url, randomPhone());
   await phone.dial();
   const help = await phone.choose('Help');
-  expect(help.kind).toBe('END');
+  // Not a dead end: Back and Home lead on.
+  expect(help.kind).toBe('CON');
+  expect(help.text).toMatch(/\n0 Back 00 Home$/);
   expect(help.text).toContain('*384*22262#');
   expect(help.text).toContain('22262');
 });

@@ -6,7 +6,7 @@ import { passwordIn, waitForSms } from '../support/sms';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { UssdPhone, randomPhone } from '../support/ussd-phone';
 
-const INVALID = 'Invalid choice. Enter a number from the list.';
+const INVALID = 'Invalid choice. Enter a number below.';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -36,24 +36,22 @@ async function logIn(phone: UssdPhone, password: string, option: string): Promis
   await phone.send(password);
 }
 
-test("a vacancy's details: '1' on the first page (no option shown) is refused; on the page that shows it, it submits", async () => {
+test("a vacancy's details and Confirm and submit are one screen; a number not on it is refused and nothing is applied", async () => {
   const { phone, password, accountId } = await account();
   await insertCompleteProfile(app.db, accountId, phone.phoneNumber);
   await logIn(phone, password, 'Apply for a job');
-  for (let i = 0; i < 6; i++) await phone.send('1'); // exam → … → sub-county, the first of each
-  expect(phone.last.text).toContain('Vacancies (positions available):');
+  while (!phone.last.text.includes('Vacancies (positions available):')) await phone.send('1');
   const details = await phone.send('1');
-  expect(details.text).toContain('Exam: ');
-  expect(details.text).toContain('98 More');
-  expect(details.text).not.toContain('Confirm and submit');
+  expect(details.text).toContain('\n1. Confirm and submit\n0 Back 00 Home');
+  expect(details.text).not.toContain('98 More');
 
-  const refused = await phone.send('1');
+  const refused = await phone.send('2');
   expect(refused.kind).toBe('CON');
   expect(refused.text.startsWith(`${INVALID}\n`)).toBe(true);
-  expect(refused.text).toContain('Exam: ');
+  expect(refused.text).toContain('1. Confirm and submit');
   expect(await applications(accountId)).toBe(0);
 
-  const done = await phone.chooseOnAnyPage('Confirm and submit');
+  const done = await phone.send('1');
   expect(done.kind).toBe('END');
   expect(done.text).toContain('Thank you for submitting your application.');
   expect(await applications(accountId)).toBe(1);

@@ -1,6 +1,7 @@
 // A phone on a USSD session, for journey tests: dial, type, and read the screen, through POST /ussd
 // exactly as Africa's Talking calls it (form-encoded, `text` accumulated with '*').
 import { randomUUID } from 'node:crypto';
+import { displayPhone } from '../../src/domain/phone';
 
 export type Screen = { kind: 'CON' | 'END'; text: string; status: number };
 
@@ -14,6 +15,11 @@ export class UssdPhone {
     readonly phoneNumber = '+254711000001',
     private readonly opts: { networkCode?: string; serviceCode?: string; query?: string } = {},
   ) {}
+
+  /** The number as screens show it (`0712 345 678`). */
+  get shownNumber(): string {
+    return displayPhone(this.phoneNumber);
+  }
 
   get text(): string {
     return this.inputs.join('*');

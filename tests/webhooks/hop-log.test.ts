@@ -33,7 +33,7 @@ test('a hop log line holds neither the typed password nor its length, nor any fi
   await phone.dialFresh();
   await phone.choose('Change password');
   const afterLogin = await phone.send(password);
-  expect(afterLogin.text).toContain('Enter your current password');
+  expect(afterLogin.text).toContain('Enter a new password');
   const typed = phone.text;
 
   const lines = app.logs

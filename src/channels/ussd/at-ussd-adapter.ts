@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { atCount, atField, badFields, userText } from '../webhook-fields';
 import { maskPhone, normalisePhone } from '../../domain/phone';
+import { translate } from '../../../menus/copy';
 import type { Db } from '../../db/knex';
 import { recordSessionEnd } from '../../domain/session-analytics';
 import type { UssdEngine } from '../../engine/engine';
@@ -19,6 +20,8 @@ const hopSchema = z.object({
 
 export type UssdReply = { status: number; body: string };
 
+const NOT_KENYAN = `${translate('en', 'engine.notKenyan')}\n${translate('sw', 'engine.notKenyan')}`;
+
 export async function answerUssd(
   body: unknown,
   deps: { engine: UssdEngine; metrics: Metrics; log: Logger },
@@ -31,8 +34,10 @@ export async function answerUssd(
   }
   const phone = normalisePhone(parsed.data.phoneNumber);
   if (!phone) {
+    // A roaming or foreign caller reached the code: AT shows nothing useful for a 400, so the caller
+    // gets a polite END in both languages (their language is not known).
     deps.log.warn('USSD hop with a phone number that is not a Kenyan mobile');
-    return { status: 400, body: 'END Bad request' };
+    return { status: 200, body: `END ${NOT_KENYAN}` };
   }
   const hop = { ...parsed.data, phoneNumber: phone };
   const stop = deps.metrics.ussdHopSeconds.startTimer();
