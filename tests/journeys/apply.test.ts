@@ -98,15 +98,15 @@ test('in Kiswahili: the confirmation screen and its SMS, compared whole', async 
   for (const title of [
     'Chagua mtihani:',
     'Chagua shughuli:',
-    'Chagua aina ya kituo cha kazi:',
-    'Chagua nafasi:',
+    'Chagua aina ya kituo:',
+    'Chagua kazi:',
     'Chagua kaunti:',
     'Chagua kaunti ndogo:',
   ]) {
     expect(phone.last.text).toContain(title);
     await phone.send('1');
   }
-  expect(phone.last.text).toContain('Nafasi (zilizopo):');
+  expect(phone.last.text).toContain('Vituo (nafasi zilizo wazi):');
   await phone.send('1');
   while (!phone.last.text.includes('. Thibitisha na uwasilishe')) {
     expect(phone.last.text).toContain('98 Zaidi');
@@ -114,10 +114,10 @@ test('in Kiswahili: the confirmation screen and its SMS, compared whole', async 
   }
   const done = await phone.choose('Thibitisha na uwasilishe');
   expect(done.kind).toBe('END');
-  expect(done.text).toBe('Asante kwa kuwasilisha ombi lako. Ombi litakaguliwa, na utaarifiwa hivi karibuni!');
+  expect(done.text).toBe('Asante kwa kuwasilisha ombi lako. Litakaguliwa na utaarifiwa hivi karibuni.');
   const sms = await waitForSms(app.url, phone.phoneNumber, 2);
   expect(sms[1]?.text).toBe(
-    'CP2: Asante kwa kuwasilisha ombi lako. Ombi litakaguliwa, na utaarifiwa hivi karibuni!',
+    'CP2: Asante kwa kuwasilisha ombi lako. Litakaguliwa na utaarifiwa hivi karibuni.',
   );
 });
 
