@@ -17,7 +17,14 @@ import {
 } from '../src/domain/vacancy-types';
 import { sessionContext, type SessionContext } from './context';
 import type { MenuServices } from './services';
-import { screen, type JourneyOutput, type MenuInput, type ScreenSpec, type TextRef } from './screen';
+import {
+  screen,
+  type JourneyOutput,
+  type Lang,
+  type MenuInput,
+  type ScreenSpec,
+  type TextRef,
+} from './screen';
 
 type Context = SessionContext & {
   missing: SectionId[];
@@ -150,8 +157,8 @@ export function applyJourney(services: MenuServices) {
       missing: fromPromise<SectionId[], { accountId: number }>(({ input }) =>
         services.profiles.missing(input.accountId),
       ),
-      choices: fromPromise<Choice[], { level: Level; filter: Filter }>(({ input }) =>
-        services.vacancies.choices(input.level, input.filter),
+      choices: fromPromise<Choice[], { level: Level; filter: Filter; lang: Lang }>(({ input }) =>
+        services.vacancies.choices(input.level, input.filter, input.lang),
       ),
       matching: fromPromise<VacancyPage, { filter: Filter; after?: VacancyCursor; search?: string }>(
         ({ input }) =>
@@ -161,8 +168,8 @@ export function applyJourney(services: MenuServices) {
             search: input.search,
           }),
       ),
-      details: fromPromise<VacancyDetails | undefined, { id: number }>(({ input }) =>
-        services.vacancies.details(input.id),
+      details: fromPromise<VacancyDetails | undefined, { id: number; lang: Lang }>(({ input }) =>
+        services.vacancies.details(input.id, input.lang),
       ),
       apply: fromPromise<ApplyResult, { accountId: number; vacancyId: number }>(({ input }) =>
         services.applications.apply(input.accountId, input.vacancyId),
@@ -208,7 +215,7 @@ export function applyJourney(services: MenuServices) {
       loadingChoices: {
         invoke: {
           src: 'choices',
-          input: ({ context }) => ({ level: context.level, filter: context.filter }),
+          input: ({ context }) => ({ level: context.level, filter: context.filter, lang: context.lang }),
           onDone: [
             { guard: ({ event }) => event.output.length === 0, target: 'none' },
             { target: 'choosing', actions: assign({ choices: ({ event }) => event.output }) },
@@ -314,7 +321,7 @@ export function applyJourney(services: MenuServices) {
       loadingDetails: {
         invoke: {
           src: 'details',
-          input: ({ event }) => ({ id: (event as { id: number }).id }),
+          input: ({ context, event }) => ({ id: (event as { id: number }).id, lang: context.lang }),
           onDone: [
             {
               guard: ({ event }) => !event.output,

@@ -48,11 +48,12 @@ export interface MenuServices {
     subCounties(countyCode: string): Promise<SubCounty[]>;
   };
   vacancies: {
-    /** The choices at `level` that still have open vacancies under the choices made so far. */
-    choices(level: Level, filter: Filter): Promise<Choice[]>;
+    /** The choices at `level` that still have open vacancies under the choices made so far, named in `lang`. */
+    choices(level: Level, filter: Filter, lang?: Lang): Promise<Choice[]>;
     /** One page of the matching open vacancies (most positions available first), narrowed by `search`. */
     matching(filter: Filter, page: VacancyQuery): Promise<VacancyPage>;
-    details(vacancyId: number): Promise<VacancyDetails | undefined>;
+    /** One vacancy; its exam, activity, station type and position named in `lang`. */
+    details(vacancyId: number, lang?: Lang): Promise<VacancyDetails | undefined>;
   };
   applications: {
     apply(accountId: number, vacancyId: number): Promise<ApplyResult>;
