@@ -7,9 +7,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Db } from '../../src/db/knex';
-import { createVacancies } from '../../src/domain/vacancies';
+import { createReview } from '../../src/domain/review';
+import { createApplications, createVacancies } from '../../src/domain/vacancies';
 import { importActivities, importExams, importPositions } from '../../src/domain/vacancy-import';
 import { freshDatabase } from '../support/databases';
+import { applicant } from '../vacancies/fixtures';
 
 jest.setTimeout(60_000);
 
@@ -111,6 +113,51 @@ test('a header with a column that is neither required nor optional is refused, n
   expect((await importPositions(db, 'code,name_sw\nsupervisor,Msimamizi\n')).errors).toEqual([
     'line 1: the header must be code,name (optionally with name_sw) (found code,name_sw)',
   ]);
+});
+
+test('the SMS that name a position (applied, approved, withdrawn, STATUS) name it in the language of the phone', async () => {
+  const deps = { ussdCode: '*384*22262#', smsCode: '22262' };
+  const apps = createApplications(db, deps);
+  const vacancies = (await db('vacancies')
+    .where({ position: 'invigilator', status: 'open' })
+    .orderBy('id')
+    .limit(1)
+    .pluck('id')) as number[];
+  const sent = async (phone: string) =>
+    (
+      (await db('outbound_sms').where({ to_phone: phone }).orderBy('id').select('template', 'params')) as {
+        template: string;
+        params: { position?: string };
+      }[]
+    ).map((m) => `${m.template} ${m.params.position}`);
+
+  const sw = await applicant(db, '+254711000101', '11110101');
+  await db('phone_preferences').insert({ phone: '+254711000101', language: 'sw' });
+  const en = await applicant(db, '+254711000102', '11110102');
+  const applied = await apps.apply(sw, vacancies[0] as number);
+  expect(applied.status).toBe('submitted');
+  expect((await apps.apply(en, vacancies[0] as number)).status).toBe('submitted');
+  await createReview(db).decide((applied as { applicationId: number }).applicationId, {
+    decision: 'approve',
+    actor: 'admin:test',
+  });
+  const enApplication = (await apps.list(en)).applications[0]?.id as number;
+  expect((await apps.withdraw(en, enApplication, 'ussd:+254711000102')).status).toBe('withdrawn');
+
+  expect(await sent('+254711000101')).toEqual([
+    'sms.applicationSubmitted Mwangalizi (Invigilator)',
+    'sms.applicationApproved Mwangalizi (Invigilator)',
+  ]);
+  expect(await sent('+254711000102')).toEqual([
+    'sms.applicationSubmitted Invigilator',
+    'sms.applicationWithdrawn Invigilator',
+  ]);
+  expect(await apps.summaryForSms(sw, 'sw')).toBe('KCSE Mwangalizi (Invigilator) approved');
+  expect(await apps.summaryForSms(sw)).toBe('KCSE Invigilator approved');
+  expect((await apps.list(sw, { lang: 'sw' })).applications.map((a) => a.position)).toEqual([
+    'Mwangalizi (Invigilator)',
+  ]);
+  expect((await apps.list(sw)).applications.map((a) => a.position)).toEqual(['Invigilator']);
 });
 
 test('npm run import -- positions: the Kiswahili names load from the file', async () => {
