@@ -11,7 +11,7 @@ import type {
 } from '../src/domain/vacancy-types';
 import { sessionContext, type SessionContext } from './context';
 import type { MenuServices } from './services';
-import { screen, type JourneyOutput, type MenuInput, type ScreenSpec } from './screen';
+import { screen, type JourneyOutput, type Lang, type MenuInput, type ScreenSpec } from './screen';
 
 type Context = SessionContext & {
   /** The page shown (the session keeps one page, whatever the number of applications). */
@@ -79,12 +79,14 @@ export function applicationsJourney(services: MenuServices, mode: 'all' | 'withd
       output: {} as JourneyOutput,
     },
     actors: {
-      list: fromPromise<ApplicationPage, { accountId: number; after?: ApplicationCursor }>(({ input }) =>
-        services.applications.list(input.accountId, {
-          limit: APPLICATIONS_PAGE,
-          after: input.after,
-          withdrawable: mode === 'withdraw',
-        }),
+      list: fromPromise<ApplicationPage, { accountId: number; after?: ApplicationCursor; lang: Lang }>(
+        ({ input }) =>
+          services.applications.list(input.accountId, {
+            limit: APPLICATIONS_PAGE,
+            after: input.after,
+            withdrawable: mode === 'withdraw',
+            lang: input.lang,
+          }),
       ),
       withdraw: fromPromise<WithdrawResult, { accountId: number; applicationId: number; actor: string }>(
         ({ input }) => services.applications.withdraw(input.accountId, input.applicationId, input.actor),
@@ -102,7 +104,11 @@ export function applicationsJourney(services: MenuServices, mode: 'all' | 'withd
       loading: {
         invoke: {
           src: 'list',
-          input: ({ context }) => ({ accountId: context.accountId as number, after: context.after }),
+          input: ({ context }) => ({
+            accountId: context.accountId as number,
+            after: context.after,
+            lang: context.lang,
+          }),
           onDone: [
             { guard: ({ event }) => event.output.applications.length === 0, target: 'none' },
             {

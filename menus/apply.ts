@@ -20,7 +20,14 @@ import {
 } from '../src/domain/vacancy-types';
 import { sessionContext, type SessionContext } from './context';
 import type { MenuServices } from './services';
-import { screen, type JourneyOutput, type MenuInput, type ScreenSpec, type TextRef } from './screen';
+import {
+  screen,
+  type JourneyOutput,
+  type Lang,
+  type MenuInput,
+  type ScreenSpec,
+  type TextRef,
+} from './screen';
 
 type Context = SessionContext & {
   missing: SectionId[];
@@ -202,8 +209,9 @@ export function applyJourney(services: MenuServices) {
       missing: fromPromise<SectionId[], { accountId: number }>(({ input }) =>
         services.profiles.missing(input.accountId),
       ),
-      choices: fromPromise<Choice[], { level: Level; filter: Filter; accountId?: number }>(({ input }) =>
-        services.vacancies.choices(input.level, input.filter, { accountId: input.accountId }),
+      choices: fromPromise<Choice[], { level: Level; filter: Filter; lang: Lang; accountId?: number }>(
+        ({ input }) =>
+          services.vacancies.choices(input.level, input.filter, input.lang, { accountId: input.accountId }),
       ),
       matching: fromPromise<VacancyPage, { filter: Filter; after?: VacancyCursor; search?: string }>(
         ({ input }) =>
@@ -213,8 +221,8 @@ export function applyJourney(services: MenuServices) {
             search: input.search,
           }),
       ),
-      details: fromPromise<VacancyDetails | undefined, { id: number }>(({ input }) =>
-        services.vacancies.details(input.id),
+      details: fromPromise<VacancyDetails | undefined, { id: number; lang: Lang }>(({ input }) =>
+        services.vacancies.details(input.id, input.lang),
       ),
       apply: fromPromise<ApplyResult, { accountId: number; vacancyId: number }>(({ input }) =>
         services.applications.apply(input.accountId, input.vacancyId),
@@ -273,6 +281,7 @@ export function applyJourney(services: MenuServices) {
           input: ({ context }) => ({
             level: context.level,
             filter: context.filter,
+            lang: context.lang,
             accountId: context.accountId,
           }),
           onDone: [
@@ -409,7 +418,7 @@ export function applyJourney(services: MenuServices) {
       loadingDetails: {
         invoke: {
           src: 'details',
-          input: ({ event }) => ({ id: (event as { id: number }).id }),
+          input: ({ context, event }) => ({ id: (event as { id: number }).id, lang: context.lang }),
           onDone: [
             {
               guard: ({ event }) => !event.output,

@@ -50,13 +50,14 @@ export interface MenuServices {
   };
   vacancies: {
     /**
-     * The choices at `level` that still have open vacancies under the choices made so far; `browse`
-     * marks the activities its account already applied in.
+     * The choices at `level` that still have open vacancies under the choices made so far, named in
+     * `lang`; `browse` marks the activities its account already applied in.
      */
-    choices(level: Level, filter: Filter, browse?: BrowseFor): Promise<Choice[]>;
+    choices(level: Level, filter: Filter, lang?: Lang, browse?: BrowseFor): Promise<Choice[]>;
     /** One page of the matching open vacancies (most positions available first), narrowed by `search`. */
     matching(filter: Filter, page: VacancyQuery): Promise<VacancyPage>;
-    details(vacancyId: number): Promise<VacancyDetails | undefined>;
+    /** One vacancy; its exam, activity, station type and position named in `lang`. */
+    details(vacancyId: number, lang?: Lang): Promise<VacancyDetails | undefined>;
   };
   applications: {
     apply(accountId: number, vacancyId: number): Promise<ApplyResult>;

@@ -53,9 +53,9 @@ const kinds: Record<
     what: 'sub-counties (the table becomes the file)',
     run: importSubCounties,
   },
-  exams: { header: 'code,name', what: 'exams (upserted by code)', run: importExams },
-  activities: { header: 'code,name', what: 'activities (upserted by code)', run: importActivities },
-  positions: { header: 'code,name', what: 'positions (upserted by code)', run: importPositions },
+  exams: { header: 'code,name[,name_sw]', what: 'exams (upserted by code)', run: importExams },
+  activities: { header: 'code,name[,name_sw]', what: 'activities (upserted by code)', run: importActivities },
+  positions: { header: 'code,name[,name_sw]', what: 'positions (upserted by code)', run: importPositions },
   'duty-stations': {
     header: 'code,name,type,county_code,sub_county',
     what: 'duty stations (upserted by code; sub-county by name within the county)',

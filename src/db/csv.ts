@@ -5,7 +5,11 @@
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 
-export type CsvRow<K extends string> = { line: number; values: Record<K, string> };
+/** A row's values by column; an optional column the header leaves out is absent (undefined). */
+export type CsvValues<K extends string, O extends string = never> = Record<K, string> &
+  Partial<Record<O, string>>;
+
+export type CsvRow<K extends string, O extends string = never> = { line: number; values: CsvValues<K, O> };
 
 /** A problem found on one line of the file. */
 export type LineError = { line: number; message: string };
@@ -14,7 +18,8 @@ export type LineError = { line: number; message: string };
 export type CsvSource = string | Readable;
 
 /** One line's outcome, in file order: a row to check, or a line that could not be read as one. */
-export type CsvItem<K extends string> = CsvRow<K> | { line: number; error: string };
+export type CsvItem<K extends string, O extends string = never> =
+  CsvRow<K, O> | { line: number; error: string };
 
 export type CsvRead<K extends string> = { rows: CsvRow<K>[]; errors: LineError[] };
 
@@ -32,14 +37,16 @@ export function formatLineErrors(errors: LineError[]): string[] {
 }
 
 /**
- * Streams `source`, whose header must name exactly `columns` (in any order, any case). A bad header is one
+ * Streams `source`, whose header must name exactly `columns` (in any order, any case), and may name any
+ * of `optional` too (an optional column it leaves out is absent from every row). A bad header is one
  * error and ends the stream. Rows whose field count does not match the header, and records csv-parse
  * cannot read (a stray quote), are errors and reading goes on, so that one run reports every bad line.
  */
-export async function* streamCsv<K extends string>(
+export async function* streamCsv<K extends string, O extends string = never>(
   source: CsvSource,
   columns: readonly K[],
-): AsyncGenerator<CsvItem<K>> {
+  optional: readonly O[] = [],
+): AsyncGenerator<CsvItem<K, O>> {
   const skipped: { line: number; error: string }[] = [];
   const parser = parse({
     bom: true,
@@ -62,19 +69,20 @@ export async function* streamCsv<K extends string>(
   input.pipe(parser);
 
   const expected = columns.join(',');
+  const allowed = optional.length ? `${expected} (optionally with ${optional.join(',')})` : expected;
   let header: string[] | undefined;
   for await (const p of parser as AsyncIterable<Parsed>) {
     // Lines csv-parse skipped come before this record.
     yield* skipped.splice(0);
     if (!header) {
       header = p.record.map((h) => h.toLowerCase());
-      const known = new Set<string>(columns);
+      const known = new Set<string>([...columns, ...optional]);
       const valid =
-        header.length === columns.length &&
         new Set(header).size === header.length &&
-        header.every((h) => known.has(h));
+        header.every((h) => known.has(h)) &&
+        columns.every((c) => header?.includes(c));
       if (!valid) {
-        yield { line: startLine(p), error: `the header must be ${expected} (found ${p.record.join(',')})` };
+        yield { line: startLine(p), error: `the header must be ${allowed} (found ${p.record.join(',')})` };
         // Nothing after a bad header can be read as rows: stop reading the file.
         input.unpipe(parser);
         input.destroy();
@@ -84,12 +92,13 @@ export async function* streamCsv<K extends string>(
     }
     const line = startLine(p);
     if (p.record.length !== header.length) {
-      yield { line, error: `expected ${header.length} fields (${expected}), found ${p.record.length}` };
+      const shape = header.length === columns.length ? expected : header.join(',');
+      yield { line, error: `expected ${header.length} fields (${shape}), found ${p.record.length}` };
       continue;
     }
-    const values = {} as Record<K, string>;
-    header.forEach((h, i) => (values[h as K] = p.record[i] ?? ''));
-    yield { line, values };
+    const values = {} as Record<string, string>;
+    header.forEach((h, i) => (values[h] = p.record[i] ?? ''));
+    yield { line, values: values as CsvValues<K, O> };
   }
   yield* skipped.splice(0);
   if (!header) yield { line: 1, error: `the file is empty; its first line must be ${expected}` };

@@ -52,17 +52,20 @@ function isControl(ch: string): boolean {
   return c < 0x20 || c === 0x7f;
 }
 
-/** Why `name` cannot be shown on a USSD screen as it is, or undefined when it can. */
-export function nameProblem(name: string): string | undefined {
-  if (name === '') return 'name is empty';
-  if ([...name].some(isControl)) return 'name must be on one line, without control characters';
-  if (name.length > NAME_MAX) return `name is ${name.length} characters long, at most ${NAME_MAX}`;
+/**
+ * Why `name` cannot be shown on a USSD screen as it is, or undefined when it can. `field` names the
+ * column in the message (`name_sw` for a Kiswahili name, checked by the same rules).
+ */
+export function nameProblem(name: string, field = 'name'): string | undefined {
+  if (name === '') return `${field} is empty`;
+  if ([...name].some(isControl)) return `${field} must be on one line, without control characters`;
+  if (name.length > NAME_MAX) return `${field} is ${name.length} characters long, at most ${NAME_MAX}`;
   if (!isGsm7(name)) {
     const bad = [...new Set([...name].filter((ch) => !isGsm7(ch)))].join(' ');
     const suggestion = toGsm7(name);
     const hint =
       suggestion.split('?').length === name.split('?').length ? `; write it as "${suggestion}"` : '';
-    return `name "${name}" has characters outside GSM-7 (${bad})${hint}`;
+    return `${field} "${name}" has characters outside GSM-7 (${bad})${hint}`;
   }
   return undefined;
 }

@@ -9,6 +9,7 @@ import { countUpTo, type Total } from '../db/count';
 import type { Db } from '../db/knex';
 import { recordAdminAction } from './admin-audit';
 import { enqueueSms, languageOf } from './outbox';
+import { localName } from './reference-names';
 import type { ApplicationStatus } from './vacancy-types';
 
 export type Decision = 'approve' | 'reject';
@@ -99,9 +100,14 @@ export function createReview(db: Db) {
     if (!found) return { id, result: 'notFound' };
     // Vacancy first, then the application: the order apply uses, so the two cannot deadlock.
     const { rows } = await trx.raw<{
-      rows: { positions: number; position_name: string; station_name: string }[];
+      rows: {
+        positions: number;
+        position_name: string;
+        position_name_sw: string | null;
+        station_name: string;
+      }[];
     }>(
-      `select v.positions, p.name as position_name, d.name as station_name
+      `select v.positions, p.name as position_name, p.name_sw as position_name_sw, d.name as station_name
          from vacancies v
          join duty_stations d on d.id = v.duty_station_id
          join positions p on p.code = v.position
@@ -109,7 +115,12 @@ export function createReview(db: Db) {
           for update of v`,
       [found.vacancy_id],
     );
-    const vacancy = rows[0] as { positions: number; position_name: string; station_name: string };
+    const vacancy = rows[0] as {
+      positions: number;
+      position_name: string;
+      position_name_sw: string | null;
+      station_name: string;
+    };
     const app = (await trx('applications as ap')
       .join('accounts as ac', 'ac.id', 'ap.account_id')
       .where('ap.id', id)
@@ -143,11 +154,15 @@ export function createReview(db: Db) {
     });
     // The reason is kept in the events and the audit trail, not in the SMS: with the longest position
     // and station names there is no room left in one segment.
+    const lang = await languageOf(trx, app.phone);
     await enqueueSms(trx, {
       to: app.phone,
       template: req.decision === 'approve' ? 'sms.applicationApproved' : 'sms.applicationRejected',
-      lang: await languageOf(trx, app.phone),
-      params: { position: vacancy.position_name, station: vacancy.station_name },
+      lang,
+      params: {
+        position: localName(lang, vacancy.position_name, vacancy.position_name_sw),
+        station: vacancy.station_name,
+      },
     });
     return { id, result: target === 'approved' ? 'approved' : 'rejected' };
   }

@@ -8,8 +8,10 @@
 import type { Knex } from 'knex';
 import { boundedTransaction } from '../db/bounded-transaction';
 import type { Db } from '../db/knex';
+import type { Lang } from './language';
 import { enqueueSms, languageOf } from './outbox';
 import { createProfiles } from './profiles';
+import { localName } from './reference-names';
 import { formatEat, formatEatDate } from './time';
 import {
   LEVELS,
@@ -36,15 +38,16 @@ export type VacancyOptions = { now?: () => Date };
 
 /**
  * Each level of the browse path: the vacancy column it filters (the station's type, county and
- * sub-county are copied onto the vacancy, migration 010) and the reference table its choices come from.
+ * sub-county are copied onto the vacancy, migration 010), the reference table its choices come from, and
+ * whether that table has Kiswahili names (`name_sw`, migration 040; places are proper names).
  */
-const LEVEL_SQL: Record<Level, { column: string; table: string; key: string; order: string }> = {
-  exam: { column: 'v.exam', table: 'exams', key: 'code', order: 'name' },
-  activity: { column: 'v.activity', table: 'activities', key: 'code', order: 'name' },
-  stationType: { column: 'v.station_type', table: 'station_types', key: 'code', order: 'name' },
-  position: { column: 'v.position', table: 'positions', key: 'code', order: 'name' },
-  county: { column: 'v.county_code', table: 'counties', key: 'code', order: 'code' },
-  subCounty: { column: 'v.sub_county_id', table: 'sub_counties', key: 'id', order: 'name' },
+const LEVEL_SQL: Record<Level, { column: string; table: string; key: string; order: string; sw: boolean }> = {
+  exam: { column: 'v.exam', table: 'exams', key: 'code', order: 'name', sw: true },
+  activity: { column: 'v.activity', table: 'activities', key: 'code', order: 'name', sw: true },
+  stationType: { column: 'v.station_type', table: 'station_types', key: 'code', order: 'name', sw: true },
+  position: { column: 'v.position', table: 'positions', key: 'code', order: 'name', sw: true },
+  county: { column: 'v.county_code', table: 'counties', key: 'code', order: 'code', sw: false },
+  subCounty: { column: 'v.sub_county_id', table: 'sub_counties', key: 'id', order: 'name', sw: false },
 };
 
 /** Approved applications of vacancy `v`: what is taken from its positions. */
@@ -93,12 +96,18 @@ export function createVacancies(db: Db, opts: VacancyOptions = {}) {
     /**
      * The choices at `level` that have an open vacancy under the earlier choices of `filter`: each
      * reference row is kept if one open vacancy has it (an index probe each), never a scan of them all.
+     * Labels are in `lang` (localName), in the order of the labels shown.
      */
-    async choices(level: Level, filter: Filter, browse: BrowseFor = {}): Promise<Choice[]> {
+    async choices(
+      level: Level,
+      filter: Filter,
+      lang: Lang = 'en',
+      browse: BrowseFor = {},
+    ): Promise<Choice[]> {
       const earlier = LEVELS.slice(0, LEVELS.indexOf(level));
-      const { column, table, key, order } = LEVEL_SQL[level];
+      const { column, table, key, order, sw } = LEVEL_SQL[level];
       const q = db(`${table} as r`)
-        .select(db.raw(`r.${key}::text as value`), 'r.name as label')
+        .select(db.raw(`r.${key}::text as value`), 'r.name', sw ? 'r.name_sw' : db.raw('null as name_sw'))
         .whereExists(open(db, now(), filter, earlier).select(db.raw('1')).whereRaw(`${column} = r.${key}`))
         .orderBy(`r.${order}`)
         .orderBy('value');
@@ -112,12 +121,17 @@ export function createVacancies(db: Db, opts: VacancyOptions = {}) {
           .select(db.raw('1'));
         q.select(db.raw('exists (?) as applied', [taken]));
       }
-      const rows = (await q) as { value: string; label: string; applied?: boolean }[];
-      return rows.map((r) => ({
+      const rows = (await q) as { value: string; name: string; name_sw: string | null; applied?: boolean }[];
+      const choices = rows.map((r) => ({
         value: r.value.trim(),
-        label: r.label,
+        label: localName(lang, r.name, r.name_sw),
         ...(r.applied ? { applied: true } : {}),
       }));
+      // A short reference list (exams, activities, station types, positions): sorted by what is shown.
+      if (sw && lang === 'sw') {
+        choices.sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : a.value < b.value ? -1 : 1));
+      }
+      return choices;
     },
 
     /**
@@ -169,8 +183,11 @@ export function createVacancies(db: Db, opts: VacancyOptions = {}) {
       };
     },
 
-    /** Any vacancy by id (open or not), with positions available and the closing time. */
-    async details(id: number): Promise<VacancyDetails | undefined> {
+    /**
+     * Any vacancy by id (open or not), with positions available and the closing time; the exam,
+     * activity, station type and position named in `lang`.
+     */
+    async details(id: number, lang: Lang = 'en'): Promise<VacancyDetails | undefined> {
       if (!Number.isSafeInteger(id)) return undefined;
       const row = (await db('vacancies as v')
         .join('duty_stations as d', 'd.id', 'v.duty_station_id')
@@ -184,19 +201,39 @@ export function createVacancies(db: Db, opts: VacancyOptions = {}) {
         .first(
           'v.id',
           'e.name as exam',
+          'e.name_sw as exam_sw',
           'a.name as activity',
+          'a.name_sw as activity_sw',
           'd.name as station',
           't.name as stationType',
+          't.name_sw as stationType_sw',
           'p.name as position',
+          'p.name_sw as position_sw',
           'c.name as county',
           's.name as subCounty',
           'v.closes_at',
           db.raw(`greatest(${AVAILABLE}, 0) as available`),
         )) as
-        (Omit<VacancyDetails, 'closes' | 'available'> & { closes_at: Date; available: string }) | undefined;
+        | (Omit<VacancyDetails, 'closes' | 'available'> & {
+            closes_at: Date;
+            available: string;
+            exam_sw: string | null;
+            activity_sw: string | null;
+            stationType_sw: string | null;
+            position_sw: string | null;
+          })
+        | undefined;
       if (!row) return undefined;
-      const { closes_at, available, ...rest } = row;
-      return { ...rest, available: Number(available), closes: formatEat(closes_at) };
+      const { closes_at, available, exam_sw, activity_sw, stationType_sw, position_sw, ...rest } = row;
+      return {
+        ...rest,
+        exam: localName(lang, rest.exam, exam_sw),
+        activity: localName(lang, rest.activity, activity_sw),
+        stationType: localName(lang, rest.stationType, stationType_sw),
+        position: localName(lang, rest.position, position_sw),
+        available: Number(available),
+        closes: formatEat(closes_at),
+      };
     },
   };
 }
@@ -216,6 +253,7 @@ type LockedVacancy = {
   station_code: string;
   station_name: string;
   position_name: string;
+  position_name_sw: string | null;
 };
 
 /** The calendar year in Nairobi. */
@@ -240,7 +278,8 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
     // everything after it is kept short. Applies to two vacancies of one series race to the unique index.
     const { rows } = await trx.raw<{ rows: LockedVacancy[] }>(
       `select v.id, v.exam, v.activity, v.positions, v.status, v.opens_at, v.closes_at,
-              d.code as station_code, d.name as station_name, p.name as position_name
+              d.code as station_code, d.name as station_name, p.name as position_name,
+              p.name_sw as position_name_sw
          from vacancies v
          join duty_stations d on d.id = v.duty_station_id
          join positions p on p.code = v.position
@@ -299,7 +338,7 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
       template: 'sms.applicationSubmitted',
       lang,
       params: {
-        position: vacancy.position_name,
+        position: localName(lang, vacancy.position_name, vacancy.position_name_sw),
         station: vacancy.station_name,
         code: deps.ussdCode,
         sms: deps.smsCode,
@@ -332,6 +371,7 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
     /**
      * A page of the account's applications, most recent first, and where the next page starts: a teacher
      * may have hundreds, and the session keeps one page. `withdrawable`: only those that can be withdrawn.
+     * Exams and positions are named in `page.lang`.
      */
     async list(accountId: number, page: ApplicationQuery = {}): Promise<ApplicationPage> {
       const limit = page.limit ?? 1000;
@@ -348,7 +388,9 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
           'ap.id',
           'ap.vacancy_id as vacancyId',
           'e.name as exam',
+          'e.name_sw as exam_sw',
           'p.name as position',
+          'p.name_sw as position_sw',
           'd.name as station',
           'ap.status',
           'ap.created_at',
@@ -358,11 +400,21 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
       if (after) {
         q.whereRaw('(ap.created_at, ap.id) < (?::timestamptz, ?)', [after.createdAt, after.id]);
       }
-      const rows = (await q) as (Omit<ApplicationSummary, 'appliedOn'> & { created_at: Date })[];
+      const rows = (await q) as (Omit<ApplicationSummary, 'appliedOn'> & {
+        created_at: Date;
+        exam_sw: string | null;
+        position_sw: string | null;
+      })[];
       const shown = rows.slice(0, limit);
       const last = shown.at(-1);
+      const lang = page.lang ?? 'en';
       return {
-        applications: shown.map(({ created_at, ...r }) => ({ ...r, appliedOn: formatEatDate(created_at) })),
+        applications: shown.map(({ created_at, exam_sw, position_sw, ...r }) => ({
+          ...r,
+          exam: localName(lang, r.exam, exam_sw),
+          position: localName(lang, r.position, position_sw),
+          appliedOn: formatEatDate(created_at),
+        })),
         next:
           rows.length > limit && last ? { createdAt: last.created_at.toISOString(), id: last.id } : undefined,
       };
@@ -391,23 +443,28 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
           .join('duty_stations as d', 'd.id', 'v.duty_station_id')
           .join('positions as p', 'p.code', 'v.position')
           .where('ap.id', applicationId)
-          .first('ac.phone', 'p.name as position', 'd.name as station')) as {
+          .first('ac.phone', 'p.name as position', 'p.name_sw as position_sw', 'd.name as station')) as {
           phone: string;
           position: string;
+          position_sw: string | null;
           station: string;
         };
+        const lang = await languageOf(trx, named.phone);
         await enqueueSms(trx, {
           to: named.phone,
           template: 'sms.applicationWithdrawn',
-          lang: await languageOf(trx, named.phone),
-          params: { position: named.position, station: named.station },
+          lang,
+          params: { position: localName(lang, named.position, named.position_sw), station: named.station },
         });
         return { status: 'withdrawn' };
       });
     },
 
-    /** The most recent applications for STATUS by SMS: `KCSE Invigilator submitted; ...` ('' when none). */
-    async summaryForSms(accountId: number, max = 3): Promise<string> {
+    /**
+     * The most recent applications for STATUS by SMS: `KCSE Invigilator submitted; ...` ('' when none),
+     * the position named in `lang`.
+     */
+    async summaryForSms(accountId: number, lang: Lang = 'en', max = 3): Promise<string> {
       const rows = (await db('applications as ap')
         .join('vacancies as v', 'v.id', 'ap.vacancy_id')
         .join('positions as p', 'p.code', 'v.position')
@@ -415,12 +472,15 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
         .orderBy('ap.created_at', 'desc')
         .orderBy('ap.id', 'desc')
         .limit(max)
-        .select('ap.exam', 'p.name as position', 'ap.status')) as {
+        .select('ap.exam', 'p.name as position', 'p.name_sw as position_sw', 'ap.status')) as {
         exam: string;
         position: string;
+        position_sw: string | null;
         status: ApplicationStatus;
       }[];
-      return rows.map((r) => `${r.exam} ${r.position} ${r.status}`).join('; ');
+      return rows
+        .map((r) => `${r.exam} ${localName(lang, r.position, r.position_sw)} ${r.status}`)
+        .join('; ');
     },
   };
 }

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { formatLineErrors, streamCsv, type CsvSource, type LineError } from '../db/csv';
+import { formatLineErrors, streamCsv, type CsvSource, type CsvValues, type LineError } from '../db/csv';
 import type { Db } from '../db/knex';
 import { MAX_LISTED_ERRORS, nameProblem, type ImportResult } from './reference-data';
 import { formatEatDate } from './time';
@@ -25,12 +25,14 @@ const lock = (trx: Knex.Transaction) => trx.raw('select pg_advisory_xact_lock(?)
 type Checked<R> = { row?: R; errors: string[] };
 
 /** How one kind of file is read, checked and written. */
-type Kind<K extends string, R, C> = {
+type Kind<K extends string, R, C, O extends string = never> = {
   columns: readonly K[];
+  /** Columns a file may leave out (absent from `check`'s values when it does). */
+  optional?: readonly O[];
   /** `exam`, `duty station`…: for "the file has no exam". */
   noun: string;
   context: (trx: Knex.Transaction) => Promise<C>;
-  check: (values: Record<K, string>, ctx: C) => Checked<R>;
+  check: (values: CsvValues<K, O>, ctx: C) => Checked<R>;
   /** Two rows with the same key are an error (`… is also on line N`). */
   key: (row: R) => string;
   /** Writes the checked rows from the staging table (`import_rows`: line, key, row as jsonb). */
@@ -91,9 +93,9 @@ function mergeByLine(a: LineError[], b: LineError[]): LineError[] {
  * flat whatever the file's size: duplicates are found by the database, and only the first
  * MAX_LISTED_ERRORS errors are kept (the others counted).
  */
-async function runKind<K extends string, R, C>(
+async function runKind<K extends string, R, C, O extends string = never>(
   trx: Knex.Transaction,
-  kind: Kind<K, R, C>,
+  kind: Kind<K, R, C, O>,
   csv: CsvSource,
   opts: StreamImportOptions,
 ): Promise<ImportResult> {
@@ -111,7 +113,7 @@ async function runKind<K extends string, R, C>(
   };
   let rows = 0;
   let batch: { line: number; key: string; row: R | null }[] = [];
-  for await (const item of streamCsv(csv, kind.columns)) {
+  for await (const item of streamCsv(csv, kind.columns, kind.optional ?? [])) {
     if ('error' in item) {
       fail({ line: item.line, message: item.error });
       continue;
@@ -147,7 +149,7 @@ async function runKind<K extends string, R, C>(
 
 const more = (count: number, listed: number) => (count > listed ? { moreErrors: count - listed } : {});
 
-function run<K extends string, R, C>(kind: Kind<K, R, C>) {
+function run<K extends string, R, C, O extends string = never>(kind: Kind<K, R, C, O>) {
   return (db: Db, csv: CsvSource, opts: StreamImportOptions = {}): Promise<ImportResult> =>
     db.transaction(async (trx) => {
       await lock(trx);
@@ -189,20 +191,46 @@ async function upsert(
   );
 }
 
-type Named = { code: string; name: string };
+/** `name_sw` absent: the file has no such column (a row keeps its Kiswahili name); '' : it has none. */
+type Named = { code: string; name: string; name_sw?: string };
 
-/** exams, activities, positions: `code,name`, upserted by code. */
-function namedList(table: string, noun: string): Kind<'code' | 'name', Named, null> {
+/**
+ * exams, activities, positions: `code,name`, and optionally `name_sw` (the Kiswahili name, checked as
+ * `name` is; empty for none, when Kiswahili users see `name`), upserted by code. A file without the
+ * `name_sw` column leaves the Kiswahili names already stored as they are.
+ */
+function namedList(table: string, noun: string): Kind<'code' | 'name', Named, null, 'name_sw'> {
   return {
     columns: ['code', 'name'],
+    optional: ['name_sw'],
     noun,
     context: async () => null,
-    check: ({ code, name }) => {
-      const errors = [codeProblem(noun, code), nameProblem(name)].filter((e): e is string => !!e);
-      return { row: codeProblem(noun, code) ? undefined : { code, name }, errors };
+    check: ({ code, name, name_sw }) => {
+      const errors = [
+        codeProblem(noun, code),
+        nameProblem(name),
+        name_sw ? nameProblem(name_sw, 'name_sw') : undefined,
+      ].filter((e): e is string => !!e);
+      const row = codeProblem(noun, code)
+        ? undefined
+        : { code, name, ...(name_sw === undefined ? {} : { name_sw }) };
+      return { row, errors };
     },
     key: (r) => r.code,
-    write: (trx) => upsert(trx, table, ['code text', 'name text']),
+    write: async (trx) => {
+      await trx.raw(
+        `insert into ${table} (code, name, name_sw)
+         select x.code, x.name, nullif(x.name_sw, '')
+           from import_rows s cross join lateral jsonb_to_record(s.row) as x(code text, name text, name_sw text)
+         on conflict (code) do update set name = excluded.name`,
+      );
+      // The Kiswahili names the file carries (none when it has no name_sw column).
+      await trx.raw(
+        `update ${table} t set name_sw = nullif(x.name_sw, '')
+           from import_rows s cross join lateral jsonb_to_record(s.row) as x(code text, name_sw text)
+          where t.code = x.code and s.row -> 'name_sw' is not null`,
+      );
+    },
   };
 }
 
@@ -437,13 +465,13 @@ async function count(db: Knex, table: string): Promise<number> {
 }
 
 /** The demo files in load order, with the kind that reads each. */
-const DEMO_FILES: [string, Kind<string, object, unknown>][] = [
+const DEMO_FILES: [string, Kind<string, object, unknown, string>][] = [
   ['exams.csv', namedList('exams', 'exam')],
   ['activities.csv', namedList('activities', 'activity')],
   ['positions.csv', namedList('positions', 'position')],
   ['duty-stations.csv', dutyStations],
   ['vacancies.csv', vacancies],
-] as unknown as [string, Kind<string, object, unknown>][];
+] as unknown as [string, Kind<string, object, unknown, string>][];
 
 /**
  * Loads the demo set (`dir`/exams.csv, activities.csv, positions.csv, duty-stations.csv, vacancies.csv)

@@ -1,4 +1,5 @@
 // The contract between the vacancies/applications domain and the menus that browse and apply.
+import type { Lang } from './language';
 import type { SectionId } from './profile-fields';
 
 /** The browse path, in the order the portal walks it. */
@@ -77,7 +78,15 @@ export type ApplicationCursor = { createdAt: string; id: number };
 /** One page of an account's applications, and where the next starts (none on the last page). */
 export type ApplicationPage = { applications: ApplicationSummary[]; next?: ApplicationCursor };
 
-/** A page of applications: `withdrawable` keeps only those that can still be withdrawn. */
-export type ApplicationQuery = { limit?: number; after?: ApplicationCursor; withdrawable?: boolean };
+/**
+ * A page of applications: `withdrawable` keeps only those that can still be withdrawn; `lang` names the
+ * exams and positions (English unless given).
+ */
+export type ApplicationQuery = {
+  limit?: number;
+  after?: ApplicationCursor;
+  withdrawable?: boolean;
+  lang?: Lang;
+};
 
 export type WithdrawResult = { status: 'withdrawn' } | { status: 'notWithdrawable' };

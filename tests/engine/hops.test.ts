@@ -73,10 +73,10 @@ describe('the main menu over HTTP', () => {
       const s = await phone.dial(language, '2');
       expect(s.kind).toBe('CON');
       expect(firstLine(s)).toBe('Lugha imewekwa kuwa Kiswahili.');
-      expect(s.text).toContain('Karibu CP2 Baraza la Mitihani');
+      expect(s.text).toContain('Karibu CP2 - Baraza la Mitihani');
       expectFits(s);
       const next = await phone.dial();
-      expect(next.text.startsWith('Karibu CP2 Baraza la Mitihani')).toBe(true);
+      expect(next.text.startsWith('Karibu CP2 - Baraza la Mitihani')).toBe(true);
     });
 
     test('an invalid direct-dial entry stops there and says why', async () => {
@@ -211,7 +211,7 @@ describe('the main menu over HTTP', () => {
       await phone.choose('Kiswahili'); // the main menu, in Kiswahili
       await phone.choose('Lugha'); // the language screen again
       const home = await phone.send('00');
-      expect(home.text.startsWith('Karibu CP2 Baraza la Mitihani')).toBe(true);
+      expect(home.text.startsWith('Karibu CP2 - Baraza la Mitihani')).toBe(true);
     });
   });
 

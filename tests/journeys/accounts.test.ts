@@ -52,17 +52,17 @@ test('a phone that chose Kiswahili gets its credentials SMS in Kiswahili, compar
   await phone.choose('Kiswahili');
   await phone.dialFresh();
   const confirm = await phone.choose('Fungua akaunti');
-  expect(confirm.text).toContain(`Fungua akaunti ya CP2 kwa ${phone.shownNumber}?`);
+  expect(confirm.text).toContain(`Fungua akaunti ya CP2 kwa nambari ${phone.shownNumber}?`);
   const done = await phone.choose('Thibitisha');
   expect(done).toMatchObject({
     kind: 'END',
-    text: `Akaunti yako iko tayari. Maelezo ya kuingia yametumwa kwa SMS kwa ${phone.shownNumber}.`,
+    text: `Akaunti yako iko tayari. Tumetuma maelezo ya kuingia kwa SMS kwenye nambari ${phone.shownNumber}.`,
   });
   const [sms] = await waitForSms(app.url, phone.phoneNumber);
   const password = passwordIn(sms?.text ?? '');
   expect(password).toMatch(/^\d{6}$/);
   expect(sms?.text).toBe(
-    `Akaunti ya CP2 imefunguliwa. Jina: ${phone.phoneNumber.slice(1)} Nenosiri: ${password} Piga *384*22262# kuingia. Usimpe mtu nenosiri lako.`,
+    `Akaunti ya CP2 imefunguliwa. Jina la mtumiaji: ${phone.phoneNumber.slice(1)} Nenosiri: ${password} Piga *384*22262# kuingia. Usimpe mtu nenosiri lako.`,
   );
 });
 

@@ -28,7 +28,7 @@ test.each([
   ['something else', 'SMS PASSWORD for a new password'],
   ['', 'SMS PASSWORD for a new password'],
   ['x'.repeat(5000), 'SMS PASSWORD for a new password'],
-  ['MSAADA', 'Tuma NENOSIRI kupata nenosiri jipya'],
+  ['MSAADA', 'Tuma neno NENOSIRI upate nenosiri jipya'],
 ])('%j gets one reply: the keyword list and the USSD code', async (text, expected) => {
   const number = randomPhone();
   expect(await textShortCode(app.url, number, text)).toBe(200);
@@ -42,7 +42,7 @@ test('NENOSIRI from a phone with no saved language gets its new password in Kisw
   const number = randomPhone();
   await register(number);
   await textShortCode(app.url, number, 'nenosiri');
-  expect(await lastReply(number, 2)).toMatch(/^Nenosiri jipya la CP2 ni \d{6} kwa jina /);
+  expect(await lastReply(number, 2)).toMatch(/^Nenosiri lako jipya la CP2 ni \d{6}, jina la mtumiaji /);
 });
 
 test('PASSWORD from an unregistered number says how to create an account', async () => {
@@ -60,7 +60,7 @@ test('STATUS summarises the account; HALI answers in Kiswahili', async () => {
   expect(reply).toContain('Profile: missing Personal, Payment, Qualification, Workstation, Next of kin.');
   const other = randomPhone();
   await textShortCode(app.url, other, 'HALI');
-  expect(await lastReply(other, 1)).toContain('Hakuna akaunti');
+  expect(await lastReply(other, 1)).toContain('Nambari hii haina akaunti ya CP2');
 });
 
 test.each([

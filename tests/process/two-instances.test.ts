@@ -139,7 +139,7 @@ describeWithRedis('two service instances on one Postgres and one Redis', () => {
     expect(one[7]).toBe(one[6]); // and is not a second wrong password
     expect(one[8]).toContain('My profile:');
     expect(one[11]).toContain('Lugha imewekwa kuwa Kiswahili.');
-    expect(one.at(-1)).toMatch(/^200 END CP2 Baraza la Mitihani\. Piga \*384\*22262#/);
+    expect(one.at(-1)).toMatch(/^200 CON CP2 - Baraza la Mitihani\. Piga \*384\*22262#/);
   });
 
   test('with both relays running, 200 queued SMS are each sent to AT exactly once', async () => {

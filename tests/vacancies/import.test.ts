@@ -155,7 +155,7 @@ describe('imports', () => {
 
   test('lists and deployments: header, codes and duplicates checked; deployments added once', async () => {
     expect((await importExams(db, 'code,title\nKCSE,KCSE')).errors).toEqual([
-      'line 1: the header must be code,name (found code,title)',
+      'line 1: the header must be code,name (optionally with name_sw) (found code,title)',
     ]);
     expect((await importExams(db, 'code,name\nK CSE,X\nKNEC,\nKNEC,Other')).errors).toEqual([
       'line 2: exam code "K CSE" must be 1 to 24 letters, digits, _ . or - (starting with a letter or digit)',

@@ -145,7 +145,7 @@ async function respond(
               sections: summary.missingSections.map((s) => translate(lang, `section.${s}`)).join(', '),
             }),
     };
-    const applications = await createApplications(trx, accountDeps).summaryForSms(summary.accountId);
+    const applications = await createApplications(trx, accountDeps).summaryForSms(summary.accountId, lang);
     const base = translate(lang, 'sms.status', { ...params, applications: '' });
     await reply('sms.status', { ...params, applications: applicationsSuffix(lang, base, applications) });
     return 'status';
