@@ -14,7 +14,7 @@ import { formatEatDate } from '../../domain/time';
 import type { Metrics } from '../../metrics';
 import { translate } from '../../../menus/copy';
 import type { Lang } from '../../../menus/screen';
-import { parseKeyword, type Keyword } from './keywords';
+import { matchKeyword, type KeywordMatch } from '../../domain/sms-keywords';
 
 const inboundSchema = z.object({
   id: atField(128).min(1),
@@ -49,7 +49,7 @@ export async function receiveInboundSms(
   }
   const msg = parsed.data;
   const phone = normalisePhone(msg.from);
-  const match = parseKeyword(msg.text);
+  const match = matchKeyword(msg.text);
   const processed = await deps.db.transaction(async (trx) => {
     const inserted = await trx('inbound_sms')
       .insert({
@@ -107,7 +107,7 @@ function sentAt(date: string | undefined): Date | null {
 async function respond(
   trx: Db,
   phone: string,
-  match: { keyword: Keyword; lang: Lang } | undefined,
+  match: KeywordMatch | undefined,
   accountDeps: AccountDeps,
 ): Promise<Outcome> {
   const saved = await trx('phone_preferences').where({ phone }).first('language');
