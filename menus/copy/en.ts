@@ -228,11 +228,13 @@ export const en = {
   'applications.withdrawn': 'Your application has been withdrawn. You can apply for the vacancy again.',
   'applications.notWithdrawable': 'Only a submitted application can be withdrawn.',
   'sms.applicationSubmitted':
-    'CP2: Thank you for submitting your application. The application shall be reviewed, and you shall be notified shortly!',
+    'CP2: Thank you for submitting your application. The application shall be reviewed, and you shall be notified shortly! {exam} {position} at {station}',
   'sms.applicationsLabel': 'Applications:',
   'sms.applicationApproved': 'CP2: {position} at {station}: application approved.',
   'sms.applicationRejected': 'CP2: {position} at {station}: application not successful.',
-  'sms.applicationWithdrawn': 'CP2: {position} at {station}: application withdrawn.',
+  'sms.applicationWithdrawn': 'CP2: {exam} {position} at {station}: application withdrawn.',
+  'sms.applicationsMore': '+{count} more: dial {code}',
+  'sms.applicationsCount': '{count}. Dial {code} to see them.',
 
   // help
   'apply.profileIncomplete': 'Complete your profile before you apply. Missing:',

@@ -221,11 +221,13 @@ export const sw: Record<CopyKey, string> = {
   'applications.withdrawn': 'Ombi lako limeondolewa. Unaweza kuomba nafasi hiyo tena.',
   'applications.notWithdrawable': 'Ni ombi lililowasilishwa pekee linaloweza kuondolewa.',
   'sms.applicationSubmitted':
-    'CP2: Asante kwa kuwasilisha ombi lako. Ombi litakaguliwa, na utaarifiwa hivi karibuni!',
+    'CP2: Asante kwa kuwasilisha ombi lako. Ombi litakaguliwa, na utaarifiwa hivi karibuni! Ombi: {exam} {position} katika {station}',
   'sms.applicationsLabel': 'Maombi:',
   'sms.applicationApproved': 'CP2: Ombi lako la {position} katika {station} limekubaliwa.',
   'sms.applicationRejected': 'CP2: Ombi lako la {position} katika {station} halikufaulu.',
-  'sms.applicationWithdrawn': 'CP2: Ombi lako la {position} katika {station} limeondolewa.',
+  'sms.applicationWithdrawn': 'CP2: Ombi lako la {exam} {position} katika {station} limeondolewa.',
+  'sms.applicationsMore': '+{count} zaidi: piga {code}',
+  'sms.applicationsCount': '{count}. Piga {code} kuyaona.',
   'help.text':
     'CP2 Baraza la Mitihani. Piga {code} kufungua akaunti na kuomba kazi. Tuma SMS MSAADA, NENOSIRI au HALI kwa {sms}.',
 };

@@ -272,7 +272,9 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
       to: applicant.phone,
       template: 'sms.applicationSubmitted',
       lang,
+      // What was applied for, so that the one confirmation is told apart from the next (issue 10).
       params: {
+        exam: vacancy.exam,
         position: vacancy.position_name,
         station: vacancy.station_name,
         code: deps.ussdCode,
@@ -365,8 +367,9 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
           .join('duty_stations as d', 'd.id', 'v.duty_station_id')
           .join('positions as p', 'p.code', 'v.position')
           .where('ap.id', applicationId)
-          .first('ac.phone', 'p.name as position', 'd.name as station')) as {
+          .first('ac.phone', 'ap.exam', 'p.name as position', 'd.name as station')) as {
           phone: string;
+          exam: string;
           position: string;
           station: string;
         };
@@ -374,14 +377,18 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
           to: named.phone,
           template: 'sms.applicationWithdrawn',
           lang: await languageOf(trx, named.phone),
-          params: { position: named.position, station: named.station },
+          params: { exam: named.exam, position: named.position, station: named.station },
         });
         return { status: 'withdrawn' };
       });
     },
 
-    /** The most recent applications for STATUS by SMS: `KCSE Invigilator submitted; ...` ('' when none). */
-    async summaryForSms(accountId: number, max = 3): Promise<string> {
+    /**
+     * For STATUS by SMS: the `max` most recent applications (exam code, position, status) and how many
+     * the account has in all, so that the reply can say how many it does not show.
+     */
+    async recentForSms(accountId: number, max = 5): Promise<RecentApplications> {
+      // One after the other: STATUS runs this inside the transaction of the inbound SMS (one connection).
       const rows = (await db('applications as ap')
         .join('vacancies as v', 'v.id', 'ap.vacancy_id')
         .join('positions as p', 'p.code', 'v.position')
@@ -389,14 +396,19 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
         .orderBy('ap.created_at', 'desc')
         .orderBy('ap.id', 'desc')
         .limit(max)
-        .select('ap.exam', 'p.name as position', 'ap.status')) as {
-        exam: string;
-        position: string;
-        status: ApplicationStatus;
-      }[];
-      return rows.map((r) => `${r.exam} ${r.position} ${r.status}`).join('; ');
+        .select('ap.exam', 'p.name as position', 'ap.status')) as RecentApplications['applications'];
+      const total = await db('applications').where({ account_id: accountId }).count({ n: '*' }).first();
+      return {
+        applications: rows,
+        total: Number(total?.n ?? 0),
+      };
     },
   };
 }
+
+export type RecentApplications = {
+  applications: { exam: string; position: string; status: ApplicationStatus }[];
+  total: number;
+};
 
 export type Applications = ReturnType<typeof createApplications>;
