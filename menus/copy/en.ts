@@ -235,6 +235,11 @@ export const en = {
   'sms.applicationWithdrawn': 'CP2: {exam} {position} at {station}: application withdrawn.',
   'sms.applicationsMore': '+{count} more: dial {code}',
   'sms.applicationsCount': '{count}. Dial {code} to see them.',
+  // Sent instead of sms.accountLocked / sms.passwordChanged when the phone has had its 3 resets of the day.
+  'sms.accountLockedResetLater':
+    'Your CP2 account is locked after 5 wrong passwords until {time}. Not you? SMS PASSWORD to {sms} after {resetTime} for a new password.',
+  'sms.passwordChangedResetLater':
+    'Your CP2 password was changed. If you did not do this, SMS PASSWORD to {sms} after {resetTime}.',
 
   // help
   'apply.profileIncomplete': 'Complete your profile before you apply. Missing:',

@@ -228,6 +228,10 @@ export const sw: Record<CopyKey, string> = {
   'sms.applicationWithdrawn': 'CP2: Ombi lako la {exam} {position} katika {station} limeondolewa.',
   'sms.applicationsMore': '+{count} zaidi: piga {code}',
   'sms.applicationsCount': '{count}. Piga {code} kuyaona.',
+  'sms.accountLockedResetLater':
+    'Akaunti yako ya CP2 imefungwa hadi {time} kwa kukosea nenosiri mara 5. Kama si wewe, tuma neno NENOSIRI kwa {sms} baada ya {resetTime}.',
+  'sms.passwordChangedResetLater':
+    'Nenosiri lako la CP2 limebadilishwa. Kama hukufanya hivyo, tuma neno NENOSIRI kwa {sms} baada ya {resetTime}.',
   'help.text':
     'CP2 Baraza la Mitihani. Piga {code} kufungua akaunti na kuomba kazi. Tuma SMS MSAADA, NENOSIRI au HALI kwa {sms}.',
 };
