@@ -246,11 +246,18 @@ export const en = {
   'applications.withdrawn': 'Your application has been withdrawn. You can apply for the vacancy again.',
   'applications.notWithdrawable': 'Only a submitted application can be withdrawn.',
   'sms.applicationSubmitted':
-    'CP2: Thank you for submitting your application. The application shall be reviewed, and you shall be notified shortly!',
+    'CP2: Thank you for submitting your application. The application shall be reviewed, and you shall be notified shortly! {exam} {position} at {station}',
   'sms.applicationsLabel': 'Applications:',
   'sms.applicationApproved': 'CP2: {position} at {station}: application approved.',
   'sms.applicationRejected': 'CP2: {position} at {station}: application not successful.',
-  'sms.applicationWithdrawn': 'CP2: {position} at {station}: application withdrawn.',
+  'sms.applicationWithdrawn': 'CP2: {exam} {position} at {station}: application withdrawn.',
+  'sms.applicationsMore': '+{count} more: dial {code}',
+  'sms.applicationsCount': '{count}. Dial {code} to see them.',
+  // Sent instead of sms.accountLocked / sms.passwordChanged when the phone has had its 3 resets of the day.
+  'sms.accountLockedResetLater':
+    'Your CP2 account is locked after 5 wrong passwords until {time}. Not you? SMS PASSWORD to {sms} after {resetTime} for a new password.',
+  'sms.passwordChangedResetLater':
+    'Your CP2 password was changed. If you did not do this, SMS PASSWORD to {sms} after {resetTime}.',
 
   // what the resume prompt says was left unfinished ("You did not finish {task} last time.")
   'task.apply': 'applying for a job',

@@ -224,11 +224,17 @@ export const sw: Record<CopyKey, string> = {
   'applications.withdrawn': 'Ombi lako limeondolewa. Unaweza kuomba nafasi hiyo tena.',
   'applications.notWithdrawable': 'Ombi linaweza kuondolewa tu likiwa bado linasubiri uamuzi.',
   'sms.applicationSubmitted':
-    'CP2: Asante kwa kuwasilisha ombi lako. Litakaguliwa na utaarifiwa hivi karibuni.',
+    'CP2: Asante kwa kuwasilisha ombi lako. Litakaguliwa na utaarifiwa hivi karibuni. Ombi: {exam} {position} katika {station}',
   'sms.applicationsLabel': 'Maombi:',
   'sms.applicationApproved': 'CP2: Ombi lako la {position} katika {station} limekubaliwa.',
   'sms.applicationRejected': 'CP2: Ombi lako la {position} katika {station} halikufaulu.',
-  'sms.applicationWithdrawn': 'CP2: Ombi lako la {position} katika {station} limeondolewa.',
+  'sms.applicationWithdrawn': 'CP2: Ombi lako la {exam} {position} katika {station} limeondolewa.',
+  'sms.applicationsMore': '+{count} zaidi: piga {code}',
+  'sms.applicationsCount': '{count}. Piga {code} kuyaona.',
+  'sms.accountLockedResetLater':
+    'Akaunti yako ya CP2 imefungwa hadi {time} kwa kukosea nenosiri mara 5. Kama si wewe, tuma neno NENOSIRI kwa {sms} baada ya {resetTime}.',
+  'sms.passwordChangedResetLater':
+    'Nenosiri lako la CP2 limebadilishwa. Kama hukufanya hivyo, tuma neno NENOSIRI kwa {sms} baada ya {resetTime}.',
   'help.text':
     'CP2 - Baraza la Mitihani. Piga {code} kufungua akaunti na kuomba kazi. Tuma neno MSAADA, NENOSIRI au HALI kwa {sms}.',
 

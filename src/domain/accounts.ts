@@ -10,11 +10,11 @@ import { generatePassword, hashPassword, isAcceptablePassword, verifyPassword } 
 import { usernameOf } from './phone';
 import type { SectionId } from './profile-fields';
 import { createProfiles } from './profiles';
+import { nextResetAt } from './reset-limit';
 import { formatEat } from './time';
 
 export const MAX_FAILED_LOGINS = 5;
 export const LOCK_MINUTES = 30;
-export const MAX_RESETS_PER_DAY = 3;
 
 export type Account = {
   id: number;
@@ -35,6 +35,12 @@ export type LoginResult =
 export type ResetResult =
   { status: 'sent'; username: string } | { status: 'limited'; retryAt: string } | { status: 'no_account' };
 export type NewPasswordResult = { ok: true; hash: string } | { ok: false; reason: 'trivial' };
+
+/** The warnings that advise SMS PASSWORD, and their form for a phone that has had its resets of the day. */
+const RESET_LATER = {
+  'sms.accountLocked': 'sms.accountLockedResetLater',
+  'sms.passwordChanged': 'sms.passwordChangedResetLater',
+} as const;
 
 export type AccountDeps = { ussdCode: string; smsCode: string; now?: () => Date };
 
@@ -89,13 +95,30 @@ export function createAccounts(db: Db, deps: AccountDeps) {
         .update({ failed_logins: 0, locked_until: until, updated_at: now() });
       await enqueueSms(trx, {
         to: account.phone,
-        template: 'sms.accountLocked',
         lang: await languageOf(trx, account.phone),
-        params: { time: formatEat(until), sms: deps.smsCode },
+        ...(await notYouAdvice(trx, account.id, 'sms.accountLocked', { time: formatEat(until) })),
       });
       return { status: 'locked', until: formatEat(until) };
     });
     return verdict === 'changed' ? attempt(where, password) : verdict;
+  }
+
+  /**
+   * A warning SMS ends with "Not you? SMS PASSWORD" only while the limit allows a reset: after the
+   * phone's 3 resets of the day, its `ResetLater` form says from when one is allowed.
+   */
+  async function notYouAdvice(
+    trx: Db,
+    accountId: number,
+    template: keyof typeof RESET_LATER,
+    params: Record<string, string>,
+  ): Promise<{ template: string; params: Record<string, string> }> {
+    const resetAt = await nextResetAt(trx, accountId, now());
+    if (!resetAt) return { template, params: { ...params, sms: deps.smsCode } };
+    return {
+      template: RESET_LATER[template],
+      params: { ...params, sms: deps.smsCode, resetTime: formatEat(resetAt) },
+    };
   }
 
   return {
@@ -142,13 +165,12 @@ export function createAccounts(db: Db, deps: AccountDeps) {
         const [account] = await trx('accounts')
           .where({ id: accountId })
           .update({ password_hash: hash, password_changed_at: now(), failed_logins: 0, updated_at: now() })
-          .returning<{ phone: string }[]>('phone');
+          .returning<{ id: number; phone: string }[]>(['id', 'phone']);
         if (!account) throw new Error('account not found');
         await enqueueSms(trx, {
           to: account.phone,
-          template: 'sms.passwordChanged',
           lang: await languageOf(trx, account.phone),
-          params: { sms: deps.smsCode },
+          ...(await notYouAdvice(trx, account.id, 'sms.passwordChanged', {})),
         });
       });
     },
@@ -164,16 +186,8 @@ export function createAccounts(db: Db, deps: AccountDeps) {
       return boundedTransaction(db, async (trx) => {
         const account = await trx<Account>('accounts').where({ phone }).forUpdate().first();
         if (!account) return { status: 'no_account' };
-        const since = new Date(now().getTime() - 24 * 3600_000);
-        const recent = await trx('password_resets')
-          .where({ account_id: account.id })
-          .andWhere('created_at', '>', since)
-          .orderBy('created_at')
-          .select<{ created_at: Date }[]>('created_at');
-        if (recent.length >= MAX_RESETS_PER_DAY) {
-          const oldest = (recent[0] as { created_at: Date }).created_at;
-          return { status: 'limited', retryAt: formatEat(new Date(oldest.getTime() + 24 * 3600_000)) };
-        }
+        const retryAt = await nextResetAt(trx, account.id, now());
+        if (retryAt) return { status: 'limited', retryAt: formatEat(retryAt) };
         await trx('accounts').where({ id: account.id }).update({
           password_hash: hash,
           password_changed_at: now(),

@@ -337,7 +337,9 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
       to: applicant.phone,
       template: 'sms.applicationSubmitted',
       lang,
+      // What was applied for, so that the one confirmation is told apart from the next (issue 10).
       params: {
+        exam: vacancy.exam,
         position: localName(lang, vacancy.position_name, vacancy.position_name_sw),
         station: vacancy.station_name,
         code: deps.ussdCode,
@@ -443,8 +445,15 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
           .join('duty_stations as d', 'd.id', 'v.duty_station_id')
           .join('positions as p', 'p.code', 'v.position')
           .where('ap.id', applicationId)
-          .first('ac.phone', 'p.name as position', 'p.name_sw as position_sw', 'd.name as station')) as {
+          .first(
+            'ac.phone',
+            'ap.exam',
+            'p.name as position',
+            'p.name_sw as position_sw',
+            'd.name as station',
+          )) as {
           phone: string;
+          exam: string;
           position: string;
           position_sw: string | null;
           station: string;
@@ -454,17 +463,22 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
           to: named.phone,
           template: 'sms.applicationWithdrawn',
           lang,
-          params: { position: localName(lang, named.position, named.position_sw), station: named.station },
+          params: {
+            exam: named.exam,
+            position: localName(lang, named.position, named.position_sw),
+            station: named.station,
+          },
         });
         return { status: 'withdrawn' };
       });
     },
 
     /**
-     * The most recent applications for STATUS by SMS: `KCSE Invigilator submitted; ...` ('' when none),
-     * the position named in `lang`.
+     * For STATUS by SMS: the `max` most recent applications (exam code, position named in `lang`,
+     * status) and how many the account has in all, so that the reply can say how many it does not show.
      */
-    async summaryForSms(accountId: number, lang: Lang = 'en', max = 3): Promise<string> {
+    async recentForSms(accountId: number, lang: Lang = 'en', max = 5): Promise<RecentApplications> {
+      // One after the other: STATUS runs this inside the transaction of the inbound SMS (one connection).
       const rows = (await db('applications as ap')
         .join('vacancies as v', 'v.id', 'ap.vacancy_id')
         .join('positions as p', 'p.code', 'v.position')
@@ -478,11 +492,22 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
         position_sw: string | null;
         status: ApplicationStatus;
       }[];
-      return rows
-        .map((r) => `${r.exam} ${localName(lang, r.position, r.position_sw)} ${r.status}`)
-        .join('; ');
+      const total = await db('applications').where({ account_id: accountId }).count({ n: '*' }).first();
+      return {
+        applications: rows.map((r) => ({
+          exam: r.exam,
+          position: localName(lang, r.position, r.position_sw),
+          status: r.status,
+        })),
+        total: Number(total?.n ?? 0),
+      };
     },
   };
 }
+
+export type RecentApplications = {
+  applications: { exam: string; position: string; status: ApplicationStatus }[];
+  total: number;
+};
 
 export type Applications = ReturnType<typeof createApplications>;

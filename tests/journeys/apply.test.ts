@@ -94,11 +94,25 @@ test('apply end to end: six lists, the vacancies, details, confirm, the exact co
     'Thank you for submitting your application. The application shall be reviewed, and you shall be notified shortly!',
   );
   const sms = await waitForSms(app.url, phone.phoneNumber, 2);
-  // Compared whole: every word of the confirmation matters to the teacher who reads it.
+  // Compared whole: every word of the confirmation matters to the teacher who reads it, and so does
+  // what it confirms (tests/journeys/application-sms.test.ts shows a long station name shortened).
+  const { exam, position, station } = await appliedFor(phone);
   expect(sms[1]?.text).toBe(
-    'CP2: Thank you for submitting your application. The application shall be reviewed, and you shall be notified shortly!',
+    `CP2: Thank you for submitting your application. The application shall be reviewed, and you shall be notified shortly! ${exam} ${position} at ${station}`,
   );
 });
+
+/** What the phone's one application is for: exam code, position and station, as the database has them. */
+async function appliedFor(phone: UssdPhone): Promise<{ exam: string; position: string; station: string }> {
+  return app
+    .db('applications as ap')
+    .join('accounts as ac', 'ac.id', 'ap.account_id')
+    .join('vacancies as v', 'v.id', 'ap.vacancy_id')
+    .join('positions as p', 'p.code', 'v.position')
+    .join('duty_stations as d', 'd.id', 'v.duty_station_id')
+    .where('ac.phone', phone.phoneNumber)
+    .first('ap.exam', 'p.name as position', 'd.name as station');
+}
 
 test('in Kiswahili: the confirmation screen and its SMS, compared whole', async () => {
   const { phone, password } = await applicant();
@@ -118,8 +132,9 @@ test('in Kiswahili: the confirmation screen and its SMS, compared whole', async 
   expect(done.kind).toBe('END');
   expect(done.text).toBe('Asante kwa kuwasilisha ombi lako. Litakaguliwa na utaarifiwa hivi karibuni.');
   const sms = await waitForSms(app.url, phone.phoneNumber, 2);
+  const { exam, position, station } = await appliedFor(phone);
   expect(sms[1]?.text).toBe(
-    'CP2: Asante kwa kuwasilisha ombi lako. Litakaguliwa na utaarifiwa hivi karibuni.',
+    `CP2: Asante kwa kuwasilisha ombi lako. Litakaguliwa na utaarifiwa hivi karibuni. Ombi: ${exam} ${position} katika ${station}`,
   );
 });
 

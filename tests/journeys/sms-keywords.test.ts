@@ -189,3 +189,86 @@ test('an inbound SMS from a number that is not a Kenyan mobile is acknowledged a
   const row = await app.db('inbound_sms').where({ provider_id: 'ATXid_foreign' }).first('outcome');
   expect(row.outcome).toBe('invalid_sender');
 });
+
+// Keywords as people type them (issue 10): case, spaces inside and around, punctuation, words after the
+// keyword, and one slip in a keyword of 5 letters or more, in both languages. Each spelling is texted from
+// a registered phone with no saved language, so the reply shows which keyword it was read as and in
+// which language it answered.
+type Reading = 'PASSWORD' | 'STATUS' | 'HELP';
+
+/** What a reply to a registered phone is: a new password, the account summary, or the keyword list. */
+function readingOf(reply: string, username: string): Reading {
+  if (/\b\d{6}\b/.test(reply.replace(username, ''))) return 'PASSWORD';
+  if (reply.includes(username) && /\d\d\/\d\d\/\d{4}/.test(reply)) return 'STATUS';
+  return 'HELP';
+}
+
+const languageOf = (reply: string) => (/\b(ya|kwa|ni|Piga|piga|Tuma)\b/.test(reply) ? 'sw' : 'en');
+
+test.each<[string, Reading, 'en' | 'sw']>([
+  ['Pass word please', 'PASSWORD', 'en'],
+  ['pasword', 'PASSWORD', 'en'],
+  ['PASSWORD.', 'PASSWORD', 'en'],
+  ['  password  ', 'PASSWORD', 'en'],
+  ['Passwrod', 'PASSWORD', 'en'],
+  ['PASSWORDS', 'PASSWORD', 'en'],
+  ['passw0rd', 'PASSWORD', 'en'],
+  ['P.A.S.S.W.O.R.D', 'PASSWORD', 'en'],
+  ['"Password"!', 'PASSWORD', 'en'],
+  ['Neno siri', 'PASSWORD', 'sw'],
+  ['nenosri', 'PASSWORD', 'sw'],
+  ['NENOSIRI tafadhali', 'PASSWORD', 'sw'],
+  ['neno la siri', 'PASSWORD', 'sw'],
+  ['Nenosiri.', 'PASSWORD', 'sw'],
+  ['status', 'STATUS', 'en'],
+  ['Stat us', 'STATUS', 'en'],
+  ['STAUTS', 'STATUS', 'en'],
+  ['stats', 'STATUS', 'en'],
+  ['Status?', 'STATUS', 'en'],
+  ['hali', 'STATUS', 'sw'],
+  ['Hali?', 'STATUS', 'sw'],
+  ['H A L I', 'STATUS', 'sw'],
+  ['Help!', 'HELP', 'en'],
+  ['msaada', 'HELP', 'sw'],
+  ['Msada', 'HELP', 'sw'],
+  ['MSAADA tafadhali', 'HELP', 'sw'],
+])('%j is read as %s and answered in %s', async (text, reading, lang) => {
+  const number = randomPhone();
+  await register(number);
+  await textShortCode(app.url, number, text);
+  const reply = await lastReply(number, 2);
+  expect(readingOf(reply, number.slice(1))).toBe(reading);
+  expect(languageOf(reply)).toBe(lang);
+});
+
+// Near misses: not a keyword, so the HELP reply; above all never a new password the user did not ask for.
+test.each([
+  'STATE OF EXAMS',
+  'HELLO',
+  'HALO',
+  'HALT',
+  'PASS',
+  'PASSPORT',
+  'I changed my password',
+  'my status',
+  'STATUTE',
+  'NENO',
+  'SIRI',
+  'HALII',
+  '1234',
+  '22262',
+  'OK',
+  'IN',
+  'OUT',
+  'Habari',
+])('%j is not a keyword: the HELP reply, nothing changed', async (text) => {
+  const number = randomPhone();
+  await register(number);
+  const before = await app.db('accounts').where({ phone: number }).first('password_hash');
+  await textShortCode(app.url, number, text);
+  const reply = await lastReply(number, 2);
+  expect(readingOf(reply, number.slice(1))).toBe('HELP');
+  expect(reply).toContain('*384*22262#');
+  const after = await app.db('accounts').where({ phone: number }).first('password_hash');
+  expect(after.password_hash).toBe(before.password_hash);
+});

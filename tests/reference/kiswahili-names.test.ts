@@ -152,8 +152,12 @@ test('the SMS that name a position (applied, approved, withdrawn, STATUS) name i
     'sms.applicationSubmitted Invigilator',
     'sms.applicationWithdrawn Invigilator',
   ]);
-  expect(await apps.summaryForSms(sw, 'sw')).toBe('KCSE Mwangalizi (Invigilator) approved');
-  expect(await apps.summaryForSms(sw)).toBe('KCSE Invigilator approved');
+  expect((await apps.recentForSms(sw, 'sw')).applications).toEqual([
+    { exam: 'KCSE', position: 'Mwangalizi (Invigilator)', status: 'approved' },
+  ]);
+  expect((await apps.recentForSms(sw)).applications).toEqual([
+    { exam: 'KCSE', position: 'Invigilator', status: 'approved' },
+  ]);
   expect((await apps.list(sw, { lang: 'sw' })).applications.map((a) => a.position)).toEqual([
     'Mwangalizi (Invigilator)',
   ]);

@@ -1,6 +1,6 @@
 import { en } from '../../menus/copy/en';
-import { applicationsSuffix } from '../../src/channels/sms/inbound-sms';
 import { renderSms } from '../../src/channels/sms/render-sms';
+import { applicationsSuffix } from '../../src/channels/sms/status-reply';
 import { gsm7Length, isGsm7 } from '../../src/domain/gsm7';
 
 // The longest values each parameter can take.
@@ -10,11 +10,15 @@ const longest = {
   code: '*384*22262#',
   sms: '22262',
   time: '29/11/2026 23:59',
+  resetTime: '29/11/2026 23:59',
   date: '29/11/2026',
   profile: 'missing Personal, Payment, Qualification, Workstation, Next of kin',
-  // Position and duty station names are at most 60 characters (migration 006).
+  // Exam codes are at most 24 characters, position and duty station names 60 (migration 006); the
+  // renderer shortens them to fit (the test below shows how).
+  exam: 'E'.repeat(24),
   position: 'P'.repeat(60),
   station: 'S'.repeat(60),
+  count: 999,
   // The applications suffix is cut to what fits (applicationsSuffix, tested below).
   applications: '',
 };
@@ -31,16 +35,44 @@ test.each(templates.flatMap((t) => [[t, 'en'] as const, [t, 'sw'] as const]))(
   },
 );
 
-test('the applications list after STATUS is cut so that the whole SMS stays one segment', () => {
-  const base = renderSms('sms.status', 'en', longest);
-  const list = 'KCSE Invigilator submitted; KPSEA Supervisor withdrawn; KJSEA Centre manager approved';
-  const text = renderSms('sms.status', 'en', {
-    ...longest,
-    applications: applicationsSuffix('en', base, list),
+test('a long station name is shortened, not spilled: the confirmation keeps its sentence whole', () => {
+  const sentence =
+    'CP2: Thank you for submitting your application. The application shall be reviewed, and you shall be notified shortly!';
+  const params = { exam: 'KCSE', position: 'Invigilator' };
+  const fits = renderSms('sms.applicationSubmitted', 'en', { ...params, station: 'Alpha School' });
+  expect(fits).toBe(`${sentence} KCSE Invigilator at Alpha School`);
+  const long = renderSms('sms.applicationSubmitted', 'en', {
+    ...params,
+    station: 'Embakasi Central Mixed Secondary School',
   });
-  expect(text.length).toBeLessThanOrEqual(160);
-  expect(text).toContain(' Applications: KCSE Invigilator');
-  expect(text.endsWith('...')).toBe(true);
-  expect(applicationsSuffix('en', 'short status.', list)).toBe(` Applications: ${list}`);
-  expect(applicationsSuffix('en', base, '')).toBe('');
+  expect(long).toBe(`${sentence} KCSE Invigilator at Embakasi Central Mxd.`);
+  expect(long.length).toBeLessThanOrEqual(160);
+});
+
+test('STATUS lists whole applications only, then how many more and where to see them', () => {
+  const base = renderSms('sms.status', 'en', { ...longest, profile: 'complete' });
+  const recent = {
+    applications: [
+      { exam: 'KCSE', position: 'Invigilator', status: 'submitted' as const },
+      { exam: 'KPSEA', position: 'Supervisor', status: 'withdrawn' as const },
+      { exam: 'KJSEA', position: 'Centre manager', status: 'approved' as const },
+      { exam: 'KCSE', position: 'Security officer', status: 'rejected' as const },
+    ],
+    total: 6,
+  };
+  const suffix = applicationsSuffix('en', base, recent, '*384*22262#');
+  expect(suffix).toBe(' Applications: KCSE Invigilator submitted. +5 more: dial *384*22262#');
+  expect(gsm7Length(base + suffix)).toBeLessThanOrEqual(160);
+  // A shorter summary leaves room for more whole entries.
+  expect(applicationsSuffix('en', base.slice(40), recent, '*384*22262#')).toBe(
+    ' Applications: KCSE Invigilator submitted; KPSEA Supervisor withdrawn; KJSEA Centre manager approved. +3 more: dial *384*22262#',
+  );
+  expect(applicationsSuffix('sw', base.slice(40), recent, '*384*22262#')).toBe(
+    ' Maombi: KCSE Invigilator limewasilishwa; KPSEA Supervisor limeondolewa. +4 zaidi: piga *384*22262#',
+  );
+  // Nothing whole fits after a long summary: the count alone.
+  expect(applicationsSuffix('en', 'x'.repeat(100), recent, '*384*22262#')).toBe(
+    ' Applications: 6. Dial *384*22262# to see them.',
+  );
+  expect(applicationsSuffix('en', base, { applications: [], total: 0 }, '*384*22262#')).toBe('');
 });

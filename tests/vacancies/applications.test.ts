@@ -117,7 +117,13 @@ describe('applying', () => {
       {
         template: 'sms.applicationSubmitted',
         language: 'en',
-        params: { position: 'Invigilator', station: 'Alpha School', code: '*384*22262#', sms: '22262' },
+        params: {
+          exam: 'KCSE',
+          position: 'Invigilator',
+          station: 'Alpha School',
+          code: '*384*22262#',
+          sms: '22262',
+        },
       },
     ]);
   });
@@ -269,10 +275,14 @@ describe('my applications', () => {
     expect(withdrawable.map((a) => a.status)).toEqual(['submitted', 'submitted']);
     expect(list[0]).toMatchObject({ exam: 'KPSEA', position: 'Invigilator', station: 'Bravo School' });
     expect(list[0]?.appliedOn).toMatch(/^\d\d\/\d\d\/\d{4}$/);
-    expect(await apps.summaryForSms(id)).toBe(
-      'KPSEA Invigilator submitted; KCSE Invigilator submitted; KCSE Invigilator withdrawn',
-    );
-    expect(await apps.summaryForSms(stranger)).toBe('');
+    expect(await apps.recentForSms(id, 'en', 2)).toEqual({
+      applications: [
+        { exam: 'KPSEA', position: 'Invigilator', status: 'submitted' },
+        { exam: 'KCSE', position: 'Invigilator', status: 'submitted' },
+      ],
+      total: 3,
+    });
+    expect(await apps.recentForSms(stranger)).toEqual({ applications: [], total: 0 });
   });
 
   test('an approved application cannot be withdrawn', async () => {

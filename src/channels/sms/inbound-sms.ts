@@ -14,7 +14,8 @@ import { formatEatDate } from '../../domain/time';
 import type { Metrics } from '../../metrics';
 import { translate } from '../../../menus/copy';
 import type { Lang } from '../../../menus/screen';
-import { parseKeyword, type Keyword } from './keywords';
+import { matchKeyword, type KeywordMatch } from '../../domain/sms-keywords';
+import { applicationsSuffix } from './status-reply';
 
 const inboundSchema = z.object({
   id: atField(128).min(1),
@@ -49,7 +50,7 @@ export async function receiveInboundSms(
   }
   const msg = parsed.data;
   const phone = normalisePhone(msg.from);
-  const match = parseKeyword(msg.text);
+  const match = matchKeyword(msg.text);
   const processed = await deps.db.transaction(async (trx) => {
     const inserted = await trx('inbound_sms')
       .insert({
@@ -82,17 +83,6 @@ export async function receiveInboundSms(
   return { status: 200, body: 'OK' };
 }
 
-/** " Applications: …" after the status, cut to what still fits one 160-character segment. */
-export function applicationsSuffix(lang: Lang, base: string, applications: string): string {
-  if (!applications) return '';
-  const suffix = ` ${translate(lang, 'sms.applicationsLabel')} ${applications}`;
-  const room = SMS_SEGMENT - base.length;
-  if (suffix.length <= room) return suffix;
-  return room > 4 ? `${suffix.slice(0, room - 3).trimEnd()}...` : '';
-}
-
-const SMS_SEGMENT = 160;
-
 /**
  * AT's `date`, when it is one: a date Postgres cannot hold (year -271821 parses in JavaScript) would fail
  * the insert, so anything outside 2000–2100 is kept as unknown.
@@ -107,7 +97,7 @@ function sentAt(date: string | undefined): Date | null {
 async function respond(
   trx: Db,
   phone: string,
-  match: { keyword: Keyword; lang: Lang } | undefined,
+  match: KeywordMatch | undefined,
   accountDeps: AccountDeps,
 ): Promise<Outcome> {
   const saved = await trx('phone_preferences').where({ phone }).first('language');
@@ -145,9 +135,10 @@ async function respond(
               sections: summary.missingSections.map((s) => translate(lang, `section.${s}`)).join(', '),
             }),
     };
-    const applications = await createApplications(trx, accountDeps).summaryForSms(summary.accountId, lang);
+    const recent = await createApplications(trx, accountDeps).recentForSms(summary.accountId, lang);
     const base = translate(lang, 'sms.status', { ...params, applications: '' });
-    await reply('sms.status', { ...params, applications: applicationsSuffix(lang, base, applications) });
+    const applications = applicationsSuffix(lang, base, recent, accountDeps.ussdCode);
+    await reply('sms.status', { ...params, applications });
     return 'status';
   }
   await reply('sms.help');

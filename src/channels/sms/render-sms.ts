@@ -3,8 +3,19 @@
 import { translate } from '../../../menus/copy';
 import type { Lang, Params } from '../../../menus/screen';
 import { toGsm7 } from '../../domain/gsm7';
+import { fitParams } from '../../domain/sms-fit';
 
-/** Always GSM-7, whatever the params hold: one character outside it would make every segment UCS-2. */
+/**
+ * Names that give way when an SMS would spill into a second segment, the least needed first: a station
+ * name is longest and its first words say which it is; the exam code is short and tells two series apart.
+ */
+const SHORTENABLE = ['station', 'position', 'exam'] as const;
+
+/**
+ * Always GSM-7, whatever the params hold: one character outside it would make every segment UCS-2. And
+ * one segment: names are shortened to fit (src/domain/sms-fit.ts).
+ */
 export function renderSms(template: string, lang: Lang, params: Params): string {
-  return toGsm7(translate(lang, template, params));
+  const render = (p: Params) => toGsm7(translate(lang, template, p));
+  return render(fitParams(render, params, SHORTENABLE));
 }
