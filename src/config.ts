@@ -1,5 +1,7 @@
 // Environment → typed, validated configuration. Every variable is checked at start so that a bad value
 // stops the process with a message naming the variable, instead of failing later on a webhook.
+import { readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -208,13 +210,26 @@ function demoDataOf(e: z.infer<typeof schema>): boolean {
   return e.DEMO_DATA ? e.DEMO_DATA === '1' : !e.DATABASE_URL;
 }
 
+/**
+ * The variables a `.env` file sets (none when there is no such file). The environment wins over the file:
+ * callers add only what the environment lacks, as `npm start` does (readConfigOrExit), and the scripts
+ * that look for the running service (scripts/service-url.ts) read it the same way.
+ */
+export function envFileValues(file = '.env'): Record<string, string> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return {}; // no .env file: the environment alone is used
+  }
+  return Object.fromEntries(
+    Object.entries(parseEnv(text)).filter((e): e is [string, string] => e[1] !== undefined),
+  );
+}
+
 /** The configuration for a process entry: `.env` (if present) and the environment; exits on an error. */
 export function readConfigOrExit(purpose: ConfigPurpose = 'service'): Config {
-  try {
-    process.loadEnvFile?.('.env');
-  } catch {
-    // no .env file: the environment alone is used
-  }
+  for (const [name, value] of Object.entries(envFileValues())) process.env[name] ??= value;
   try {
     return loadConfig(process.env, purpose);
   } catch (err) {
