@@ -1,4 +1,7 @@
-import { ConfigError, loadConfig } from '../../src/config';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ConfigError, envFileValues, loadConfig } from '../../src/config';
 
 test('defaults: port 3000, sender 22262, no database/redis/AT (embedded defaults), 160-character screens', () => {
   const c = loadConfig({});
@@ -103,4 +106,12 @@ describe('DEMO_DATA: the demo vacancies at start', () => {
     expect(loadConfig({ DEMO_DATA: '0' }).demoData).toBe(false);
     expect(loadConfig({ ...db, DEMO_DATA: '' }).demoData).toBe(false);
   });
+});
+
+test('.env: its variables as the file gives them (quotes, comments), none when there is no file', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cp2-env-'));
+  const file = path.join(dir, '.env');
+  writeFileSync(file, '# local\nPORT=3001\nWEBHOOK_TOKEN="a b"\n');
+  expect(envFileValues(file)).toEqual({ PORT: '3001', WEBHOOK_TOKEN: 'a b' });
+  expect(envFileValues(path.join(dir, 'missing.env'))).toEqual({});
 });
