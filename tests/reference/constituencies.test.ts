@@ -203,6 +203,15 @@ describe('a database holding the list shipped until December 2026', () => {
     const authority = byCounty(constituencies);
     const extra = names.filter((n) => !authority.get(n.county_code as string)?.has(n.name as string));
     expect(extra.map((n) => n.name).sort()).toEqual(['Kisasi', 'Merit']);
+    // The operator finds them by importing the shipped list: refused, naming each, nothing changed.
+    const retry = await importSubCounties(
+      db,
+      readFileSync(path.join(ROOT, 'data', 'sub-counties.csv'), 'utf8'),
+    );
+    expect(retry.errors).toEqual([
+      'sub-county "Merit" of county 011 is missing from the file but 1 duty station(s) or profile(s) refer to it',
+      'sub-county "Kisasi" of county 015 is missing from the file but 1 duty station(s) or profile(s) refer to it',
+    ]);
   });
 
   test('a list the operator imported is never touched by the correction', async () => {
