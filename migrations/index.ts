@@ -14,6 +14,7 @@ import * as m111 from './20261201_011_vacancy_browse_index';
 import * as m120 from './20261201_020_admin_list_indexes';
 import * as m130 from './20261201_030_funnel_rollups';
 import * as m140 from './20261201_040_reference_names_sw';
+import * as m150 from './20261201_050_sub_counties_as_constituencies';
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Knex.Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261201_020_admin_list_indexes': m120,
   '20261201_030_funnel_rollups': m130,
   '20261201_040_reference_names_sw': m140,
+  '20261201_050_sub_counties_as_constituencies': m150,
 };

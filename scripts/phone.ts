@@ -2,21 +2,26 @@
 //
 //   npm run phone -- +254711000001 [--url http://localhost:3000] [--network 63902] [--token T]
 //
-// It dials the service code, shows each screen in a box with its length, and sends what you type as the
-// next hop, with `text` accumulated with '*' exactly as Africa's Talking does. After an END screen, Enter
-// dials again and q (or Ctrl-D) quits. Piped input works too: `printf '6\n2\n' | npm run phone -- 0711000001`.
+// It finds the service as `npm start` was told (PORT in the environment or .env, else 3000; --url
+// overrides: scripts/service-url.ts), dials the service code, shows each screen in a box with its length,
+// and sends what you type as the next hop, with `text` accumulated with '*' exactly as Africa's Talking
+// does. q quits at any prompt (and Ctrl-D); after an END screen, Enter dials again. Piped input works
+// too: `printf '6\n2\nq\n' | npm run phone -- 0711000001`.
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { normalisePhone } from '../src/domain/phone';
 import { gsm7Length, isGsm7 } from '../src/domain/gsm7';
+import { findService, ServiceUrlError, unreachable, type ServiceTarget } from './service-url';
 
 const USAGE = `usage: npm run phone -- <phone> [--url http://localhost:3000] [--network 63902] [--token T]
   <phone>      a Kenyan mobile number: +2547XXXXXXXX, 2547XXXXXXXX or 07XXXXXXXX
-  --url        where the service listens (default http://localhost:3000)
+  --url        where the service listens (default: PORT from the environment or .env, as npm start
+               reads it, else 3000)
   --network    AT network code: 63902 Safaricom (160 chars), 63903 Airtel (182), 63907 Telkom
   --code       USSD service code (default *384*22262#)
-  --token      WEBHOOK_TOKEN of the service, when it has one`;
+  --token      WEBHOOK_TOKEN of the service (default: WEBHOOK_TOKEN from the environment or .env)
+  q            at any prompt: hang up and quit`;
 
 type Screen = { kind: 'CON' | 'END'; text: string; status: number };
 
@@ -31,10 +36,10 @@ function readArgs() {
     parsed = parseArgs({
       allowPositionals: true,
       options: {
-        url: { type: 'string', default: process.env.USSD_URL ?? 'http://localhost:3000' },
+        url: { type: 'string' },
         network: { type: 'string', default: '63902' },
         code: { type: 'string', default: '*384*22262#' },
-        token: { type: 'string', default: process.env.WEBHOOK_TOKEN },
+        token: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -50,16 +55,18 @@ function readArgs() {
   const raw = positionals[0] as string;
   const phone = normalisePhone(raw);
   if (!phone) fail(`"${raw}" is not a Kenyan mobile number (try +254711000001 or 0711000001).`);
-  let base: URL;
+  let target: ServiceTarget;
   try {
-    base = new URL(values.url);
-  } catch {
-    fail(`--url "${values.url}" is not a URL (try http://localhost:3000).`);
+    target = findService({ url: values.url });
+  } catch (err) {
+    if (err instanceof ServiceUrlError) fail(err.message);
+    throw err;
   }
   if (!/^\d{3,8}$/.test(values.network)) fail(`--network "${values.network}" is not a network code.`);
-  const endpoint = new URL('/ussd', base);
-  if (values.token) endpoint.searchParams.set('token', values.token);
-  return { phone, endpoint, network: values.network, code: values.code };
+  const endpoint = new URL('/ussd', target.base);
+  const token = values.token ?? target.webhookToken;
+  if (token) endpoint.searchParams.set('token', token);
+  return { phone, endpoint, target, network: values.network, code: values.code };
 }
 
 /** The limit the service applies for this network (its defaults; SCREEN_LIMITS may change them). */
@@ -98,11 +105,15 @@ function box(screen: Screen, network: string): string {
   return [top, ...body, bottom].join('\n');
 }
 
+const isQuit = (line: string) => /^\s*(q|quit)\s*$/i.test(line);
+
 async function main(): Promise<void> {
-  const { phone, endpoint, network, code } = readArgs();
+  const { phone, endpoint, target, network, code } = readArgs();
   const shown = new URL(endpoint);
   if (shown.searchParams.has('token')) shown.searchParams.set('token', '…');
-  console.log(`Phone ${phone} on network ${network}, dialling ${code} at ${shown.href}`);
+  console.log(
+    `Phone ${phone} on network ${network}, dialling ${code} at ${shown.href} (${target.from}); q quits`,
+  );
 
   const interactive = Boolean(process.stdin.isTTY);
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: interactive });
@@ -139,10 +150,7 @@ async function main(): Promise<void> {
         signal: AbortSignal.timeout(15_000),
       });
     } catch (err) {
-      const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
-      throw new Error(`cannot reach ${endpoint.origin} (${cause}). Is the service running? (npm start)`, {
-        cause: err,
-      });
+      throw new Error(unreachable(target, err), { cause: err });
     }
     const body = await res.text();
     if (res.status === 401)
@@ -164,13 +172,15 @@ async function main(): Promise<void> {
       console.log(box(screen, network));
       while (screen.kind === 'CON') {
         const input = await ask('> ');
-        if (input === undefined) return; // end of input mid-session: hang up
+        // End of input or q mid-session: hang up. No USSD answer is a lone q (menus take digits, and
+        // names and places are longer), so q is free to mean quit.
+        if (input === undefined || isQuit(input)) return;
         inputs.push(input);
         screen = await hop(sessionId, inputs.join('*'));
         console.log(box(screen, network));
       }
       const again = await ask('Session ended. Enter to dial again, q to quit: ');
-      if (again === undefined || /^\s*q/i.test(again)) return;
+      if (again === undefined || isQuit(again)) return;
     }
   } finally {
     rl.close();

@@ -1,5 +1,7 @@
 // Environment → typed, validated configuration. Every variable is checked at start so that a bad value
 // stops the process with a message naming the variable, instead of failing later on a webhook.
+import { readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -84,6 +86,11 @@ const schema = z.object({
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
   DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('.data')),
+  /** `1`: load the demo set at start even with DATABASE_URL; `0`: not even on the embedded default. */
+  DEMO_DATA: z.preprocess(
+    emptyToUndefined,
+    z.enum(['0', '1'], { message: 'must be 1 (load the demo vacancies at start) or 0' }).optional(),
+  ),
   SESSION_TTL_SECONDS: int(180, 10, 3600),
   RESUME_WINDOW_SECONDS: int(600, 0, 3600),
   HOP_DEADLINE_MS: int(2000, 100, 10000),
@@ -110,6 +117,8 @@ export type Config = {
   adminTokens: { name: string; token: string }[];
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   dataDir: string;
+  /** Load the demo set (data/demo) at start when the vacancies table is empty. */
+  demoData: boolean;
   sessionTtlSeconds: number;
   resumeWindowSeconds: number;
   hopDeadlineMs: number;
@@ -155,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, purpose: Config
     ],
     logLevel: e.LOG_LEVEL,
     dataDir: e.DATA_DIR,
+    demoData: demoDataOf(e),
     sessionTtlSeconds: e.SESSION_TTL_SECONDS,
     resumeWindowSeconds: e.RESUME_WINDOW_SECONDS,
     hopDeadlineMs: e.HOP_DEADLINE_MS,
@@ -186,13 +196,40 @@ function smsGatewayOf(e: z.infer<typeof schema>): Config['smsGateway'] {
   return gateway;
 }
 
+/**
+ * Demo vacancies are wanted on the embedded default (a first run on one's own machine) and wherever
+ * DEMO_DATA=1 asks for them (docker-compose). Production refuses them: teachers would apply for
+ * vacancies that do not exist.
+ */
+function demoDataOf(e: z.infer<typeof schema>): boolean {
+  if (e.DEMO_DATA === '1' && e.NODE_ENV === 'production') {
+    throw new ConfigError(
+      'Invalid environment:\n  DEMO_DATA: the demo vacancies are refused with NODE_ENV=production',
+    );
+  }
+  return e.DEMO_DATA ? e.DEMO_DATA === '1' : !e.DATABASE_URL;
+}
+
+/**
+ * The variables a `.env` file sets (none when there is no such file). The environment wins over the file:
+ * callers add only what the environment lacks, as `npm start` does (readConfigOrExit), and the scripts
+ * that look for the running service (scripts/service-url.ts) read it the same way.
+ */
+export function envFileValues(file = '.env'): Record<string, string> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return {}; // no .env file: the environment alone is used
+  }
+  return Object.fromEntries(
+    Object.entries(parseEnv(text)).filter((e): e is [string, string] => e[1] !== undefined),
+  );
+}
+
 /** The configuration for a process entry: `.env` (if present) and the environment; exits on an error. */
 export function readConfigOrExit(purpose: ConfigPurpose = 'service'): Config {
-  try {
-    process.loadEnvFile?.('.env');
-  } catch {
-    // no .env file: the environment alone is used
-  }
+  for (const [name, value] of Object.entries(envFileValues())) process.env[name] ??= value;
   try {
     return loadConfig(process.env, purpose);
   } catch (err) {

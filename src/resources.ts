@@ -61,7 +61,8 @@ export async function openResources(config: Config, log: Logger): Promise<Resour
     const applied = await migrateLatest(setup);
     log.info({ applied }, applied.length ? 'migrations applied' : 'database schema is current');
     log.info(describeReferenceData(await loadReferenceData(setup)));
-    if (!config.databaseUrl) log.info(describeDemoData(await loadDemoData(setup)));
+    if (config.demoData) log.info(describeDemoData(await loadDemoData(setup)));
+    else log.info('demo data: not loaded (DATABASE_URL is set; DEMO_DATA=1 loads the demo vacancies)');
     inputDigestKey = await serviceSecret(setup, 'ussd-input-digest');
   } catch (err) {
     await setup.destroy();

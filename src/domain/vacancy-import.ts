@@ -9,6 +9,7 @@ import type { Knex } from 'knex';
 import { formatLineErrors, streamCsv, type CsvSource, type CsvValues, type LineError } from '../db/csv';
 import type { Db } from '../db/knex';
 import { MAX_LISTED_ERRORS, nameProblem, type ImportResult } from './reference-data';
+import { resolveDemoTime } from './demo-dates';
 import { formatEatDate } from './time';
 
 export class DemoDataError extends Error {}
@@ -464,21 +465,48 @@ async function count(db: Knex, table: string): Promise<number> {
   return Number(row.n);
 }
 
+/** The demo vacancies: times relative to the load day (demo-dates.ts), otherwise as the import reads them. */
+function demoVacancies(loadedAt: Date): typeof vacancies {
+  return {
+    ...vacancies,
+    check: (v, ctx) =>
+      vacancies.check(
+        {
+          ...v,
+          opens_at: resolveDemoTime(v.opens_at, loadedAt),
+          closes_at: resolveDemoTime(v.closes_at, loadedAt),
+        },
+        ctx,
+      ),
+  };
+}
+
 /** The demo files in load order, with the kind that reads each. */
-const DEMO_FILES: [string, Kind<string, object, unknown, string>][] = [
-  ['exams.csv', namedList('exams', 'exam')],
-  ['activities.csv', namedList('activities', 'activity')],
-  ['positions.csv', namedList('positions', 'position')],
-  ['duty-stations.csv', dutyStations],
-  ['vacancies.csv', vacancies],
-] as unknown as [string, Kind<string, object, unknown, string>][];
+function demoFiles(loadedAt: Date): [string, Kind<string, object, unknown, string>][] {
+  return [
+    ['exams.csv', namedList('exams', 'exam')],
+    ['activities.csv', namedList('activities', 'activity')],
+    ['positions.csv', namedList('positions', 'position')],
+    ['duty-stations.csv', dutyStations],
+    ['vacancies.csv', demoVacancies(loadedAt)],
+  ] as unknown as [string, Kind<string, object, unknown, string>][];
+}
+
+export type DemoDataOptions = {
+  /** The load day: the demo vacancies' times are relative to its Nairobi date. Default: now. */
+  now?: Date;
+};
 
 /**
  * Loads the demo set (`dir`/exams.csv, activities.csv, positions.csv, duty-stations.csv, vacancies.csv)
  * in one transaction when the `vacancies` table is empty; otherwise leaves everything as it is. The
- * caller decides whether demo data is wanted at all (the embedded default and the tests do).
+ * caller decides whether demo data is wanted at all (the embedded default, DEMO_DATA=1 and the tests do).
  */
-export async function loadDemoData(db: Db, dir = path.join('data', 'demo')): Promise<DemoDataState> {
+export async function loadDemoData(
+  db: Db,
+  dir = path.join('data', 'demo'),
+  opts: DemoDataOptions = {},
+): Promise<DemoDataState> {
   const state = async (q: Knex, loaded: boolean) => ({
     loaded,
     stations: await count(q, 'duty_stations'),
@@ -488,7 +516,7 @@ export async function loadDemoData(db: Db, dir = path.join('data', 'demo')): Pro
   return db.transaction(async (trx) => {
     await lock(trx);
     if ((await count(trx, 'vacancies')) > 0) return state(trx, false);
-    for (const [file, kind] of DEMO_FILES) {
+    for (const [file, kind] of demoFiles(opts.now ?? new Date())) {
       const where = path.join(dir, file);
       const result = await runKind(trx, kind, await readFile(where, 'utf8'), {});
       if (result.errors.length) {

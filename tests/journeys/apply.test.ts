@@ -103,15 +103,20 @@ test('apply end to end: six lists, the vacancies, details, confirm, the exact co
 });
 
 /** What the phone's one application is for: exam code, position and station, as the database has them. */
-async function appliedFor(phone: UssdPhone): Promise<{ exam: string; position: string; station: string }> {
-  return app
+async function appliedFor(
+  phone: UssdPhone,
+  lang: 'en' | 'sw' = 'en',
+): Promise<{ exam: string; position: string; station: string }> {
+  const row = await app
     .db('applications as ap')
     .join('accounts as ac', 'ac.id', 'ap.account_id')
     .join('vacancies as v', 'v.id', 'ap.vacancy_id')
     .join('positions as p', 'p.code', 'v.position')
     .join('duty_stations as d', 'd.id', 'v.duty_station_id')
     .where('ac.phone', phone.phoneNumber)
-    .first('ap.exam', 'p.name as position', 'd.name as station');
+    .first('ap.exam', 'p.name as position', 'p.name_sw as positionSw', 'd.name as station');
+  // The position as the SMS names it: in Kiswahili when it has a Kiswahili name.
+  return { ...row, position: (lang === 'sw' && row.positionSw) || row.position };
 }
 
 test('in Kiswahili: the confirmation screen and its SMS, compared whole', async () => {
@@ -132,7 +137,7 @@ test('in Kiswahili: the confirmation screen and its SMS, compared whole', async 
   expect(done.kind).toBe('END');
   expect(done.text).toBe('Asante kwa kuwasilisha ombi lako. Litakaguliwa na utaarifiwa hivi karibuni.');
   const sms = await waitForSms(app.url, phone.phoneNumber, 2);
-  const { exam, position, station } = await appliedFor(phone);
+  const { exam, position, station } = await appliedFor(phone, 'sw');
   expect(sms[1]?.text).toBe(
     `CP2: Asante kwa kuwasilisha ombi lako. Litakaguliwa na utaarifiwa hivi karibuni. Ombi: ${exam} ${position} katika ${station}`,
   );

@@ -131,7 +131,7 @@ test('in Kiswahili: the lists, details, My applications, withdrawal and its SMS 
   // credentials, application, withdrawal
   const sms = await waitForSms(app.url, phone.phoneNumber, 3);
   expect(sms[2]?.text).toMatch(
-    new RegExp(`^CP2: Ombi lako la ${escape(position)} katika .+ limeondolewa\\.$`),
+    new RegExp(`^CP2: Ombi lako la ${exam} ${escape(position)} katika .+ limeondolewa\\.$`),
   );
 
   // STATUS by SMS (HALI) names the position in Kiswahili too.

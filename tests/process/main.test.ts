@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freshDatabase } from '../support/databases';
+import { clearVacancies } from '../vacancies/fixtures';
 
 jest.setTimeout(60_000);
 
@@ -81,6 +82,39 @@ test('starts on DATABASE_URL, says what it chose, answers a dial, and stops clea
     child.kill('SIGTERM');
     expect(await exited(child)).toBe(0);
     expect(out.text()).toContain('"msg":"stopped"');
+  } finally {
+    child.kill('SIGKILL');
+    await database.drop();
+  }
+});
+
+test('DEMO_DATA=1 loads the demo vacancies at start on a configured database (docker-compose), and only then', async () => {
+  const database = await freshDatabase();
+  // A new database, as docker-compose's PostgreSQL is on its first start: no vacancies yet.
+  await clearVacancies(database.db);
+  const vacancies = () => database.db('vacancies').count({ n: '*' }).first();
+  const child = start({ DATABASE_URL: database.url, SMS_GATEWAY: 'simulator', DEMO_DATA: '1' });
+  const out = output(child);
+  try {
+    await out.until(/listening on http:\/\/localhost:(\d+)/);
+    expect(out.text()).toMatch(/demo data: \d+ vacancies at 60 duty stations loaded from data\/demo/);
+    expect(Number((await vacancies())?.n)).toBeGreaterThan(300);
+    child.kill('SIGTERM');
+    expect(await exited(child)).toBe(0);
+
+    // Without it, a configured database gets none, and the log says how to ask for them.
+    await clearVacancies(database.db);
+    const plain = start({ DATABASE_URL: database.url, SMS_GATEWAY: 'simulator' });
+    const plainOut = output(plain);
+    try {
+      await plainOut.until(/listening on/);
+      expect(plainOut.text()).toContain('demo data: not loaded (DATABASE_URL is set; DEMO_DATA=1 loads');
+      expect(Number((await vacancies())?.n)).toBe(0);
+      plain.kill('SIGTERM');
+      await exited(plain);
+    } finally {
+      plain.kill('SIGKILL');
+    }
   } finally {
     child.kill('SIGKILL');
     await database.drop();

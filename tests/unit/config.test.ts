@@ -1,4 +1,7 @@
-import { ConfigError, loadConfig } from '../../src/config';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ConfigError, envFileValues, loadConfig } from '../../src/config';
 
 test('defaults: port 3000, sender 22262, no database/redis/AT (embedded defaults), 160-character screens', () => {
   const c = loadConfig({});
@@ -21,6 +24,17 @@ test.each([
   [{ SCREEN_LIMITS: '63903=182' }, 'SCREEN_LIMITS'],
   [{ AT_API_KEY: 'k' }, 'AT_USERNAME'],
   [{ AT_TIMEOUT_MS: '90000' }, 'AT_TIMEOUT_MS'],
+  [{ DEMO_DATA: 'yes' }, 'DEMO_DATA'],
+  [
+    {
+      DEMO_DATA: '1',
+      NODE_ENV: 'production',
+      SMS_GATEWAY: 'africastalking',
+      AT_USERNAME: 'u',
+      AT_API_KEY: 'k',
+    },
+    'DEMO_DATA',
+  ],
 ])('%j is refused with a message naming %s', (env, name) => {
   expect(() => loadConfig(env)).toThrow(ConfigError);
   expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid environment:\\n {2}${name}: `));
@@ -79,4 +93,25 @@ test('command-line scripts (migrate, import, seed) send no SMS: they need no gat
   const env = { DATABASE_URL: 'postgres://db/cp2', NODE_ENV: 'production' };
   expect(() => loadConfig(env)).toThrow(/AT_USERNAME, AT_API_KEY/);
   expect(loadConfig(env, 'script').databaseUrl).toBe('postgres://db/cp2');
+});
+
+describe('DEMO_DATA: the demo vacancies at start', () => {
+  const db = { DATABASE_URL: 'postgres://db/cp2', SMS_GATEWAY: 'simulator' };
+  test('loaded on the embedded default, not on a configured database', () => {
+    expect(loadConfig({}).demoData).toBe(true);
+    expect(loadConfig(db).demoData).toBe(false);
+  });
+  test('DEMO_DATA=1 loads them with DATABASE_URL set (docker-compose); 0 turns them off anywhere', () => {
+    expect(loadConfig({ ...db, DEMO_DATA: '1' }).demoData).toBe(true);
+    expect(loadConfig({ DEMO_DATA: '0' }).demoData).toBe(false);
+    expect(loadConfig({ ...db, DEMO_DATA: '' }).demoData).toBe(false);
+  });
+});
+
+test('.env: its variables as the file gives them (quotes, comments), none when there is no file', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cp2-env-'));
+  const file = path.join(dir, '.env');
+  writeFileSync(file, '# local\nPORT=3001\nWEBHOOK_TOKEN="a b"\n');
+  expect(envFileValues(file)).toEqual({ PORT: '3001', WEBHOOK_TOKEN: 'a b' });
+  expect(envFileValues(path.join(dir, 'missing.env'))).toEqual({});
 });

@@ -67,6 +67,26 @@ describe('the demo set', () => {
     expect(loaded).toEqual({ loaded: true, stations: 60, vacancies: demoRows('vacancies.csv') });
     expect(describeDemoData(loaded)).toMatch(/^demo data: \d+ vacancies at 60 duty stations loaded from /);
   });
+
+  test('is open whenever it is loaded: its times count from the load day (Nairobi time)', async () => {
+    await clearVacancies(db);
+    // Long after the shipped file was written: a first run then must still find vacancies to apply for.
+    const day = new Date('2028-06-15T10:00:00+03:00');
+    await loadDemoData(db, DEMO, { now: day });
+    const vacancies = createVacancies(db, { now: () => day });
+    const counties = await vacancies.choices('county', {});
+    expect(counties.map((c) => c.value)).toEqual(['001', '022', '032', '042', '047']);
+    // V0001 is `D-11 08:00` to `D+57 23:59`: 4 June 08:00 to 11 August 23:59, Nairobi (UTC+3).
+    const v = (await db('vacancies').where({ code: 'V0001' }).first('opens_at', 'closes_at')) as {
+      opens_at: Date;
+      closes_at: Date;
+    };
+    expect(v.opens_at.toISOString()).toBe('2028-06-04T05:00:00.000Z');
+    expect(v.closes_at.toISOString()).toBe('2028-08-11T20:59:00.000Z');
+    // And they do close: three months later nothing of the demo set is open.
+    const later = new Date('2028-09-15T10:00:00+03:00');
+    expect(await createVacancies(db, { now: () => later }).choices('county', {})).toEqual([]);
+  });
 });
 
 describe('imports', () => {
