@@ -6,14 +6,9 @@ import type { Lang } from '../src/domain/language';
 
 export { LANGS, type Lang } from '../src/domain/language';
 
-/** A parameter is a value shown as it is, or a copy key translated in the same language. */
-export type Params = Record<string, string | number | { key: string }>;
-/**
- * A copy key (translated by the engine), a key with parameters, or text shown as it is (data). `plural`
- * names the parameter that counts: the key then has one form per plural category of the language
- * (`login.wrong.one`, `login.wrong.other`), chosen with `Intl.PluralRules`.
- */
-export type TextRef = string | { key: string; params?: Params; plural?: string } | { literal: string };
+import type { Params, TextRef } from '../src/domain/copy';
+
+export type { Params, TextRef };
 
 export type MenuEvent = { type: string; [k: string]: unknown };
 

@@ -5,7 +5,7 @@
 import type { Lang } from './language';
 import { boundedTransaction } from '../db/bounded-transaction';
 import type { Db } from '../db/knex';
-import { enqueueSms, languageOf } from './outbox';
+import { enqueueSms, languageOf, type SmsTemplate } from './outbox';
 import { generatePassword, hashPassword, isAcceptablePassword, verifyPassword } from './passwords';
 import { usernameOf } from './phone';
 import type { SectionId } from './profile-fields';
@@ -47,7 +47,13 @@ export type AccountDeps = { ussdCode: string; smsCode: string; now?: () => Date 
 export function createAccounts(db: Db, deps: AccountDeps) {
   const now = deps.now ?? (() => new Date());
 
-  async function credentialsSms(trx: Db, phone: string, template: string, password: string, lang?: Lang) {
+  async function credentialsSms(
+    trx: Db,
+    phone: string,
+    template: SmsTemplate,
+    password: string,
+    lang?: Lang,
+  ) {
     await enqueueSms(trx, {
       to: phone,
       template,
@@ -112,7 +118,7 @@ export function createAccounts(db: Db, deps: AccountDeps) {
     accountId: number,
     template: keyof typeof RESET_LATER,
     params: Record<string, string>,
-  ): Promise<{ template: string; params: Record<string, string> }> {
+  ): Promise<{ template: SmsTemplate; params: Record<string, string> }> {
     const resetAt = await nextResetAt(trx, accountId, now());
     if (!resetAt) return { template, params: { ...params, sms: deps.smsCode } };
     return {

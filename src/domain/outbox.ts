@@ -1,5 +1,6 @@
 // The outbound SMS outbox. A message is written in the same transaction as the change that caused it
 // (an account and its credentials commit together or not at all); the relay in channels/sms sends it.
+import type { CopyKey } from './copy';
 import type { Lang } from './language';
 import type { Db } from '../db/knex';
 import { applyPendingReports, lockProviderId } from './delivery-reports';
@@ -19,10 +20,13 @@ export type OutboundSms = {
   delivery_status: string | null;
 };
 
+/** An SMS template: a copy key of the `sms.` family (a typo does not compile). */
+export type SmsTemplate = Extract<CopyKey, `sms.${string}`>;
+
 export type NewSms = {
   to: string;
-  /** A copy key in menus/copy, e.g. `sms.credentials`. */
-  template: string;
+  /** e.g. `sms.credentials` (src/domain/copy). */
+  template: SmsTemplate;
   lang: Lang;
   params?: Record<string, string | number>;
 };

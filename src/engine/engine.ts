@@ -3,7 +3,7 @@
 // and failure handling live here so that no menu has to do them.
 import type { Logger } from 'pino';
 import { DeadlineExceeded } from '../db/bounded-transaction';
-import { translate } from '../../menus/copy';
+import { translate } from '../domain/copy';
 import type { Lang, MenuEvent, Params, ScreenSpec, TextRef } from '../../menus/screen';
 import { createInputDiffer, directDialParts, type InputDiffer } from './input-diff';
 import { RESUME_JOURNEY, type Live, type MenuRuntime, type Persisted } from './menu-runtime';

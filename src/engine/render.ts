@@ -1,7 +1,7 @@
 // Turns a menu's screen into the text of one USSD response: translated, options numbered, navigation
 // lines added, and split into pages ("98 More") so that no response is longer than the network allows.
 // Each page says which options it shows: only those may be chosen on it.
-import { translate } from '../../menus/copy';
+import { translate } from '../domain/copy';
 import type { Lang, Params, ScreenSpec } from '../../menus/screen';
 import { gsm7Length, toGsm7 } from '../domain/gsm7';
 

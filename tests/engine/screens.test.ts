@@ -4,7 +4,7 @@
 // covered too.
 import { createActor, type AnyStateMachine, type AnyStateNode } from 'xstate';
 import { createJourneys, type MenuServices } from '../../menus';
-import { copy, translate } from '../../menus/copy';
+import { copy, translate } from '../../src/domain/copy';
 import { LANGS, type InputSpec, type Lang, type ScreenSpec, type TextRef } from '../../menus/screen';
 import { loadConfig } from '../../src/config';
 import { resumeScreen } from '../../src/engine/engine';

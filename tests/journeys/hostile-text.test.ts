@@ -1,8 +1,8 @@
 // Text a phone cannot show, typed into every free-text field of the profile over real USSD hops: what
 // has a GSM-7 spelling is folded and kept folded, the rest is refused on the same screen, and no screen
 // or SMS ever carries a character outside GSM-7.
-import { en } from '../../menus/copy/en';
-import { sw } from '../../menus/copy/sw';
+import { en } from '../../src/domain/copy/en';
+import { sw } from '../../src/domain/copy/sw';
 import { enqueueSms } from '../../src/domain/outbox';
 import { outsideGsm7, septets } from '../support/gsm7-standard';
 import { inbox, textShortCode, waitForSms } from '../support/sms';

@@ -9,7 +9,7 @@ import { AtGateway } from '../../src/channels/sms/at-gateway';
 import type { SendResult, SmsGateway } from '../../src/channels/sms/gateway';
 import { DEFAULT_RELAY, OutboxRelay, type RelayOptions } from '../../src/channels/sms/outbox-relay';
 import { createDb, type Db } from '../../src/db/knex';
-import { enqueueSms } from '../../src/domain/outbox';
+import { enqueueSms, type SmsTemplate } from '../../src/domain/outbox';
 import { createMetrics, type Metrics } from '../../src/metrics';
 import { freshDatabase } from '../support/databases';
 import { reply, startFakeAt, type FakeAt } from '../support/fake-at';
@@ -229,7 +229,12 @@ test('an AT that does not answer within the timeout is a retry, not a stuck batc
 });
 
 test('an unknown template is given up at once without a request', async () => {
-  const id = await enqueueSms(db, { to: '+254712345678', template: 'sms.noSuchTemplate', lang: 'en' });
+  // A row written by an older release whose template was since removed (the type forbids it in code).
+  const id = await enqueueSms(db, {
+    to: '+254712345678',
+    template: 'sms.noSuchTemplate' as SmsTemplate,
+    lang: 'en',
+  });
   expect(await relayOn(db).runOnce()).toBe(1);
   const r = await row(id);
   expect(r.status).toBe('failed');

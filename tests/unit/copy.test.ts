@@ -1,7 +1,7 @@
 // The Kiswahili copy is a translation of every English string: a string left in English would show a
 // Kiswahili user English on that screen or SMS, and the type of sw.ts only checks that the key exists.
-import { en, type CopyKey } from '../../menus/copy/en';
-import { sw } from '../../menus/copy/sw';
+import { en, type CopyKey } from '../../src/domain/copy/en';
+import { sw } from '../../src/domain/copy/sw';
 
 /**
  * The only keys whose text is the same in both languages, each for a reason: language names (each shown

@@ -1,4 +1,4 @@
-import { en } from '../../menus/copy/en';
+import { en } from '../../src/domain/copy/en';
 import { renderSms } from '../../src/channels/sms/render-sms';
 import { applicationsSuffix } from '../../src/channels/sms/status-reply';
 import { gsm7Length, isGsm7 } from '../../src/domain/gsm7';

@@ -7,12 +7,12 @@ import { atField, badFields, userText } from '../webhook-fields';
 import type { Db } from '../../db/knex';
 import { accountSummary, createAccounts, type AccountDeps } from '../../domain/accounts';
 import { createApplications } from '../../domain/vacancies';
-import { enqueueSms } from '../../domain/outbox';
+import { enqueueSms, type SmsTemplate } from '../../domain/outbox';
 import { maskPhone, normalisePhone } from '../../domain/phone';
 import { LIMITED_REPLIED, LIMITED_SILENT, limitedReplyDue } from '../../domain/reset-limit-replies';
 import { formatEatDate } from '../../domain/time';
 import type { Metrics } from '../../metrics';
-import { translate } from '../../../menus/copy';
+import { translate } from '../../domain/copy';
 import type { Lang } from '../../../menus/screen';
 import { matchKeyword, type KeywordMatch } from '../../domain/sms-keywords';
 import { applicationsSuffix } from './status-reply';
@@ -103,7 +103,7 @@ async function respond(
   const saved = await trx('phone_preferences').where({ phone }).first('language');
   const lang: Lang = saved?.language ?? match?.lang ?? 'en';
   const codes = { code: accountDeps.ussdCode, sms: accountDeps.smsCode };
-  const reply = (template: string, params: Record<string, string> = {}) =>
+  const reply = (template: SmsTemplate, params: Record<string, string> = {}) =>
     enqueueSms(trx, { to: phone, template, lang, params: { ...codes, ...params } });
 
   if (match?.keyword === 'PASSWORD') {

@@ -1,6 +1,6 @@
 // Outbound SMS text from the outbox row's template and params, in the recipient's language. A param
 // stored as `{ key }` is a copy key, translated in the same language.
-import { translate } from '../../../menus/copy';
+import { translate } from '../../domain/copy';
 import type { Lang, Params } from '../../../menus/screen';
 import { toGsm7 } from '../../domain/gsm7';
 import { fitParams } from '../../domain/sms-fit';

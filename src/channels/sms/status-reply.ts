@@ -1,7 +1,7 @@
 // The applications part of the STATUS reply: the most recent applications with their status in the
 // reader's language, as many whole ones as fit the segment after the account summary, then how many more
 // there are and where to see them ("+3 more: dial *384*22262#").
-import { translate } from '../../../menus/copy';
+import { translate } from '../../domain/copy';
 import type { Lang } from '../../../menus/screen';
 import { toGsm7, gsm7Length } from '../../domain/gsm7';
 import { SMS_SEGMENT, fitWholeEntries } from '../../domain/sms-fit';

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { atCount, atField, badFields, userText } from '../webhook-fields';
 import { maskPhone, normalisePhone } from '../../domain/phone';
-import { translate } from '../../../menus/copy';
+import { translate } from '../../domain/copy';
 import type { Db } from '../../db/knex';
 import { recordSessionEnd } from '../../domain/session-analytics';
 import type { UssdEngine } from '../../engine/engine';

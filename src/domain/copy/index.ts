@@ -1,8 +1,20 @@
-import type { Lang, Params, TextRef } from '../screen';
+// The copy catalogue: every word a phone shows, in English and Kiswahili. It lives in the domain so that
+// every layer may use it (the domain's SMS templates are typed by its keys); it imports nothing but the
+// language type.
+import type { Lang } from '../language';
 import { en, type CopyKey } from './en';
 import { sw } from './sw';
 
 export { type CopyKey };
+
+/** A parameter is a value shown as it is, or a copy key translated in the same language. */
+export type Params = Record<string, string | number | { key: string }>;
+/**
+ * A copy key (translated), a key with parameters, or text shown as it is (data). `plural` names the
+ * parameter that counts: the key then has one form per plural category of the language
+ * (`login.wrong.one`, `login.wrong.other`), chosen with `Intl.PluralRules`.
+ */
+export type TextRef = string | { key: string; params?: Params; plural?: string } | { literal: string };
 export const copy: Record<Lang, Record<CopyKey, string>> = { en, sw };
 
 export function isCopyKey(key: string): key is CopyKey {
