@@ -15,6 +15,7 @@ import * as m120 from './20261201_020_admin_list_indexes';
 import * as m130 from './20261201_030_funnel_rollups';
 import * as m140 from './20261201_040_reference_names_sw';
 import * as m150 from './20261201_050_sub_counties_as_constituencies';
+import * as m160 from './20261201_060_personal_data_at_rest';
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Knex.Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261201_030_funnel_rollups': m130,
   '20261201_040_reference_names_sw': m140,
   '20261201_050_sub_counties_as_constituencies': m150,
+  '20261201_060_personal_data_at_rest': m160,
 };

@@ -33,6 +33,9 @@ import {
   importVacancies,
 } from '../src/domain/vacancy-import';
 import { openScriptDatabase } from './script-database';
+import { openFieldCipher } from '../src/data-keys';
+import type { FieldCipher } from '../src/domain/personal-data/field-cipher';
+import { createLogger } from '../src/logger';
 
 /** What can be imported: one entry per kind (docs/reference-data.md, docs/vacancies.md). */
 const kinds: Record<
@@ -44,6 +47,8 @@ const kinds: Record<
       db: Db,
       csv: Readable,
       opts: { onProgress: (done: number, total?: number) => void },
+      /** The data key's cipher: national IDs are stored encrypted (deployments). */
+      cipher: FieldCipher,
     ) => Promise<ImportResult>;
   }
 > = {
@@ -69,7 +74,7 @@ const kinds: Record<
   deployments: {
     header: 'national_id,duty_station,year',
     what: 'deployment history (added; a row already there is kept)',
-    run: importDeployments,
+    run: (db, csv, opts, cipher) => importDeployments(cipher)(db, csv, opts),
   },
 };
 
@@ -91,15 +96,20 @@ async function main(): Promise<void> {
     usage(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
   }
 
-  const { db, close } = await openScriptDatabase(readConfigOrExit('script'));
+  const config = readConfigOrExit('script');
+  const { db, close } = await openScriptDatabase(config);
   try {
     const applied = await migrateLatest(db);
     if (applied.length) console.log(`applied ${applied.length} migration(s)`);
     console.log(describeReferenceData(await loadReferenceData(db)));
     console.log(`importing ${kindName} from ${file}`);
-    const result = await kind.run(db, createReadStream(file, 'utf8'), {
-      onProgress: (done, total) => console.log(`  validated ${done}${total ? ` of ${total}` : ''} rows`),
-    });
+    const cipher = openFieldCipher(config, createLogger('warn'));
+    const result = await kind.run(
+      db,
+      createReadStream(file, 'utf8'),
+      { onProgress: (done, total) => console.log(`  validated ${done}${total ? ` of ${total}` : ''} rows`) },
+      cipher,
+    );
     if (result.errors.length) {
       for (const e of result.errors) console.error(e);
       const count = result.errors.length + (result.moreErrors ?? 0);

@@ -19,6 +19,7 @@ import { RedisSessionStore } from '../src/engine/redis-session-store';
 import type { SessionStore } from '../src/engine/session-store';
 import { createLogger } from '../src/logger';
 import { buildService } from '../src/service';
+import { NOT_SECRET_CIPHER } from '../src/domain/personal-data/field-cipher';
 
 const hops = Number(process.env.SOAK_HOPS ?? 60_000);
 const every = Number(process.env.SOAK_EVERY ?? 10_000);
@@ -64,7 +65,7 @@ async function main(): Promise<void> {
     const config = loadConfig({ LOG_LEVEL: 'silent' });
     const service = buildService(
       config,
-      { db, store, inputDigestKey: await serviceSecret(db, 'ussd-input-digest') },
+      { db, store, inputDigestKey: await serviceSecret(db, 'ussd-input-digest'), cipher: NOT_SECRET_CIPHER },
       createLogger('silent'),
     );
     service.relay.start();

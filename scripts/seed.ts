@@ -9,6 +9,8 @@ import { migrateLatest } from '../src/db/migrate';
 import { loadReferenceData } from '../src/domain/reference-data';
 import { openScriptDatabase } from './script-database';
 import { SEED_PASSWORD, seedNational } from './seed/national';
+import { openFieldCipher } from '../src/data-keys';
+import { createLogger } from '../src/logger';
 
 function usage(message: string): never {
   console.error(`${message}\nusage: npm run seed -- national [--scale <0.001 to 1>]`);
@@ -26,12 +28,15 @@ async function main(): Promise<void> {
       if (!(scale >= 0.001 && scale <= 1)) usage('--scale must be a number from 0.001 to 1');
     } else usage(`unknown argument ${rest[i]}`);
   }
-  const { db, close } = await openScriptDatabase(readConfigOrExit('script'));
+  const config = readConfigOrExit('script');
+  const { db, close } = await openScriptDatabase(config);
   const started = Date.now();
   try {
     await migrateLatest(db);
     await loadReferenceData(db);
-    const report = await seedNational(db, { scale, log: (line) => console.log(`  ${line}`) });
+    // Encrypted with the key the service on this configuration uses (DATA_KEY, or DATA_DIR/data-key).
+    const cipher = openFieldCipher(config, createLogger('warn'));
+    const report = await seedNational(db, { scale, cipher, log: (line) => console.log(`  ${line}`) });
     console.log(`seeded the national season in ${((Date.now() - started) / 1000).toFixed(0)} s:`);
     for (const [table, n] of Object.entries(report)) console.log(`  ${table}: ${n.toLocaleString('en')}`);
     console.log(`every seeded account's password is ${SEED_PASSWORD} (test data)`);

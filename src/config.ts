@@ -3,8 +3,16 @@
 import { readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { parseDataKey } from './domain/personal-data/field-cipher';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const dataKey = z.string().transform((v, ctx) => {
+  const key = parseDataKey(v);
+  if (!key)
+    ctx.addIssue({ code: 'custom', message: 'must be 32 bytes in base64 (44 characters) or hex (64)' });
+  return key ?? Buffer.alloc(0);
+});
+
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 
 const url = (protocols: string[]) =>
@@ -86,6 +94,22 @@ const schema = z.object({
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
   DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('.data')),
+  /** The key the identity fields are encrypted with: 32 bytes, base64 or hex. */
+  DATA_KEY: z.preprocess(emptyToUndefined, dataKey.optional()),
+  /** Keys being rotated away from (comma-separated): they still decrypt; `npm run rotate-key` retires them. */
+  DATA_KEY_PREVIOUS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .transform((v, ctx) =>
+        v.split(',').map((k) => {
+          const key = parseDataKey(k);
+          if (!key) ctx.addIssue({ code: 'custom', message: 'each key must be 32 bytes in base64 or hex' });
+          return key ?? Buffer.alloc(0);
+        }),
+      )
+      .optional(),
+  ),
   /** `1`: load the demo set at start even with DATABASE_URL; `0`: not even on the embedded default. */
   DEMO_DATA: z.preprocess(
     emptyToUndefined,
@@ -117,6 +141,12 @@ export type Config = {
   adminTokens: { name: string; token: string }[];
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   dataDir: string;
+  /**
+   * The data key(s) from the environment; without DATA_KEY the service keeps a generated key under
+   * DATA_DIR (refused with NODE_ENV=production: that key must be managed, not left on one machine).
+   */
+  dataKey?: Buffer;
+  dataKeysPrevious: Buffer[];
   /** Load the demo set (data/demo) at start when the vacancies table is empty. */
   demoData: boolean;
   sessionTtlSeconds: number;
@@ -164,6 +194,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, purpose: Config
     ],
     logLevel: e.LOG_LEVEL,
     dataDir: e.DATA_DIR,
+    dataKey: dataKeyOf(e),
+    dataKeysPrevious: e.DATA_KEY_PREVIOUS ?? [],
     demoData: demoDataOf(e),
     sessionTtlSeconds: e.SESSION_TTL_SECONDS,
     resumeWindowSeconds: e.RESUME_WINDOW_SECONDS,
@@ -171,6 +203,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, purpose: Config
     screenLimit: { default: e.SCREEN_LIMIT, byNetwork: { '63903': 182, ...(e.SCREEN_LIMITS ?? {}) } },
     outboxPollMs: e.OUTBOX_POLL_MS,
   };
+}
+
+function dataKeyOf(e: z.infer<typeof schema>): Buffer | undefined {
+  if (!e.DATA_KEY && e.NODE_ENV === 'production') {
+    throw new ConfigError(
+      'Invalid environment:\n  DATA_KEY: required with NODE_ENV=production (32 bytes, base64 or hex: `openssl rand -base64 32`)',
+    );
+  }
+  return e.DATA_KEY;
 }
 
 /**

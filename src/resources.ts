@@ -11,6 +11,9 @@ import { serviceSecret } from './db/service-secrets';
 import { MemorySessionStore } from './engine/memory-session-store';
 import { RedisSessionStore } from './engine/redis-session-store';
 import type { SessionStore } from './engine/session-store';
+import { openFieldCipher } from './data-keys';
+import { encryptAll } from './domain/personal-data/at-rest';
+import type { FieldCipher } from './domain/personal-data/field-cipher';
 
 export type Resources = {
   /** USSD hops, SMS webhooks and the outbox relay. */
@@ -19,6 +22,8 @@ export type Resources = {
   adminDb: Db;
   store: SessionStore;
   inputDigestKey: Buffer;
+  /** Encrypts and decrypts the identity fields (docs/privacy.md). */
+  cipher: FieldCipher;
   close: () => Promise<void>;
 };
 
@@ -56,7 +61,9 @@ export async function openResources(config: Config, log: Logger): Promise<Resour
   // timeout that guards USSD hops: a migration may rewrite a large table.
   const setup = createDb(dbUrl, { statementTimeoutMs: 10 * 60_000 });
   let inputDigestKey: Buffer;
+  let cipher: FieldCipher;
   try {
+    cipher = openFieldCipher(config, log);
     await pingDb(setup);
     const applied = await migrateLatest(setup);
     log.info({ applied }, applied.length ? 'migrations applied' : 'database schema is current');
@@ -64,6 +71,10 @@ export async function openResources(config: Config, log: Logger): Promise<Resour
     if (config.demoData) log.info(describeDemoData(await loadDemoData(setup)));
     else log.info('demo data: not loaded (DATABASE_URL is set; DEMO_DATA=1 loads the demo vacancies)');
     inputDigestKey = await serviceSecret(setup, 'ussd-input-digest');
+    // Rows written before encryption, or by a bulk load, are encrypted before the first hop is served.
+    const encrypted = await encryptAll(setup, cipher, 500, { onlyPlain: true });
+    if (encrypted.profiles + encrypted.deployments > 0)
+      log.info(encrypted, 'personal data: encrypted rows written in plain text');
   } catch (err) {
     await setup.destroy();
     await db.destroy();
@@ -78,6 +89,7 @@ export async function openResources(config: Config, log: Logger): Promise<Resour
     adminDb,
     store,
     inputDigestKey,
+    cipher,
     close: async () => {
       await store.close();
       await db.destroy();

@@ -12,6 +12,7 @@ import type { MenuServices } from '../menus';
 import { createAccounts, type AccountDeps } from './domain/accounts';
 import { createPlaces } from './domain/places';
 import { createPreferences } from './domain/preferences';
+import type { FieldCipher } from './domain/personal-data/field-cipher';
 import { createProfiles } from './domain/profiles';
 import { createApplications, createVacancies } from './domain/vacancies';
 import { createEngine, type UssdEngine } from './engine';
@@ -28,13 +29,13 @@ export type Service = {
 };
 
 /** The domain services the menus use, built on one database handle. */
-export function createServices(db: Db, deps: AccountDeps): MenuServices {
+export function createServices(db: Db, deps: AccountDeps, cipher: FieldCipher): MenuServices {
   const preferences = createPreferences(db);
   return {
     callers: { lookup: (phone) => preferences.lookupCaller(phone) },
     preferences,
     accounts: createAccounts(db, deps),
-    profiles: createProfiles(db),
+    profiles: createProfiles(db, cipher),
     places: createPlaces(db),
     vacancies: createVacancies(db),
     applications: createApplications(db, deps),
@@ -50,7 +51,7 @@ export function createGateway(config: Config): SmsGateway {
 export function buildService(
   config: Config,
   /** `adminDb`: the operator API's pool (resources.ts opens one); without it the admin routes share `db`. */
-  resources: { db: Db; adminDb?: Db; store: SessionStore; inputDigestKey: Buffer },
+  resources: { db: Db; adminDb?: Db; store: SessionStore; inputDigestKey: Buffer; cipher: FieldCipher },
   log: Logger,
   gateway: SmsGateway = createGateway(config),
 ): Service {
@@ -59,7 +60,7 @@ export function buildService(
   // A scrape counts applications by status and the outbox: reports, on the operator pool, not a hop's.
   const metrics = createMetrics({ db: adminDb });
   const accounts = { ussdCode: config.ussdServiceCode, smsCode: config.smsSender };
-  const engine = createEngine(store, createServices(db, accounts), {
+  const engine = createEngine(store, createServices(db, accounts, resources.cipher), {
     sessionTtlSeconds: config.sessionTtlSeconds,
     resumeWindowSeconds: config.resumeWindowSeconds,
     hopDeadlineMs: config.hopDeadlineMs,
@@ -78,7 +79,10 @@ export function buildService(
     engine,
     db,
     sms: { db, accounts, simulator: gateway instanceof SimulatorGateway ? gateway : undefined },
-    admin: { tokens: config.adminTokens, deps: { db: adminDb, log, metrics, codes: accounts } },
+    admin: {
+      tokens: config.adminTokens,
+      deps: { db: adminDb, log, metrics, codes: accounts, cipher: resources.cipher },
+    },
     webhookToken: config.webhookToken,
     metricsToken: config.metricsToken,
     probes: [

@@ -20,6 +20,7 @@ import {
 } from '../seed/national';
 import type { Route } from './walker';
 import { withDatabase, type Cleanups } from './util';
+import { NOT_SECRET_CIPHER } from '../../src/domain/personal-data/field-cipher';
 
 export type DatasetName = 'demo' | 'national';
 
@@ -169,7 +170,12 @@ export async function prepareNational(
     try {
       await migrateLatest(db);
       await loadReferenceData(db);
-      await seedNational(db, { scale: opts.scale, log: (line) => console.log(`  ${line}`) });
+      await seedNational(db, {
+        scale: opts.scale,
+        // The benchmark's service encrypts with the same published key (bench data is synthetic).
+        cipher: NOT_SECRET_CIPHER,
+        log: (line) => console.log(`  ${line}`),
+      });
     } finally {
       await db.destroy();
     }

@@ -23,6 +23,7 @@ import { buildService } from '../../src/service';
 import { runInChild } from './fork';
 import type { Job, LoadResult, Target } from './floor-load';
 import { cleanRedis, closeServer, fmt, intEnv, listen, withDatabase, type Cleanups } from './util';
+import { NOT_SECRET_CIPHER } from '../../src/domain/personal-data/field-cipher';
 
 /** A bare Koa route doing what a hop must do at least: parse the form, read and write ~1 KB in Redis. */
 function floorApp(redis: Redis, keyPrefix: string): Koa {
@@ -122,7 +123,7 @@ export async function runFloorBench(cleanups: Cleanups): Promise<number> {
     const inputDigestKey = await serviceSecret(db, 'ussd-input-digest');
     const service = buildService(
       config,
-      { db, store, inputDigestKey },
+      { db, store, inputDigestKey, cipher: NOT_SECRET_CIPHER },
       createLogger(config.logLevel, process.stderr),
     );
     // As `npm start` runs it: the outbox relay polls beside the hops (SMS go to the simulator).

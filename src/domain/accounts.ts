@@ -9,7 +9,7 @@ import { enqueueSms, languageOf, type SmsTemplate } from './outbox';
 import { generatePassword, hashPassword, isAcceptablePassword, verifyPassword } from './passwords';
 import { usernameOf } from './phone';
 import type { SectionId } from './profile-fields';
-import { createProfiles } from './profiles';
+import { missingSectionsOf } from './profiles';
 import { nextResetAt } from './reset-limit';
 import { formatEat } from './time';
 
@@ -220,7 +220,7 @@ export async function accountSummary(
 > {
   const row = await db<Account>('accounts').where({ phone }).first('id', 'username', 'created_at');
   if (!row) return undefined;
-  const missing = await createProfiles(db).missing(row.id);
+  const missing = await missingSectionsOf(db, row.id);
   return {
     accountId: row.id,
     username: row.username,

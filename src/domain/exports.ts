@@ -8,6 +8,8 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { neutraliseFormula } from '../db/csv-formula-guard';
 import type { Db } from '../db/knex';
+import { revealProfileRow } from './personal-data/at-rest';
+import type { FieldCipher } from './personal-data/field-cipher';
 
 export type ExportFilters = { vacancy?: number; county?: string; exam?: string };
 
@@ -142,10 +144,19 @@ function profilesQuery(q: Db, f: ExportFilters): Knex.QueryBuilder {
   return query;
 }
 
-type Source = { build: (trx: Db) => Knex.QueryBuilder; columns: Column[] };
+type Source = {
+  build: (trx: Db) => Knex.QueryBuilder;
+  columns: Column[];
+  /** Each row as the operator reads it (identity fields decrypted). */
+  reveal: (row: Record<string, unknown>) => Record<string, unknown>;
+};
 
 /** Every row of `query`, read through a declared cursor EXPORT_FETCH at a time as the consumer asks. */
-async function* cursorRows(trx: Db, query: Knex.QueryBuilder): AsyncGenerator<Record<string, unknown>> {
+async function* cursorRows(
+  trx: Db,
+  query: Knex.QueryBuilder,
+  reveal: Source['reveal'],
+): AsyncGenerator<Record<string, unknown>> {
   // JIT compiles for a plan's full cost, which a season's export reaches: 100+ ms before the first row.
   await trx.raw('set local jit = off');
   await trx.raw('declare export_rows no scroll cursor for ?', [query]);
@@ -154,7 +165,7 @@ async function* cursorRows(trx: Db, query: Knex.QueryBuilder): AsyncGenerator<Re
       `fetch ${EXPORT_FETCH} from export_rows`,
     );
     if (rows.length === 0) return;
-    yield* rows;
+    for (const row of rows) yield reveal(row);
   }
 }
 
@@ -177,7 +188,7 @@ function csvStream(db: Db, source: Source, log: Logger): Readable {
     const trx = await db.transaction({ isolationLevel: 'repeatable read', readOnly: true });
     try {
       // Each FETCH is a statement of its own: the admin pool's timeout bounds each, not the export.
-      await pipeline(Readable.from(cursorRows(trx, source.build(trx))), csv, out);
+      await pipeline(Readable.from(cursorRows(trx, source.build(trx), source.reveal)), csv, out);
       await trx.commit();
     } catch (err) {
       await trx.rollback().catch(() => undefined);
@@ -191,15 +202,22 @@ function csvStream(db: Db, source: Source, log: Logger): Readable {
   return out;
 }
 
-export function exportApplications(db: Db, filters: ExportFilters, log: Logger): Readable {
+export function exportApplications(
+  db: Db,
+  filters: ExportFilters,
+  log: Logger,
+  cipher: FieldCipher,
+): Readable {
   // By applicant (a teacher's applications together, oldest first): the order of the indexes on
   // applications (account_id, created_at), accounts and profiles, so the joins are merged as they stream.
   const build = (trx: Db) =>
     applicationsQuery(trx, filters).orderBy('a.account_id').orderBy('a.created_at').orderBy('a.id');
-  return csvStream(db, { build, columns: APPLICATION_COLUMNS }, log);
+  const reveal = (row: Record<string, unknown>) => revealProfileRow(cipher, row);
+  return csvStream(db, { build, columns: APPLICATION_COLUMNS, reveal }, log);
 }
 
-export function exportProfiles(db: Db, filters: ExportFilters, log: Logger): Readable {
+export function exportProfiles(db: Db, filters: ExportFilters, log: Logger, cipher: FieldCipher): Readable {
   const build = (trx: Db) => profilesQuery(trx, filters).orderBy('acc.id');
-  return csvStream(db, { build, columns: PROFILE_COLUMNS }, log);
+  const reveal = (row: Record<string, unknown>) => revealProfileRow(cipher, row);
+  return csvStream(db, { build, columns: PROFILE_COLUMNS, reveal }, log);
 }

@@ -11,6 +11,8 @@ import { recordAdminAction } from './admin-audit';
 import { enqueueSms, languageOf } from './outbox';
 import { localName } from './reference-names';
 import type { ApplicationStatus } from './vacancy-types';
+import { revealProfileRow } from './personal-data/at-rest';
+import type { FieldCipher } from './personal-data/field-cipher';
 
 export type Decision = 'approve' | 'reject';
 
@@ -93,7 +95,7 @@ type Row = Record<string, unknown> & { id: number | string; account_id?: number 
 
 const withNumericId = <R extends Row>(r: R) => ({ ...r, id: Number(r.id) });
 
-export function createReview(db: Db) {
+export function createReview(db: Db, cipher: FieldCipher) {
   async function decideIn(trx: Knex.Transaction, id: number, req: ReviewRequest): Promise<ReviewResult> {
     const found = (await trx('applications').where({ id }).first('vacancy_id')) as
       { vacancy_id: number } | undefined;
@@ -219,7 +221,8 @@ export function createReview(db: Db) {
       return {
         ...withNumericId(rest as Row),
         account_id: Number(account_id),
-        profile: profile ? profileFields : null,
+        // Decrypted for the operator (the route is token-guarded and audited).
+        profile: profile ? revealProfileRow(cipher, profileFields) : null,
         events,
       };
     },

@@ -10,7 +10,7 @@ import { boundedTransaction } from '../db/bounded-transaction';
 import type { Db } from '../db/knex';
 import type { Lang } from './language';
 import { enqueueSms, languageOf } from './outbox';
-import { createProfiles } from './profiles';
+import { missingSectionsOf } from './profiles';
 import { localName } from './reference-names';
 import { formatEat, formatEatDate } from './time';
 import {
@@ -265,12 +265,12 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
   const now = deps.now ?? (() => new Date());
 
   async function applyIn(trx: Knex.Transaction, accountId: number, vacancyId: number): Promise<ApplyResult> {
-    const missing = await createProfiles(trx).missing(accountId);
+    const missing = await missingSectionsOf(trx, accountId);
     if (missing.length) return { status: 'profileIncomplete', missing };
     const applicant = (await trx('accounts as ac')
       .join('profiles as pr', 'pr.account_id', 'ac.id')
       .where('ac.id', accountId)
-      .first('ac.phone', 'pr.national_id')) as { phone: string; national_id: string };
+      .first('ac.phone', 'pr.national_id_hash')) as { phone: string; national_id_hash: string };
     const lang = await languageOf(trx, applicant.phone);
     const at = now();
 
@@ -309,7 +309,8 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
 
     const year = eatYear(at);
     const deployed = await trx('deployments')
-      .where({ national_id: applicant.national_id, duty_station: vacancy.station_code })
+      // By the keyed hash of the national ID: both sides are written under the current data key.
+      .where({ national_id_hash: applicant.national_id_hash, duty_station: vacancy.station_code })
       .whereIn('year', [year - 1, year - 2])
       .countDistinct({ n: 'year' })
       .first();

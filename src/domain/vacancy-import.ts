@@ -11,6 +11,8 @@ import type { Db } from '../db/knex';
 import { MAX_LISTED_ERRORS, nameProblem, type ImportResult } from './reference-data';
 import { resolveDemoTime } from './demo-dates';
 import { formatEatDate } from './time';
+import { NATIONAL_ID_INDEX } from './personal-data/at-rest';
+import type { FieldCipher } from './personal-data/field-cipher';
 
 export class DemoDataError extends Error {}
 
@@ -429,34 +431,56 @@ const vacancies: Kind<VacancyColumn, Vacancy, VacancyCtx> = {
 };
 export const importVacancies = run(vacancies);
 
-type Deployment = { national_id: string; duty_station: string; year: number };
-
-const deployments: Kind<'national_id' | 'duty_station' | 'year', Deployment, Set<string>> = {
-  columns: ['national_id', 'duty_station', 'year'],
-  noun: 'deployment',
-  context: (trx) => codes(trx, 'duty_stations'),
-  check: (v, stations) => {
-    const errors: string[] = [];
-    if (!/^\d{7,8}$/.test(v.national_id)) errors.push(`national ID "${v.national_id}" must be 7 or 8 digits`);
-    if (!stations.has(v.duty_station)) errors.push(`unknown duty station "${v.duty_station}"`);
-    const current = Number(formatEatDate(new Date()).slice(6));
-    const year = Number(v.year);
-    if (!/^\d{4}$/.test(v.year) || year < 1990 || year > current) {
-      errors.push(`year "${v.year}" must be from 1990 to ${current}`);
-    }
-    return { row: errors.length ? undefined : { ...v, year }, errors };
-  },
-  key: (r) => `${r.national_id} at ${r.duty_station} in ${r.year}`,
-  write: async (trx) => {
-    await trx.raw(
-      `insert into deployments (national_id, duty_station, year)
-       select x.national_id, x.duty_station, x.year
-         from import_rows s cross join lateral jsonb_to_record(s.row) as x(national_id text, duty_station text, year int)
-       on conflict (national_id, duty_station, year) do nothing`,
-    );
-  },
+/** A deployment as staged: the national ID encrypted, its keyed hash, and (for messages only) as typed. */
+type Deployment = {
+  national_id: string;
+  national_id_hash: string;
+  shown: string;
+  duty_station: string;
+  year: number;
 };
-export const importDeployments = run(deployments);
+
+function deployments(
+  cipher: FieldCipher,
+): Kind<'national_id' | 'duty_station' | 'year', Deployment, Set<string>> {
+  return {
+    columns: ['national_id', 'duty_station', 'year'],
+    noun: 'deployment',
+    context: (trx) => codes(trx, 'duty_stations'),
+    check: (v, stations) => {
+      const errors: string[] = [];
+      if (!/^\d{7,8}$/.test(v.national_id))
+        errors.push(`national ID "${v.national_id}" must be 7 or 8 digits`);
+      if (!stations.has(v.duty_station)) errors.push(`unknown duty station "${v.duty_station}"`);
+      const current = Number(formatEatDate(new Date()).slice(6));
+      const year = Number(v.year);
+      if (!/^\d{4}$/.test(v.year) || year < 1990 || year > current) {
+        errors.push(`year "${v.year}" must be from 1990 to ${current}`);
+      }
+      // Stored like a profile's national ID: encrypted, with the keyed hash a lookup matches on.
+      const row = {
+        national_id: cipher.encrypt(v.national_id),
+        national_id_hash: cipher.index(NATIONAL_ID_INDEX, v.national_id),
+        shown: v.national_id,
+        duty_station: v.duty_station,
+        year,
+      };
+      return { row: errors.length ? undefined : row, errors };
+    },
+    key: (r) => `${r.shown} at ${r.duty_station} in ${r.year}`,
+    write: async (trx) => {
+      await trx.raw(
+        `insert into deployments (national_id, national_id_hash, duty_station, year)
+         select x.national_id, x.national_id_hash, x.duty_station, x.year
+           from import_rows s
+           cross join lateral jsonb_to_record(s.row) as x(national_id text, national_id_hash text, duty_station text, year int)
+         on conflict (national_id_hash, duty_station, year) do nothing`,
+      );
+    },
+  };
+}
+/** Deployment history by national ID, encrypted with `cipher` as the service's data key does. */
+export const importDeployments = (cipher: FieldCipher) => run(deployments(cipher));
 
 export type DemoDataState = { loaded: boolean; stations: number; vacancies: number };
 

@@ -5,6 +5,8 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { seedVacancies, type Fixture } from '../vacancies/fixtures';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { encryptAll } from '../../src/domain/personal-data/at-rest';
+import { TEST_CIPHER } from '../support/test-app';
 
 const TOKEN = 'ops-token-0123456789abcdef';
 const N = 10_000;
@@ -26,6 +28,8 @@ beforeAll(async () => {
      select id, 'Applicant "' || id || '", Jr', '9' || right(phone, 7), 'female', '047'
        from accounts where phone like '+25419%'`,
   );
+  // Written in plain text like a bulk load: encrypted as the service does at start.
+  await encryptAll(app.db, TEST_CIPHER);
   await app.db.raw(
     `insert into applications (account_id, vacancy_id, exam, activity)
      select acc.id, v.id, v.exam, v.activity

@@ -10,6 +10,7 @@ import { createLogger } from '../../src/logger';
 import { openResources, type Resources } from '../../src/resources';
 import { buildService, type Service } from '../../src/service';
 import { freshDatabase } from '../support/databases';
+import { TEST_DATA_KEY } from '../support/test-app';
 
 jest.setTimeout(60_000);
 
@@ -30,6 +31,7 @@ beforeAll(async () => {
     ADMIN_TOKENS: `ops:${TOKEN}`,
     LOG_LEVEL: 'silent',
     OUTBOX_POLL_MS: '25',
+    DATA_KEY: TEST_DATA_KEY,
   });
   const log = createLogger('silent');
   resources = await openResources(config, log);

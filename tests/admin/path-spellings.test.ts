@@ -9,6 +9,7 @@ import pino from 'pino';
 import { adminApi, adminRouter } from '../../src/http/admin';
 import { createMetrics } from '../../src/metrics';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { TEST_CIPHER } from '../support/test-app';
 
 const TOKEN = 'ops-token-0123456789abcdef';
 const WEBHOOK = 'hook-secret-42';
@@ -78,6 +79,7 @@ async function adminRoutes(app: TestApp): Promise<{ method: string; path: string
     db: app.db,
     log: pino({ level: 'silent' }),
     metrics: createMetrics(),
+    cipher: TEST_CIPHER,
     codes: { ussdCode: '*384*22262#', smsCode: '22262' },
   });
   return api.list().map((r) => ({
@@ -144,6 +146,7 @@ test('the guard is part of each admin route: the router alone, without the path 
     db: app.db,
     log: pino({ level: 'silent' }),
     metrics: createMetrics(),
+    cipher: TEST_CIPHER,
     codes: { ussdCode: '*384*22262#', smsCode: '22262' },
   });
   koa.use(router.routes()).use(router.allowedMethods());

@@ -5,6 +5,7 @@ import { insertCompleteProfile } from '../support/complete-profile';
 import { passwordIn, waitForSms } from '../support/sms';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { UssdPhone, randomPhone } from '../support/ussd-phone';
+import { TEST_CIPHER } from '../support/test-app';
 
 const INVALID = 'Invalid choice. Enter a number below.';
 
@@ -72,9 +73,19 @@ test("a profile section's check: '1' on the first page is refused and nothing is
   const refused = await phone.send('1');
   expect(refused.text.startsWith(`${INVALID}\n`)).toBe(true);
   expect(refused.text).toContain('Check your Personal details:');
-  expect(await app.db('profiles').where({ national_id: nationalId }).first()).toBeUndefined();
+  expect(
+    await app
+      .db('profiles')
+      .where({ national_id_hash: TEST_CIPHER.index('national_id', nationalId) })
+      .first(),
+  ).toBeUndefined();
 
   const saved = await phone.chooseOnAnyPage('Confirm and save');
   expect(saved.text).toContain('1. Personal: done');
-  expect(await app.db('profiles').where({ national_id: nationalId }).first()).toBeDefined();
+  expect(
+    await app
+      .db('profiles')
+      .where({ national_id_hash: TEST_CIPHER.index('national_id', nationalId) })
+      .first(),
+  ).toBeDefined();
 });

@@ -1,6 +1,7 @@
 import { passwordIn, textShortCode, waitForSms } from '../support/sms';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { UssdPhone, expectFits, randomPhone, type Screen } from '../support/ussd-phone';
+import { TEST_CIPHER } from '../support/test-app';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -84,13 +85,14 @@ test('personal details: corrections after invalid input, confirm, saved and show
   const saved = await phone.chooseOnAnyPage('Confirm and save');
   expect(saved.text).toContain('Saved.');
   expect(saved.text).toContain('1. Personal: done');
-  const row = await app.db('profiles').where({ national_id: id }).first();
-  expect(row).toMatchObject({
-    full_name: 'Jane Wanjiku Kamau',
-    birth_year: 1985,
-    gender: 'female',
-    kra_pin: 'A012345678Z',
-  });
+  // Found by the keyed hash of the ID; the ID and KRA PIN are stored encrypted, never as typed.
+  const row = await app
+    .db('profiles')
+    .where({ national_id_hash: TEST_CIPHER.index('national_id', id) })
+    .first();
+  expect(row).toMatchObject({ full_name: 'Jane Wanjiku Kamau', birth_year: 1985, gender: 'female' });
+  expect([row.national_id, row.kra_pin].join()).not.toMatch(new RegExp(`${id}|A012345678Z`));
+  expect(TEST_CIPHER.decrypt(row.kra_pin)).toBe('A012345678Z');
   expect(row.email).toBeNull();
 });
 

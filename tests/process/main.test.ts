@@ -5,13 +5,21 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freshDatabase } from '../support/databases';
 import { clearVacancies } from '../vacancies/fixtures';
+import { TEST_DATA_KEY } from '../support/test-app';
 
 jest.setTimeout(60_000);
 
 function start(env: Record<string, string>): ChildProcessWithoutNullStreams {
   const { DATABASE_URL: _d, REDIS_URL: _r, ...base } = process.env;
   return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...base, PORT: '0', LOG_LEVEL: 'info', ...env },
+    // A configured database comes with a configured data key; the embedded default makes its own.
+    env: {
+      ...base,
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      ...(env.DATABASE_URL ? { DATA_KEY: TEST_DATA_KEY } : {}),
+      ...env,
+    },
   });
 }
 

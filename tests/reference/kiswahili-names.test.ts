@@ -12,6 +12,7 @@ import { createApplications, createVacancies } from '../../src/domain/vacancies'
 import { importActivities, importExams, importPositions } from '../../src/domain/vacancy-import';
 import { freshDatabase } from '../support/databases';
 import { applicant } from '../vacancies/fixtures';
+import { TEST_CIPHER } from '../support/test-app';
 
 jest.setTimeout(60_000);
 
@@ -137,7 +138,7 @@ test('the SMS that name a position (applied, approved, withdrawn, STATUS) name i
   const applied = await apps.apply(sw, vacancies[0] as number);
   expect(applied.status).toBe('submitted');
   expect((await apps.apply(en, vacancies[0] as number)).status).toBe('submitted');
-  await createReview(db).decide((applied as { applicationId: number }).applicationId, {
+  await createReview(db, TEST_CIPHER).decide((applied as { applicationId: number }).applicationId, {
     decision: 'approve',
     actor: 'admin:test',
   });

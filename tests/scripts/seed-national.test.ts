@@ -4,6 +4,7 @@ import { randomInt } from 'node:crypto';
 import { FIRST_PHONE, SEED_PASSWORD, seedNational, seedState } from '../../scripts/seed/national';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { UssdPhone, randomPhone } from '../support/ussd-phone';
+import { TEST_CIPHER } from '../support/test-app';
 
 jest.setTimeout(60_000);
 
@@ -11,7 +12,7 @@ let app: TestApp;
 let report: Record<string, number>;
 beforeAll(async () => {
   app = await startTestApp();
-  report = await seedNational(app.db, { scale: 0.001 });
+  report = await seedNational(app.db, { scale: 0.001, cipher: TEST_CIPHER });
 });
 afterAll(() => app.close());
 
@@ -76,7 +77,7 @@ test('a seeded teacher logs in over USSD with the documented password', async ()
 });
 
 test('a database with a real account is refused, and a seeded one is not seeded twice', async () => {
-  await expect(seedNational(app.db, { scale: 0.001 })).rejects.toThrow('seeded already');
+  await expect(seedNational(app.db, { scale: 0.001, cipher: TEST_CIPHER })).rejects.toThrow('seeded already');
   const other = await startTestApp();
   try {
     const phone = new UssdPhone(other.url, randomPhone());
@@ -84,7 +85,7 @@ test('a database with a real account is refused, and a seeded one is not seeded 
     await phone.choose('Create account');
     await phone.choose('Confirm');
     await expect(seedState(other.db)).rejects.toThrow(/not seeded test data: refusing/);
-    await expect(seedNational(other.db, { scale: 0.001 })).rejects.toThrow(/refusing/);
+    await expect(seedNational(other.db, { scale: 0.001, cipher: TEST_CIPHER })).rejects.toThrow(/refusing/);
   } finally {
     await other.close();
   }

@@ -1,6 +1,8 @@
 // A complete profile written straight into the database, for tests of what needs one (applying): the
 // profile journey has its own tests.
 import type { Db } from '../../src/db/knex';
+import { ENCRYPTED_PROFILE_COLUMNS, NATIONAL_ID_INDEX } from '../../src/domain/personal-data/at-rest';
+import { TEST_CIPHER } from './test-app';
 
 let seq = 0;
 
@@ -34,5 +36,20 @@ export async function completeProfileColumns(db: Db, phone: string): Promise<Rec
 
 /** Gives the account a complete profile. */
 export async function insertCompleteProfile(db: Db, accountId: number, phone: string): Promise<void> {
-  await db('profiles').insert({ account_id: accountId, ...(await completeProfileColumns(db, phone)) });
+  await db('profiles').insert({ account_id: accountId, ...sealed(await completeProfileColumns(db, phone)) });
+}
+
+/**
+ * Profile columns as the service stores them: the identity fields encrypted under the test apps' key
+ * and the national ID's keyed hash beside it (src/domain/personal-data).
+ */
+export function sealed(columns: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...columns };
+  for (const column of ENCRYPTED_PROFILE_COLUMNS) {
+    const v = out[column];
+    if (typeof v === 'string' && v !== '') out[column] = TEST_CIPHER.encrypt(v);
+  }
+  if (typeof columns.national_id === 'string')
+    out.national_id_hash = TEST_CIPHER.index(NATIONAL_ID_INDEX, columns.national_id);
+  return out;
 }

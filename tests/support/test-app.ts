@@ -15,6 +15,8 @@ import { serviceSecret } from '../../src/db/service-secrets';
 import { buildService } from '../../src/service';
 import type { Metrics } from '../../src/metrics';
 import { freshDatabase } from './databases';
+import { openFieldCipher } from '../../src/data-keys';
+import { FieldCipher } from '../../src/domain/personal-data/field-cipher';
 
 export type TestApp = {
   url: string;
@@ -30,6 +32,11 @@ export type TestApp = {
   logs: string[];
   close: () => Promise<void>;
 };
+
+/** The data key of test apps (every instance on one database must share it). Not a secret. */
+export const TEST_DATA_KEY = Buffer.alloc(32, 7).toString('base64');
+/** What test apps encrypt identity fields with: for tests that write or read rows directly. */
+export const TEST_CIPHER = new FieldCipher({ current: Buffer.alloc(32, 7), previous: [] });
 
 export const redisAvailable = Boolean(process.env.REDIS_URL);
 
@@ -60,6 +67,7 @@ export async function startTestApp(
     LOG_LEVEL: 'debug',
     OUTBOX_POLL_MS: '25',
     HOP_DEADLINE_MS: '8000',
+    DATA_KEY: TEST_DATA_KEY,
     ...opts.env,
   });
   const database = opts.sameDatabaseAs
@@ -80,7 +88,12 @@ export async function startTestApp(
   });
   const { app, engine, relay, metrics } = buildService(
     config,
-    { db: database.db, store, inputDigestKey: await serviceSecret(database.db, 'ussd-input-digest') },
+    {
+      db: database.db,
+      store,
+      inputDigestKey: await serviceSecret(database.db, 'ussd-input-digest'),
+      cipher: openFieldCipher(config, createLogger('silent')),
+    },
     createLogger(config.logLevel, sink),
   );
   const server: Server = await new Promise((resolve) => {

@@ -5,6 +5,8 @@ import { createApplications, createVacancies } from '../../src/domain/vacancies'
 import { LEVELS, type Filter, type Level } from '../../src/domain/vacancy-types';
 import { freshDatabase } from '../support/databases';
 import { applicant, seedVacancies, thisYear, type Fixture } from './fixtures';
+import { encryptAll } from '../../src/domain/personal-data/at-rest';
+import { TEST_CIPHER } from '../support/test-app';
 
 const PHONE = '+254712345678';
 const deps = { ussdCode: '*384*22262#', smsCode: '22262' };
@@ -202,6 +204,8 @@ describe('applying', () => {
       { national_id: '22222222', duty_station: 'S1', year: year - 1 },
       { national_id: '22222222', duty_station: 'S1', year: year - 3 },
     ]);
+    // Imported deployments are encrypted and hashed like profiles (at start, or by the import).
+    await encryptAll(db, TEST_CIPHER);
     expect(await apps.apply(twice, fx.v.inv1)).toEqual({ status: 'ineligible' });
     expect((await apps.apply(twice, fx.v.inv2)).status).toBe('submitted');
     expect((await apps.apply(once, fx.v.inv1)).status).toBe('submitted');

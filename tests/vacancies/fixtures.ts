@@ -2,6 +2,7 @@
 // whose profile rows are written directly.
 import type { Db } from '../../src/db/knex';
 import { formatEatDate } from '../../src/domain/time';
+import { sealed } from '../support/complete-profile';
 
 const DAY = 24 * 3600_000;
 
@@ -137,30 +138,32 @@ export async function applicant(
     .insert({ phone, username: phone.slice(1), password_hash: 'x' })
     .returning('id');
   const id = (account as { id: number }).id;
-  await db('profiles').insert({
-    account_id: id,
-    full_name: 'Jane Wanjiku',
-    national_id: nationalId,
-    birth_year: 1985,
-    gender: 'female',
-    kra_pin: 'A123456789B',
-    mpesa_phone: phone,
-    mpesa_name: 'Jane Wanjiku',
-    qualification_level: 'degree',
-    course: 'Education',
-    institution: 'Kenyatta University',
-    qualification_year: 2008,
-    employer: 'private',
-    work_institution: 'Alpha School',
-    designation: 'Teacher',
-    work_start_year: 2010,
-    county_code: '047',
-    sub_county_id: await subCounty(db, '047', 'Westlands'),
-    kin_name: 'John Kamau',
-    kin_phone: '+254711111111',
-    kin_relationship: 'spouse',
-    ...clear,
-  });
+  await db('profiles').insert(
+    sealed({
+      account_id: id,
+      full_name: 'Jane Wanjiku',
+      national_id: nationalId,
+      birth_year: 1985,
+      gender: 'female',
+      kra_pin: 'A123456789B',
+      mpesa_phone: phone,
+      mpesa_name: 'Jane Wanjiku',
+      qualification_level: 'degree',
+      course: 'Education',
+      institution: 'Kenyatta University',
+      qualification_year: 2008,
+      employer: 'private',
+      work_institution: 'Alpha School',
+      designation: 'Teacher',
+      work_start_year: 2010,
+      county_code: '047',
+      sub_county_id: await subCounty(db, '047', 'Westlands'),
+      kin_name: 'John Kamau',
+      kin_phone: '+254711111111',
+      kin_relationship: 'spouse',
+      ...clear,
+    }),
+  );
   return id;
 }
 

@@ -19,6 +19,7 @@ import {
 import { importSubCounties } from '../../src/domain/reference-data';
 import { freshDatabase } from '../support/databases';
 import { applicant, clearVacancies, seedVacancies } from './fixtures';
+import { TEST_CIPHER } from '../support/test-app';
 
 jest.setTimeout(60_000);
 
@@ -183,14 +184,14 @@ describe('imports', () => {
       'line 4: exam KNEC is also on line 3',
     ]);
     const deployments = 'national_id,duty_station,year\n12345678,S1,2024\n1234,S1,2024\n12345678,S1,2024\n';
-    expect((await importDeployments(db, deployments)).errors).toEqual([
+    expect((await importDeployments(TEST_CIPHER)(db, deployments)).errors).toEqual([
       'line 3: national ID "1234" must be 7 or 8 digits',
       'line 4: deployment 12345678 at S1 in 2024 is also on line 2',
     ]);
     expect(await count('deployments')).toBe(0);
     const good = 'national_id,duty_station,year\n12345678,S1,2024\n12345678,S1,2025\n';
-    expect(await importDeployments(db, good)).toEqual({ inserted: 2, errors: [] });
-    expect(await importDeployments(db, good)).toEqual({ inserted: 2, errors: [] });
+    expect(await importDeployments(TEST_CIPHER)(db, good)).toEqual({ inserted: 2, errors: [] });
+    expect(await importDeployments(TEST_CIPHER)(db, good)).toEqual({ inserted: 2, errors: [] });
     expect(await count('deployments')).toBe(2);
   });
 

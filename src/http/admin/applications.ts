@@ -61,7 +61,7 @@ function answer(r: ReviewResult): { status: number; body: Record<string, unknown
 }
 
 export function registerApplicationsRoutes(api: AdminApi, deps: AdminDeps): void {
-  const review = createReview(deps.db);
+  const review = createReview(deps.db, deps.cipher);
 
   api.route(
     {

@@ -46,7 +46,7 @@ export function registerExportsRoutes(api: AdminApi, deps: AdminDeps): void {
         });
         ctx.type = 'text/csv; charset=utf-8';
         ctx.attachment(`${r.name}.csv`);
-        ctx.body = r.run(deps.db, f, deps.log);
+        ctx.body = r.run(deps.db, f, deps.log, deps.cipher);
       },
     );
   }
