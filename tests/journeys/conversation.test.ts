@@ -227,7 +227,7 @@ const T = {
 const firstLine = (s: Screen) => s.text.split('\n')[0];
 
 /** Every refusal line of either language: a screen never carries two. */
-const REFUSALS = (['en', 'sw'] as const).flatMap((l) => [
+const REFUSALS: string[] = (['en', 'sw'] as const).flatMap((l): string[] => [
   T[l].invalid,
   T[l].fourDigits,
   T[l].age,
