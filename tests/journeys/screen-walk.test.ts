@@ -195,10 +195,10 @@ function inputsFor(node: Node, typed: Record<string, string[]>): string[] {
   const has = (nav: 'back' | 'home' | 'more') =>
     LANGS.some((lang) => lines.some((l) => l.startsWith(NAV[lang][nav]) || l.includes(` ${NAV[lang][nav]}`)));
   let inputs = lines.filter((l) => /^\d+\. /.test(l)).map((l) => l.split('.')[0] as string);
-  // A list of data (counties, stations): every entry leads to the same kind of screen, so the first two
-  // and the last of each page are enough.
+  // A list of data (counties, stations): every entry leads to the same kind of screen, so the first and
+  // the last of each page are enough.
   if (DATA_LISTS.has(node.screenId) && inputs.length > 3)
-    inputs = [...inputs.slice(0, 2), inputs.at(-1) as string];
+    inputs = [inputs[0] as string, inputs.at(-1) as string];
   if (has('more')) inputs.push('98');
   if (has('back')) inputs.push('0');
   if (has('home')) inputs.push('00');
@@ -212,6 +212,7 @@ async function walk(phone: UssdPhone, root: Node, typed: Record<string, string[]
   const expanded = new Map<string, number>();
   const refusedExpanded = new Map<string, number>();
   const probed = new Set<string>();
+  const homed = new Set<string>();
   const once = new Set<string>();
   const queue: Node[] = [root];
   root.key = `${root.screenId}\n${root.screen.text}`;
@@ -228,6 +229,11 @@ async function walk(phone: UssdPhone, root: Node, typed: Record<string, string[]
       inputs.push('99');
     }
     for (const input of inputs) {
+      // Home leads to the main menu from anywhere: tried once per screen id.
+      if (input === '00') {
+        if (homed.has(node.screenId)) continue;
+        homed.add(node.screenId);
+      }
       if (ONCE[node.screenId] === input) {
         if (once.has(node.screenId)) continue;
         once.add(node.screenId);
@@ -287,7 +293,10 @@ async function nodeOf(phone: UssdPhone): Promise<Node> {
 }
 
 /** A phone with an account (made over USSD), a complete profile and its language set. */
-async function accountHolder(lang: Lang): Promise<{ phone: UssdPhone; password: string }> {
+async function accountHolder(
+  lang: Lang,
+  opts: { applied?: boolean } = { applied: true },
+): Promise<{ phone: UssdPhone; password: string }> {
   const phone = new UssdPhone(app.url, randomPhone());
   await phone.dial();
   await phone.send('1'); // Create account
@@ -297,14 +306,16 @@ async function accountHolder(lang: Lang): Promise<{ phone: UssdPhone; password: 
   await insertCompleteProfile(app.db, account.id, phone.phoneNumber);
   // An application already made (KPSEA), so that My applications, Withdraw and the "(applied)" mark of
   // its activity are on the walk.
-  const v = await app.db('vacancies').where({ exam: 'KPSEA', status: 'open' }).orderBy('id').first();
-  await app.db('applications').insert({
-    account_id: account.id,
-    vacancy_id: v.id,
-    exam: v.exam,
-    activity: v.activity,
-    status: 'submitted',
-  });
+  if (opts.applied) {
+    const v = await app.db('vacancies').where({ exam: 'KPSEA', status: 'open' }).orderBy('id').first();
+    await app.db('applications').insert({
+      account_id: account.id,
+      vacancy_id: v.id,
+      exam: v.exam,
+      activity: v.activity,
+      status: 'submitted',
+    });
+  }
   if (lang === 'sw') {
     await phone.dial();
     await phone.send('6'); // Language/Lugha
@@ -373,4 +384,94 @@ describe.each(LANGS)('walking every screen in %s', (lang) => {
     ])
       expect(w.screenIds).toContain(id);
   }, 60_000);
+});
+
+const CONFIRM = { en: '1. Confirm and submit', sw: '1. Thibitisha na uwasilishe' };
+const SUBMITTED = {
+  en: 'Thank you for submitting your application.',
+  sw: 'Asante kwa kuwasilisha ombi lako.',
+};
+const BUDGET = 8;
+
+/**
+ * Applies from the main menu of a logged-in session: Apply for a job, the exam and activity given (their
+ * option numbers), then the first choice on every other list, the first vacancy, and Confirm (paging with
+ * 98 if the user would have to). Returns the inputs counted from the main menu, Apply included.
+ */
+async function applyCounting(phone: UssdPhone, lang: Lang, exam: string, activity: string): Promise<number> {
+  let inputs = 0;
+  const send = async (input: string) => {
+    inputs += 1;
+    return phone.send(input);
+  };
+  await send('2'); // Apply for a job
+  expect(await screenIdOf(phone.sessionId)).toBe('apply.choose.exam');
+  await send(exam);
+  if ((await screenIdOf(phone.sessionId)) === 'apply.choose.activity') await send(activity);
+  while ((await screenIdOf(phone.sessionId)) !== 'apply.details') {
+    expect(phone.last.kind).toBe('CON');
+    expect(phone.last.text).toMatch(/^1\. /m);
+    await send('1');
+  }
+  while (!phone.last.text.split('\n').includes(CONFIRM[lang])) await send('98');
+  const done = await send('1');
+  expect(done.kind).toBe('END');
+  expect(done.text).toContain(SUBMITTED[lang]);
+  return inputs;
+}
+
+/** The option numbers of the list on screen (navigation left out). */
+const optionNumbers = (s: Screen) =>
+  s.text
+    .split('\n')
+    .filter((l) => /^\d+\. /.test(l))
+    .map((l) => l.split('.')[0] as string);
+
+describe.each(LANGS)('the hop budget in %s', (lang) => {
+  // Before issue 10: 10 inputs after the login on the typical path (a station type with one choice asked,
+  // and 98 to reach "Confirm and submit").
+  test(`typical choices: from the main menu after login to the confirmation in at most ${BUDGET} inputs`, async () => {
+    const { phone, password } = await accountHolder(lang, { applied: false });
+    await loggedIn(phone, password);
+    const count = await applyCounting(phone, lang, '1', '1');
+    console.log(`hop budget ${lang}: typical path (first choice on each list): ${count} inputs`);
+    expect(count).toBeLessThanOrEqual(BUDGET);
+  });
+
+  // BUG (Kiswahili): the Supervision paths (KCSE, KJSEA, KPSEA) take 9 inputs: the first vacancy's
+  // details with "1. Thibitisha na uwasilishe" exceed 160 characters, so the option is behind 98 Zaidi.
+  (lang === 'sw' ? test.failing : test)(
+    `every exam and activity of the demo data, first choices after: at most ${BUDGET} inputs each`,
+    async () => {
+      const { phone, password } = await accountHolder(lang, { applied: false });
+      const label = (s: Screen, n: string) =>
+        s.text
+          .split('\n')
+          .find((l) => l.startsWith(`${n}. `))
+          ?.slice(n.length + 2) ?? n;
+      await loggedIn(phone, password);
+      const examList = await phone.send('2');
+      const counts: Record<string, number> = {};
+      for (const exam of optionNumbers(examList)) {
+        await phone.send(exam);
+        const activityList = phone.last;
+        const activities =
+          (await screenIdOf(phone.sessionId)) === 'apply.choose.activity'
+            ? optionNumbers(activityList)
+            : ['1'];
+        for (const activity of activities) {
+          await loggedIn(phone, password);
+          const path = `${label(examList, exam)} / ${label(activityList, activity)}`;
+          counts[path] = await applyCounting(phone, lang, exam, activity);
+        }
+        await loggedIn(phone, password);
+        await phone.send('2');
+      }
+      console.log(`hop budget ${lang}, every exam and activity: ${JSON.stringify(counts)}`);
+      expect(Object.keys(counts)).toHaveLength(8);
+      for (const [path, count] of Object.entries(counts))
+        expect({ path, count, withinBudget: count <= BUDGET }).toEqual({ path, count, withinBudget: true });
+    },
+    60_000,
+  );
 });
