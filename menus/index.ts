@@ -9,6 +9,7 @@ import { createMainMenu } from './main-menu';
 import { applicationsJourney } from './applications';
 import { applyJourney } from './apply';
 import { profileJourney } from './profile';
+import { eraseJourney } from './erase';
 import type { MenuServices } from './services';
 
 export type { MenuServices };
@@ -20,6 +21,7 @@ export function createJourneys(services: MenuServices): Record<string, AnyStateM
     login: loginJourney(services),
     changePassword: changePasswordJourney(services),
     profile: profileJourney(services),
+    erase: eraseJourney(services),
     apply: applyJourney(services),
     applications: applicationsJourney(services, 'all'),
     withdraw: applicationsJourney(services, 'withdraw'),

@@ -58,7 +58,8 @@ type Events =
   | { type: 'EDIT' }
   | { type: 'EDIT_FIELD'; field: FieldId }
   | { type: 'APPLY' }
-  | { type: 'OVERVIEW' };
+  | { type: 'OVERVIEW' }
+  | { type: 'DELETE' };
 
 /** A field and the ones that depend on it, asked together when it is edited. */
 const DEPENDENTS: Partial<Record<FieldId, FieldId[]>> = {
@@ -112,16 +113,20 @@ function overviewScreen(ctx: Context): ScreenSpec {
     task: 'task.profileView',
     notice: ctx.notice,
     text: 'profile.title',
-    options: SECTIONS.map((s) => ({
-      label: {
-        key: 'profile.sectionStatus',
-        params: {
-          name: { key: `section.${s}` },
-          status: { key: ctx.view?.complete[s] ? 'profile.done' : 'profile.missing' },
+    options: [
+      ...SECTIONS.map((s) => ({
+        label: {
+          key: 'profile.sectionStatus',
+          params: {
+            name: { key: `section.${s}` },
+            status: { key: ctx.view?.complete[s] ? 'profile.done' : 'profile.missing' },
+          },
         },
-      },
-      event: { type: 'SECTION', section: s },
-    })),
+        event: { type: 'SECTION', section: s },
+      })),
+      // Last, and named plainly: the next screen says what it does before anything is done.
+      { label: 'profile.delete', event: { type: 'DELETE' } },
+    ],
   };
 }
 
@@ -240,6 +245,7 @@ export function profileJourney(services: MenuServices) {
       overview: {
         meta: screen<Context>(overviewScreen),
         on: {
+          DELETE: { target: 'handOver', actions: assign({ next: { next: 'erase' } }) },
           SECTION: [
             {
               guard: { type: 'sectionComplete', params: ({ event }) => ({ section: event.section }) },

@@ -2,6 +2,7 @@
 // no HTTP.
 import type { CreateResult, LoginResult, NewPasswordResult, ResetResult } from '../src/domain/accounts';
 import type { County, SubCounty } from '../src/domain/places';
+import type { EraseResult } from '../src/domain/personal-data/erasure';
 import type { ProfileValues, SectionId } from '../src/domain/profile-fields';
 import type { ProfileView, SaveResult } from '../src/domain/profiles';
 import type {
@@ -37,6 +38,8 @@ export interface MenuServices {
     matchesHash(password: string, hash: string): Promise<boolean>;
     setPassword(accountId: number, hash: string): Promise<void>;
     resetPassword(phone: string, channel: 'sms' | 'ussd'): Promise<ResetResult>;
+    /** Erases the account and its profile (what the council must keep stays, pseudonymous). */
+    erase(accountId: number): Promise<EraseResult>;
   };
   profiles: {
     load(accountId: number): Promise<ProfileView>;

@@ -12,6 +12,7 @@ import type { MenuServices } from '../menus';
 import { createAccounts, type AccountDeps } from './domain/accounts';
 import { createPlaces } from './domain/places';
 import { createPreferences } from './domain/preferences';
+import { eraseAccount } from './domain/personal-data/erasure';
 import type { FieldCipher } from './domain/personal-data/field-cipher';
 import { createProfiles } from './domain/profiles';
 import { createApplications, createVacancies } from './domain/vacancies';
@@ -34,7 +35,10 @@ export function createServices(db: Db, deps: AccountDeps, cipher: FieldCipher): 
   return {
     callers: { lookup: (phone) => preferences.lookupCaller(phone) },
     preferences,
-    accounts: createAccounts(db, deps),
+    accounts: {
+      ...createAccounts(db, deps),
+      erase: (accountId) => eraseAccount(db, accountId, `ussd:account:${accountId}`, deps),
+    },
     profiles: createProfiles(db, cipher),
     places: createPlaces(db),
     vacancies: createVacancies(db),

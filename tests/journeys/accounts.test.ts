@@ -52,7 +52,7 @@ test('a phone that chose Kiswahili gets its credentials SMS in Kiswahili, compar
   await phone.choose('Kiswahili');
   await phone.dialFresh();
   const confirm = await phone.choose('Fungua akaunti');
-  expect(confirm.text).toContain(`Fungua akaunti ya CP2 kwa nambari ${phone.shownNumber}?`);
+  expect(confirm.text).toContain(`Fungua akaunti ya CP2 kwa ${phone.shownNumber}?`);
   const done = await phone.choose('Thibitisha');
   expect(done).toMatchObject({
     kind: 'END',

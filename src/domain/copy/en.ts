@@ -40,7 +40,8 @@ export const en = {
   'language.saved': 'Language set to English.',
 
   // create account
-  'account.confirm': 'Create a CP2 account for {phone}? Your login details will be sent by SMS.',
+  'account.confirm':
+    'Create a CP2 account for {phone}? The exam council uses your details to manage its contracts. SMS PRIVACY to {sms}.',
   'account.confirmYes': 'Confirm',
   'account.confirmNo': 'Cancel',
   'account.cancelled': 'No account was created. Dial {code} any time to start again.',
@@ -203,8 +204,7 @@ export const en = {
   'apply.applied': '{name} (applied)',
   'apply.activityTaken': 'You already applied in this activity. Withdraw that application first.',
   'apply.onlyChoice': '{chosen} (only choice).\n{question}',
-  'apply.details':
-    '{position}, {exam}\n{station}, {subCounty}\nPositions available: {available}\nCloses: {closes}',
+  'apply.details': '{position}, {exam}\n{station}, {subCounty}\n{available} available, closes {closes}',
   'apply.another': 'Choose another vacancy',
   'apply.vacanciesMatching': 'Vacancies at "{search}" (positions available):',
   'apply.moreVacancies': 'More vacancies',
@@ -271,6 +271,19 @@ export const en = {
   'apply.profileIncomplete': 'Complete your profile before you apply. Missing:',
   'help.text':
     'CP2 Exam Council. Dial {code} to create an account and apply for jobs. SMS HELP, PASSWORD or STATUS to {sms}.',
+
+  // personal data (issue 15): erasure, the privacy notice, a teacher's own copy
+  'profile.delete': 'Delete my account',
+  'erase.warning':
+    'Deleting erases your profile and ID details. Decided applications are kept without your name; submitted ones are withdrawn.',
+  'erase.continue': 'Continue',
+  'erase.password': 'Enter your CP2 password to delete your account:',
+  'erase.confirm': 'Delete your CP2 account now? This cannot be undone.',
+  'erase.confirmYes': 'Yes, delete my account',
+  'erase.done': 'Your account has been deleted. Dial {code} any time to create a new one.',
+  'task.erase': 'deleting your account',
+  'sms.accountErased':
+    'CP2: your account and profile have been deleted. Dial {code} to create a new account. Questions? SMS HELP to {sms}.',
 } as const;
 
 export type CopyKey = keyof typeof en;

@@ -35,7 +35,8 @@ export const sw: Record<CopyKey, string> = {
   'language.kiswahili': 'Kiswahili',
   'language.saved': 'Lugha imewekwa kuwa Kiswahili.',
 
-  'account.confirm': 'Fungua akaunti ya CP2 kwa nambari {phone}? Utatumiwa maelezo ya kuingia kwa SMS.',
+  'account.confirm':
+    'Fungua akaunti ya CP2 kwa {phone}? Baraza hutumia maelezo yako kusimamia mikataba. Tuma FARAGHA kwa {sms}.',
   'account.confirmYes': 'Thibitisha',
   'account.confirmNo': 'Ghairi',
   'account.cancelled': 'Akaunti haijafunguliwa. Piga {code} wakati wowote uanze upya.',
@@ -254,8 +255,7 @@ export const sw: Record<CopyKey, string> = {
   'apply.applied': '{name} (umeomba)',
   'apply.activityTaken': 'Tayari umeomba katika shughuli hii. Ondoa ombi hilo kwanza.',
   'apply.onlyChoice': '{chosen} (chaguo pekee).\n{question}',
-  'apply.details':
-    '{position}, {exam}\n{station}, {subCounty}\nNafasi zilizo wazi: {available}\nMwisho wa maombi: {closes}',
+  'apply.details': '{position}, {exam}\n{station}, {subCounty}\nNafasi wazi: {available}, mwisho {closes}',
   'apply.another': 'Chagua nafasi nyingine',
   'task.apply': 'kuomba kazi',
   'task.profile': 'kujaza {section}',
@@ -263,4 +263,17 @@ export const sw: Record<CopyKey, string> = {
   'task.applications': 'kuangalia maombi yako',
   'task.withdraw': 'kuondoa ombi',
   'task.changePassword': 'kubadilisha nenosiri',
+
+  // personal data (issue 15): erasure, the privacy notice, a teacher's own copy
+  'profile.delete': 'Futa akaunti yangu',
+  'erase.warning':
+    'Kufuta kunaondoa wasifu wako na maelezo ya kitambulisho. Maombi yaliyoamuliwa yanabaki bila jina lako; yaliyowasilishwa yanaondolewa.',
+  'erase.continue': 'Endelea',
+  'erase.password': 'Weka nenosiri lako la CP2 ili kufuta akaunti yako:',
+  'erase.confirm': 'Futa akaunti yako ya CP2 sasa? Huwezi kutendua hili.',
+  'erase.confirmYes': 'Ndiyo, futa akaunti yangu',
+  'erase.done': 'Akaunti yako imefutwa. Piga {code} wakati wowote kufungua mpya.',
+  'task.erase': 'kufuta akaunti yako',
+  'sms.accountErased':
+    'CP2: akaunti na wasifu wako vimefutwa. Piga {code} kufungua akaunti mpya. Maswali? Tuma neno MSAADA kwa {sms}.',
 };

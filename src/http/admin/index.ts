@@ -2,6 +2,7 @@
 // validated against the same zod schemas that make /admin/openapi.json (api.ts).
 import type Router from '@koa/router';
 import { AdminApi } from './api';
+import { registerAccountsRoutes } from './accounts';
 import { registerApplicationsRoutes } from './applications';
 import { adminAuth } from './auth';
 import type { AdminDeps } from './deps';
@@ -18,6 +19,7 @@ export function adminApi(tokens: { name: string; token: string }[], deps: AdminD
   registerApplicationsRoutes(api, deps);
   registerExportsRoutes(api, deps);
   registerReportsRoutes(api, deps);
+  registerAccountsRoutes(api, deps);
   api.route(
     { method: 'get', path: '/openapi.json', summary: 'this document', responses: { 200: 'OpenAPI 3.1' } },
     async (ctx) => {

@@ -1,0 +1,76 @@
+// Erasing an account at the teacher's request (My profile → Delete my account) or an operator's
+// (POST /admin/accounts/:id/erase). What identifies the person goes: the profile, the account's phone,
+// username and password, the phone's language choice and reset history, its queued and sent SMS, the
+// text of its inbound SMS and its phone on session analytics. What the council must keep for
+// accountability stays, pointing at the account's id, which no longer says whose it was: decided and
+// withdrawn applications and their events (a submitted one is withdrawn first). docs/privacy.md.
+import type { Knex } from 'knex';
+import { boundedTransaction } from '../../db/bounded-transaction';
+import type { Db } from '../../db/knex';
+import { enqueueSms, languageOf } from '../outbox';
+
+export type EraseResult = { status: 'erased'; withdrawn: number } | { status: 'notFound' };
+
+export type ErasureDeps = { ussdCode: string; smsCode: string; now?: () => Date };
+
+export async function eraseAccountIn(
+  trx: Knex.Transaction,
+  accountId: number,
+  actor: string,
+  deps: ErasureDeps,
+): Promise<EraseResult> {
+  const at = (deps.now ?? (() => new Date()))();
+  const account = (await trx('accounts')
+    .where({ id: accountId })
+    .whereNull('erased_at')
+    .forUpdate()
+    .first('id', 'phone')) as { id: number; phone: string } | undefined;
+  if (!account) return { status: 'notFound' };
+  const { phone } = account;
+  const lang = await languageOf(trx, phone);
+
+  // An application not yet decided is withdrawn: nobody would be told of a decision on it.
+  const open = (await trx('applications')
+    .where({ account_id: accountId, status: 'submitted' })
+    .update({ status: 'withdrawn', updated_at: at })
+    .returning('id')) as { id: number }[];
+  if (open.length > 0) {
+    await trx('application_events').insert(
+      open.map((a) => ({ application_id: a.id, status: 'withdrawn', actor, at, reason: 'account erased' })),
+    );
+  }
+  await trx('profiles').where({ account_id: accountId }).del();
+  await trx('accounts').where({ id: accountId }).update({
+    phone: null,
+    username: null,
+    password_hash: null,
+    failed_logins: 0,
+    locked_until: null,
+    erased_at: at,
+    updated_at: at,
+  });
+  await trx('password_resets').where({ phone }).del();
+  await trx('phone_preferences').where({ phone }).del();
+  // SMS queued or sent to the phone: their bodies name positions, stations and the username.
+  await trx('outbound_sms').where({ to_phone: phone }).del();
+  await trx('inbound_sms').where({ from_phone: phone }).update({ text: '', from_phone: 'erased' });
+  await trx('ussd_sessions').where({ phone }).update({ phone: null });
+  // The last message to that phone: said once, in the language it had chosen, with nothing identifying.
+  await enqueueSms(trx, {
+    to: phone,
+    template: 'sms.accountErased',
+    lang,
+    params: { code: deps.ussdCode, sms: deps.smsCode },
+  });
+  return { status: 'erased', withdrawn: open.length };
+}
+
+/** Erases in one transaction bounded by the hop's deadline when there is one (db/bounded-transaction.ts). */
+export function eraseAccount(
+  db: Db,
+  accountId: number,
+  actor: string,
+  deps: ErasureDeps,
+): Promise<EraseResult> {
+  return boundedTransaction(db, (trx) => eraseAccountIn(trx, accountId, actor, deps));
+}

@@ -1,0 +1,40 @@
+// /admin/accounts: erasing an account at the teacher's request made to the council (docs/privacy.md).
+import { z } from 'zod';
+import { recordAdminAction } from '../../domain/admin-audit';
+import { eraseAccount } from '../../domain/personal-data/erasure';
+import type { AdminApi } from './api';
+import type { AdminDeps } from './deps';
+
+const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+export function registerAccountsRoutes(api: AdminApi, deps: AdminDeps): void {
+  api.route(
+    {
+      method: 'post',
+      path: '/accounts/:id/erase',
+      summary:
+        'Erase an account: its profile, phone, username and password; decided applications are kept, pseudonymous',
+      params: z.object({ id }),
+      responses: {
+        200: '{ id, result: "erased", withdrawn: <submitted applications withdrawn> }',
+        404: 'no such account, or erased already',
+      },
+    },
+    async (ctx, { params, actor }) => {
+      const result = await eraseAccount(deps.db, params.id, actor, deps.codes);
+      if (result.status === 'notFound') {
+        ctx.status = 404;
+        ctx.body = { error: 'no such account, or erased already' };
+        return;
+      }
+      // Audited after the erasure committed: the trail says who erased which account id, nothing more.
+      await recordAdminAction(deps.db, {
+        actor,
+        action: 'account.erase',
+        target: `accounts:${params.id}`,
+        details: { withdrawn: result.withdrawn },
+      });
+      ctx.body = { id: params.id, result: 'erased', withdrawn: result.withdrawn };
+    },
+  );
+}
