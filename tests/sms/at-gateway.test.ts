@@ -111,7 +111,11 @@ describe('failures worth another attempt are retried', () => {
     ['HTTP 500 (its body echoes the request)', reply.http(500), /HTTP 500/],
     ['HTTP 503', reply.http(503), /HTTP 503/],
     ['201 with an empty Recipients list', reply.emptyRecipients('InvalidSenderId'), /no recipient/],
-    ['connection closed without an answer', reply.close(), /^network error: .*(other side closed|ECONNRESET)/],
+    [
+      'connection closed without an answer',
+      reply.close(),
+      /^network error: .*(other side closed|ECONNRESET)/,
+    ],
     ['HTTP 401 (a wrong API key: retried once an operator fixes it)', reply.http(401), /^HTTP 401$/],
     ['HTTP 200 (AT answers 201 when it took the request)', reply.json(200, {}), /^HTTP 200$/],
     ['201 whose body is not JSON', reply.http(201, '<html>busy</html>'), /not an AT SMS response/],

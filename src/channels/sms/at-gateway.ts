@@ -3,12 +3,7 @@
 // decides: 100/101/102 accepted, 401–409 permanent (the number, the sender id, the balance, a blacklist,
 // do-not-disturb: the same again fails again), anything else retried.
 import type { OutgoingSms, SendResult, SmsGateway } from './gateway';
-import {
-  AtRequestError,
-  AtSmsClient,
-  type AtSmsClientOptions,
-  type AtSmsResponse,
-} from './at-sms-client';
+import { AtRequestError, AtSmsClient, type AtSmsClientOptions, type AtSmsResponse } from './at-sms-client';
 
 const ACCEPTED = new Set([100, 101, 102]);
 const isPermanent = (code: number) => code >= 401 && code <= 409;
