@@ -15,7 +15,7 @@ export function createPreferences(db: Db) {
     async savedLanguage(phone: string): Promise<Lang | null> {
       const row = (await db('phone_preferences').where({ phone }).first('language')) as
         { language: Lang } | undefined;
-      return row?.language ?? null;
+      return row?.language === 'sw' || row?.language === 'en' ? row.language : null;
     },
 
     /** One round trip at the start of a session: saved language and whether an account exists. */
