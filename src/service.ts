@@ -1,5 +1,7 @@
 // Wires the service together on opened resources: domain services → engine → Koa app, and the outbox
 // relay with its SMS gateway. Shared by the process entry and the tests, so both run the same thing.
+// The domain services are built here, once, on the database handles; channels and routes get the
+// services, never a handle (the admin API still does: see AdminDeps).
 import type Koa from 'koa';
 import type { Logger } from 'pino';
 import { AtGateway } from './channels/sms/at-gateway';
@@ -10,11 +12,15 @@ import type { Config } from './config';
 import { pingDb, type Db } from './db/knex';
 import type { MenuServices } from '../menus';
 import { createAccounts, type AccountDeps } from './domain/accounts';
+import { createDeliveryReports, type DeliveryReports } from './domain/delivery-reports';
+import { createInboundSms, type InboundSmsService } from './domain/inbound-sms';
+import { createOutboxStore, type OutboxStore } from './domain/outbox';
 import { createPlaces } from './domain/places';
 import { createPreferences } from './domain/preferences';
 import { eraseAccount } from './domain/personal-data/erasure';
 import type { FieldCipher } from './domain/personal-data/field-cipher';
 import { createProfiles } from './domain/profiles';
+import { createSessionEnds, type SessionEnds } from './domain/session-analytics';
 import { createApplications, createVacancies } from './domain/vacancies';
 import { createEngine, type UssdEngine } from './engine';
 import type { SessionStore } from './engine/session-store';
@@ -46,6 +52,23 @@ export function createServices(db: Db, deps: AccountDeps, cipher: FieldCipher): 
   };
 }
 
+/** The domain services the channels use besides the menus': SMS in and out, USSD session ends. */
+export type ChannelServices = {
+  inboundSms: InboundSmsService;
+  deliveryReports: DeliveryReports;
+  outbox: OutboxStore;
+  sessionEnds: SessionEnds;
+};
+
+export function createChannelServices(db: Db, deps: AccountDeps): ChannelServices {
+  return {
+    inboundSms: createInboundSms(db, deps),
+    deliveryReports: createDeliveryReports(db),
+    outbox: createOutboxStore(db),
+    sessionEnds: createSessionEnds(db),
+  };
+}
+
 export function createGateway(config: Config): SmsGateway {
   if (config.smsGateway === 'simulator') return new SimulatorGateway();
   if (!config.at) throw new Error("Africa's Talking is chosen but not configured"); // loadConfig refuses this
@@ -64,6 +87,7 @@ export function buildService(
   // A scrape counts applications by status and the outbox: reports, on the operator pool, not a hop's.
   const metrics = createMetrics({ db: adminDb });
   const accounts = { ussdCode: config.ussdServiceCode, smsCode: config.smsSender };
+  const channels = createChannelServices(db, accounts);
   const engine = createEngine(store, createServices(db, accounts, resources.cipher), {
     sessionTtlSeconds: config.sessionTtlSeconds,
     resumeWindowSeconds: config.resumeWindowSeconds,
@@ -72,7 +96,7 @@ export function buildService(
     globals: { code: config.ussdServiceCode, sms: config.smsSender },
     inputDigestKey: resources.inputDigestKey,
   });
-  const relay = new OutboxRelay(db, gateway, log.child({ component: 'outbox' }), metrics, {
+  const relay = new OutboxRelay(channels.outbox, gateway, log.child({ component: 'outbox' }), metrics, {
     ...DEFAULT_RELAY,
     sender: config.smsSender,
     pollMs: config.outboxPollMs,
@@ -81,8 +105,12 @@ export function buildService(
     log,
     metrics,
     engine,
-    db,
-    sms: { db, accounts, simulator: gateway instanceof SimulatorGateway ? gateway : undefined },
+    sessionEnds: channels.sessionEnds,
+    sms: {
+      inbound: channels.inboundSms,
+      deliveryReports: channels.deliveryReports,
+      simulator: gateway instanceof SimulatorGateway ? gateway : undefined,
+    },
     admin: {
       tokens: config.adminTokens,
       deps: { db: adminDb, log, metrics, codes: accounts, cipher: resources.cipher },

@@ -66,6 +66,15 @@ export async function recordDeliveryReport(db: Db, report: DeliveryReport): Prom
   });
 }
 
+/** The delivery reports as the channel sees them: one call per report AT posts. */
+export function createDeliveryReports(db: Db) {
+  return {
+    record: (report: DeliveryReport): Promise<ReportOutcome> => recordDeliveryReport(db, report),
+  };
+}
+
+export type DeliveryReports = ReturnType<typeof createDeliveryReports>;
+
 /**
  * A report and the send result for the same AT id can arrive together; neither transaction would see the
  * other's row, and the report would stay unapplied. A transaction-scoped advisory lock orders them.

@@ -4,6 +4,7 @@ import type { CopyKey } from './copy';
 import type { Lang } from './language';
 import type { Db } from '../db/knex';
 import { applyPendingReports, lockProviderId } from './delivery-reports';
+import { createPreferences } from './preferences';
 
 /** Params that must not outlive the send: removed once a message is sent or given up. */
 export const SECRET_PARAMS = ['password'] as const;
@@ -39,10 +40,9 @@ export async function enqueueSms(trx: Db, sms: NewSms): Promise<number> {
   return (row as { id: number }).id;
 }
 
-/** The language a phone chose, for messages sent to it. */
+/** The language a phone chose, for messages sent to it: English when it never chose one. */
 export async function languageOf(db: Db, phone: string): Promise<Lang> {
-  const row = await db('phone_preferences').where({ phone }).first('language');
-  return row?.language === 'sw' ? 'sw' : 'en';
+  return (await createPreferences(db).savedLanguage(phone)) ?? 'en';
 }
 
 const redactSecrets = `params - '{${SECRET_PARAMS.join(',')}}'::text[]`;

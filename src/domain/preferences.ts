@@ -11,6 +11,13 @@ export function createPreferences(db: Db) {
         .merge();
     },
 
+    /** The language the phone chose, or null when it never chose one. */
+    async savedLanguage(phone: string): Promise<Lang | null> {
+      const row = (await db('phone_preferences').where({ phone }).first('language')) as
+        { language: Lang } | undefined;
+      return row?.language === 'sw' || row?.language === 'en' ? row.language : null;
+    },
+
     /** One round trip at the start of a session: saved language and whether an account exists. */
     async lookupCaller(phone: string): Promise<{ lang: Lang | null; hasAccount: boolean }> {
       const { rows } = await db.raw<{ rows: { language: Lang | null; has_account: boolean }[] }>(

@@ -18,6 +18,13 @@ export type SessionEnd = {
   errorMessage: string | null;
 };
 
+/** What the USSD channel records: AT's end-of-session notifications. */
+export function createSessionEnds(db: Db) {
+  return { record: (e: SessionEnd): Promise<void> => recordSessionEnd(db, e) };
+}
+
+export type SessionEnds = ReturnType<typeof createSessionEnds>;
+
 type Stored = { screens: string[]; last_screen: string | null; ended_at: Date };
 
 /**

@@ -3,8 +3,9 @@ import { bodyParser } from '@koa/bodyparser';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { SimulatorGateway } from '../channels/sms/simulator-gateway';
-import type { Db } from '../db/knex';
-import type { AccountDeps } from '../domain/accounts';
+import type { DeliveryReports } from '../domain/delivery-reports';
+import type { InboundSmsService } from '../domain/inbound-sms';
+import type { SessionEnds } from '../domain/session-analytics';
 import type { UssdEngine } from '../engine/engine';
 import type { Metrics } from '../metrics';
 import { canonicalPath } from './middleware/canonical-path';
@@ -24,9 +25,9 @@ export type AppDeps = {
   /** GET /metrics needs this bearer token when set. */
   metricsToken?: string;
   /** Where AT's end-of-session notifications are stored (POST /ussd/events). */
-  db?: Db;
+  sessionEnds?: SessionEnds;
   /** The SMS webhooks (and the simulator inbox while SMS go to the simulator). */
-  sms?: { db: Db; accounts: AccountDeps; simulator?: SimulatorGateway };
+  sms?: { inbound: InboundSmsService; deliveryReports: DeliveryReports; simulator?: SimulatorGateway };
   /** The operator API under /admin (refused while no token is configured). */
   admin?: { tokens: { name: string; token: string }[]; deps: AdminDeps };
 };

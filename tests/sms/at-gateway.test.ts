@@ -1,6 +1,7 @@
-// The AT gateway against a fake AT server, through the real `africastalking` package: every class of
+// The AT gateway against a fake AT server, through our own client of AT's SMS API: every class of
 // answer AT (or the network) can give maps to the SendResult the outbox relay acts on.
 import { AtGateway } from '../../src/channels/sms/at-gateway';
+import { AT_LIVE_SMS_URL, AT_SANDBOX_SMS_URL } from '../../src/channels/sms/at-sms-client';
 import type { SendResult } from '../../src/channels/sms/gateway';
 import { refusingUrl, reply, startFakeAt, type FakeAt, type FakeReply } from '../support/fake-at';
 
@@ -18,7 +19,7 @@ beforeAll(async () => {
 afterEach(() => fake.reset());
 afterAll(() => fake.close());
 
-/** A gateway per test: its constructor is what points the package at the URL and sets the timeout. */
+/** A gateway per test, pointed at the fake (or at `smsUrl`). */
 function gateway(smsUrl = fake.smsUrl): AtGateway {
   return new AtGateway({ username: 'cp2council', apiKey: API_KEY, timeoutMs: TIMEOUT_MS, smsUrl });
 }
@@ -35,7 +36,7 @@ function expectNoSecret(result: SendResult): void {
   expect(error).not.toContain(API_KEY);
 }
 
-test('the request is a form POST to the SMS URL with username, to (E.164), message, from and the apikey header', async () => {
+test('the request is a form POST to the SMS URL with username, to (E.164), message, from, the apikey header and Accept JSON', async () => {
   const result = await send();
   expect(result.kind).toBe('sent');
   expect(fake.requests).toHaveLength(1);
@@ -50,6 +51,15 @@ test('the request is a form POST to the SMS URL with username, to (E.164), messa
     from: SENDER,
   });
   expect(req?.contentType).toContain('application/x-www-form-urlencoded');
+  expect(req?.accept).toBe('application/json');
+  // What AT's own package sent with every message (the sender's account pays); no enqueue for one SMS.
+  expect(req?.form).toEqual({
+    username: 'cp2council',
+    to: TO,
+    message: TEXT,
+    from: SENDER,
+    bulkSMSMode: '1',
+  });
   // The key travels in the header only, never in the form.
   expect(JSON.stringify(req?.form)).not.toContain(API_KEY);
 });
@@ -101,7 +111,19 @@ describe('failures worth another attempt are retried', () => {
     ['HTTP 500 (its body echoes the request)', reply.http(500), /HTTP 500/],
     ['HTTP 503', reply.http(503), /HTTP 503/],
     ['201 with an empty Recipients list', reply.emptyRecipients('InvalidSenderId'), /no recipient/],
-    ['connection closed without an answer', reply.close(), /socket hang up|ECONNRESET/],
+    [
+      'connection closed without an answer',
+      reply.close(),
+      /^network error: .*(other side closed|ECONNRESET)/,
+    ],
+    ['HTTP 401 (a wrong API key: retried once an operator fixes it)', reply.http(401), /^HTTP 401$/],
+    ['HTTP 200 (AT answers 201 when it took the request)', reply.json(200, {}), /^HTTP 200$/],
+    ['201 whose body is not JSON', reply.http(201, '<html>busy</html>'), /not an AT SMS response/],
+    [
+      '201 whose recipients are not as documented',
+      reply.json(201, { SMSMessageData: { Message: 'x', Recipients: [{ statusCode: '101' }] } }),
+      /not an AT SMS response/,
+    ],
   ])('%s → retry', async (_name, r, error) => {
     fake.respondWith(r);
     const result = await send();
@@ -125,7 +147,7 @@ describe('failures worth another attempt are retried', () => {
     const took = Date.now() - started;
     if (result === 'still waiting') throw new Error('send still waiting 1.5 s after a 300 ms timeout');
     expect(result.kind).toBe('retry');
-    expect('error' in result && result.error).toMatch(/timeout|ECONNABORTED|ETIMEDOUT/);
+    expect('error' in result && result.error).toBe(`timeout after ${TIMEOUT_MS} ms`);
     expectNoSecret(result);
     expect(took).toBeGreaterThanOrEqual(TIMEOUT_MS - 20);
     expect(took).toBeLessThan(1500);
@@ -134,26 +156,79 @@ describe('failures worth another attempt are retried', () => {
   test('connection refused → retry', async () => {
     const result = await send(gateway(await refusingUrl()));
     expect(result.kind).toBe('retry');
-    expect('error' in result && result.error).toMatch(/ECONNREFUSED/);
+    expect('error' in result && result.error).toMatch(/^network error: ECONNREFUSED/);
     expectNoSecret(result);
   });
 });
 
-// axios' own `timeout` is an idle timer once the response has started: an answer that sends its headers
-// and then trickles the body would hold `send` (and the relay's batch) far past timeoutMs. The gateway's
-// hard deadline must cut it off too.
+// An idle timer (axios' `timeout`) would not fire while bytes keep coming: an answer that sends its
+// headers and then trickles the body would hold `send` (and the relay) far past timeoutMs. The deadline
+// covers the whole exchange.
 test('a response that starts and then trickles is cut off at timeoutMs too', async () => {
   fake.respondWith(reply.trickle(50));
   const started = Date.now();
   const result = await Promise.race([send(), stillWaitingAfter(1000)]);
   fake.reset(); // ends the trickle, so a send still waiting finishes
-  expect(result).not.toBe('still waiting');
+  expect(result).toEqual({ kind: 'retry', error: `timeout after ${TIMEOUT_MS} ms` });
   expect(Date.now() - started).toBeLessThan(1000);
 });
 
-test('a number the package itself refuses is a permanent failure without any request', async () => {
+test('a slow answer within the deadline is sent', async () => {
+  fake.respondWith(reply.success({ delayMs: TIMEOUT_MS / 3, messageId: 'ATXid_slow' }));
+  await expect(send()).resolves.toMatchObject({ kind: 'sent', providerMessageId: 'ATXid_slow' });
+});
+
+test('a number that is not E.164 is a permanent failure without any request', async () => {
   const result = await gateway().send({ to: '+2547', from: SENDER, text: TEXT });
-  expect(result.kind).toBe('permanent');
-  expectNoSecret(result);
+  expect(result).toEqual({ kind: 'permanent', error: 'recipient is not an E.164 number' });
   expect(fake.requests).toHaveLength(0);
+});
+
+test('with several recipients in the answer, the one with our number decides', async () => {
+  const recipient = (number: string, statusCode: number, status: string, messageId: string) => ({
+    number,
+    statusCode,
+    status,
+    messageId,
+    cost: 'KES 0.8000',
+  });
+  fake.respondWith(
+    reply.json(201, {
+      SMSMessageData: {
+        Message: 'Sent to 1/2',
+        Recipients: [
+          recipient('+254700000001', 406, 'UserInBlacklist', 'None'),
+          recipient(TO, 101, 'Success', 'ATXid_mine'),
+        ],
+      },
+    }),
+  );
+  await expect(send()).resolves.toEqual({
+    kind: 'sent',
+    providerMessageId: 'ATXid_mine',
+    providerStatus: 'Success',
+  });
+});
+
+describe('the host', () => {
+  const at = (username: string, smsUrl?: string) =>
+    new AtGateway({ username, apiKey: API_KEY, timeoutMs: TIMEOUT_MS, smsUrl }).url;
+
+  test("AT's live API for an account, its sandbox for the username `sandbox`", () => {
+    expect(at('cp2council')).toBe('https://api.africastalking.com/version1/messaging');
+    expect(AT_LIVE_SMS_URL).toBe('https://api.africastalking.com/version1/messaging');
+    expect(at('sandbox')).toBe('https://api.sandbox.africastalking.com/version1/messaging');
+    expect(AT_SANDBOX_SMS_URL).toBe('https://api.sandbox.africastalking.com/version1/messaging');
+  });
+
+  test('a sandbox gateway does not move another gateway of the same process (the package did)', () => {
+    const live = new AtGateway({ username: 'cp2council', apiKey: API_KEY, timeoutMs: TIMEOUT_MS });
+    expect(at('sandbox')).toBe(AT_SANDBOX_SMS_URL);
+    expect(live.url).toBe(AT_LIVE_SMS_URL);
+  });
+
+  test('AT_SMS_URL (smsUrl) wins over both', () => {
+    expect(at('sandbox', fake.smsUrl)).toBe(fake.smsUrl);
+    expect(at('cp2council', fake.smsUrl)).toBe(fake.smsUrl);
+  });
 });

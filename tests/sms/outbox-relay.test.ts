@@ -9,7 +9,7 @@ import { AtGateway } from '../../src/channels/sms/at-gateway';
 import type { SendResult, SmsGateway } from '../../src/channels/sms/gateway';
 import { DEFAULT_RELAY, OutboxRelay, type RelayOptions } from '../../src/channels/sms/outbox-relay';
 import { createDb, type Db } from '../../src/db/knex';
-import { enqueueSms, type SmsTemplate } from '../../src/domain/outbox';
+import { createOutboxStore, enqueueSms, type SmsTemplate } from '../../src/domain/outbox';
 import { createMetrics, type Metrics } from '../../src/metrics';
 import { freshDatabase } from '../support/databases';
 import { reply, startFakeAt, type FakeAt } from '../support/fake-at';
@@ -43,7 +43,7 @@ afterAll(async () => {
 });
 
 function relayOn(on: Db, opts: Partial<RelayOptions> = {}, metrics: Metrics = createMetrics()): OutboxRelay {
-  return new OutboxRelay(on, gateway, pino({ level: 'silent' }), metrics, {
+  return new OutboxRelay(createOutboxStore(on), gateway, pino({ level: 'silent' }), metrics, {
     ...DEFAULT_RELAY,
     sender: SENDER,
     pollMs: 20,
@@ -286,7 +286,7 @@ test('a relay whose claim expired mid-send does not overwrite the result of the 
     name: 'africastalking',
     send: () => new Promise<SendResult>((resolve) => (finishSlowSend = resolve)),
   };
-  const stale = new OutboxRelay(db, slow, pino({ level: 'silent' }), createMetrics(), {
+  const stale = new OutboxRelay(createOutboxStore(db), slow, pino({ level: 'silent' }), createMetrics(), {
     ...DEFAULT_RELAY,
     sender: SENDER,
     pollMs: 20,

@@ -1,6 +1,6 @@
 // A fake Africa's Talking SMS API for tests: a node:http server on 127.0.0.1 (random port) answering
-// POST /version1/messaging as AT does, parsing the form body the `africastalking` package sends and
-// recording every request. Replies are scripted per request, first in first out (`respondWith`); with
+// POST /version1/messaging as AT does, parsing the form body our AT client sends
+// (src/channels/sms/at-sms-client.ts) and recording every request. Replies are scripted per request, first in first out (`respondWith`); with
 // nothing queued, the default reply is used (success unless changed with `respondByDefault`).
 //
 // Point an AtGateway at it with `smsUrl: fake.smsUrl` (that is `${fake.url}/version1/messaging`).
@@ -18,14 +18,16 @@ export type FakeReply =
   | { kind: 'recipientFailure'; statusCode: number; status: string }
   /** A whole-request HTTP error (the body echoes the request, to prove errors never carry it). */
   | { kind: 'http'; status: number; body?: string }
-  /** HTTP 201 with an empty Recipients list: AT's whole-request failure that the package resolves. */
+  /** HTTP 201 with an empty Recipients list: AT's whole-request failure (an unknown sender id...). */
   | { kind: 'emptyRecipients'; message?: string }
   /** Never answers (the socket stays open until the client gives up or the fake closes). */
   | { kind: 'hang' }
   /** Sends the 201 headers, then one byte of the body every `everyMs`, never finishing. */
   | { kind: 'trickle'; everyMs: number }
   /** Closes the connection without an HTTP answer (socket destroyed: "socket hang up"/ECONNRESET). */
-  | { kind: 'close' };
+  | { kind: 'close' }
+  /** Any JSON body with any status (several recipients, a field of the wrong type...). */
+  | { kind: 'json'; status: number; body: unknown };
 
 export const reply = {
   success: (o: Omit<Extract<FakeReply, { kind: 'success' }>, 'kind'> = {}): FakeReply => ({
@@ -42,13 +44,15 @@ export const reply = {
   hang: (): FakeReply => ({ kind: 'hang' }),
   trickle: (everyMs = 50): FakeReply => ({ kind: 'trickle', everyMs }),
   close: (): FakeReply => ({ kind: 'close' }),
+  json: (status: number, body: unknown): FakeReply => ({ kind: 'json', status, body }),
 };
 
 export type FakeRequest = {
   method: string;
   path: string;
-  /** The `apikey` header (the package sends the API key there). */
+  /** The `apikey` header (AT takes the API key there). */
   apikey: string | undefined;
+  accept: string | undefined;
   contentType: string | undefined;
   /** Every form field as sent. */
   form: Record<string, string>;
@@ -131,6 +135,7 @@ export async function startFakeAt(): Promise<FakeAt> {
       method: req.method,
       path,
       apikey: Array.isArray(apikey) ? apikey.join(',') : apikey,
+      accept: req.headers.accept,
       contentType: req.headers['content-type'],
       form,
       username: form.username,
@@ -202,6 +207,9 @@ export async function startFakeAt(): Promise<FakeAt> {
       }
       case 'close':
         req.socket.destroy();
+        return;
+      case 'json':
+        json(res, r.status, r.body);
         return;
     }
   }

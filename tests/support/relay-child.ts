@@ -10,6 +10,7 @@ import pino from 'pino';
 import { AtGateway } from '../../src/channels/sms/at-gateway';
 import { DEFAULT_RELAY, OutboxRelay } from '../../src/channels/sms/outbox-relay';
 import { createDb } from '../../src/db/knex';
+import { createOutboxStore } from '../../src/domain/outbox';
 import { createMetrics } from '../../src/metrics';
 
 function env(name: string, fallback?: string): string {
@@ -28,7 +29,7 @@ const gateway = new AtGateway({
   timeoutMs: Number(env('AT_TIMEOUT_MS', '60000')),
   smsUrl: env('AT_SMS_URL'),
 });
-const relay = new OutboxRelay(db, gateway, pino({ level: 'silent' }), createMetrics(), {
+const relay = new OutboxRelay(createOutboxStore(db), gateway, pino({ level: 'silent' }), createMetrics(), {
   ...DEFAULT_RELAY,
   sender: '22262',
   pollMs: 20,

@@ -1,6 +1,6 @@
 import { en } from '../../src/domain/copy/en';
 import { renderSms } from '../../src/channels/sms/render-sms';
-import { applicationsSuffix } from '../../src/channels/sms/status-reply';
+import { applicationsSuffix } from '../../src/domain/sms-status';
 import { gsm7Length, isGsm7 } from '../../src/domain/gsm7';
 
 // The longest values each parameter can take.

@@ -3,8 +3,7 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { atCount, atField, badFields } from '../webhook-fields';
-import type { Db } from '../../db/knex';
-import { recordDeliveryReport } from '../../domain/delivery-reports';
+import type { DeliveryReports } from '../../domain/delivery-reports';
 
 const reportSchema = z.object({
   id: atField(64).min(1),
@@ -17,7 +16,7 @@ const reportSchema = z.object({
 
 export async function receiveDeliveryReport(
   body: unknown,
-  deps: { db: Db; log: Logger },
+  deps: { reports: DeliveryReports; log: Logger },
 ): Promise<{ status: number; body: string }> {
   const parsed = reportSchema.safeParse(body);
   if (!parsed.success) {
@@ -25,7 +24,7 @@ export async function receiveDeliveryReport(
     return { status: 400, body: 'Bad request' };
   }
   const r = parsed.data;
-  const outcome = await recordDeliveryReport(deps.db, {
+  const outcome = await deps.reports.record({
     providerMessageId: r.id,
     status: r.status,
     failureReason: r.failureReason,

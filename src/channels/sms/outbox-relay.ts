@@ -6,8 +6,7 @@
 // when the process dies is sent again; one in flight bounds a crash to one duplicate. Throughput comes
 // from running more relays (one per instance), not from concurrency within one.
 import type { Logger } from 'pino';
-import type { Db } from '../../db/knex';
-import { createOutboxStore, type OutboundSms, type OutboxStore } from '../../domain/outbox';
+import type { OutboundSms, OutboxStore } from '../../domain/outbox';
 import type { Metrics } from '../../metrics';
 import type { SmsGateway } from './gateway';
 import { renderSms } from './render-sms';
@@ -35,20 +34,17 @@ function jitter(ms: number): number {
 }
 
 export class OutboxRelay {
-  private readonly store: OutboxStore;
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = true;
 
   constructor(
-    db: Db,
+    private readonly store: OutboxStore,
     private readonly gateway: SmsGateway,
     private readonly log: Logger,
     private readonly metrics: Metrics,
     private readonly opts: RelayOptions,
-  ) {
-    this.store = createOutboxStore(db);
-  }
+  ) {}
 
   start(): void {
     this.stopped = false;

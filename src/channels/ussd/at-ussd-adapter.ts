@@ -4,8 +4,7 @@ import { z } from 'zod';
 import { atCount, atField, badFields, userText } from '../webhook-fields';
 import { maskPhone, normalisePhone } from '../../domain/phone';
 import { translate } from '../../domain/copy';
-import type { Db } from '../../db/knex';
-import { recordSessionEnd } from '../../domain/session-analytics';
+import type { SessionEnds } from '../../domain/session-analytics';
 import type { UssdEngine } from '../../engine/engine';
 import { journeyOfScreen, type Metrics } from '../../metrics';
 
@@ -71,7 +70,7 @@ const eventSchema = z.object({
  */
 export async function acceptSessionEvent(
   body: unknown,
-  deps: { engine: UssdEngine; db?: Db; log: Logger },
+  deps: { engine: UssdEngine; sessionEnds?: SessionEnds; log: Logger },
 ): Promise<UssdReply> {
   const parsed = eventSchema.safeParse(body);
   if (!parsed.success) {
@@ -81,8 +80,8 @@ export async function acceptSessionEvent(
   const { sessionId, status, hopsCount, durationInMillis, errorMessage, phoneNumber } = parsed.data;
   const trail = await deps.engine.sessionTrail(sessionId);
   const phone = trail?.phone ?? (phoneNumber ? normalisePhone(phoneNumber) : undefined) ?? null;
-  if (deps.db) {
-    await recordSessionEnd(deps.db, {
+  if (deps.sessionEnds) {
+    await deps.sessionEnds.record({
       sessionId,
       phone,
       status: status ?? null,

@@ -4,15 +4,20 @@ import type { Logger } from 'pino';
 import { receiveDeliveryReport } from '../../channels/sms/delivery-reports';
 import { receiveInboundSms } from '../../channels/sms/inbound-sms';
 import type { SimulatorGateway } from '../../channels/sms/simulator-gateway';
-import type { Db } from '../../db/knex';
-import type { AccountDeps } from '../../domain/accounts';
+import type { DeliveryReports } from '../../domain/delivery-reports';
+import type { InboundSmsService } from '../../domain/inbound-sms';
 import { normalisePhone } from '../../domain/phone';
 import type { Metrics } from '../../metrics';
 import { exactRouter } from '../router';
 
 /** `guard` is the webhook token check, part of each webhook route (not of the simulator inbox). */
 export function smsRoutes(
-  deps: { db: Db; accounts: AccountDeps; metrics: Metrics; simulator?: SimulatorGateway },
+  deps: {
+    inbound: InboundSmsService;
+    deliveryReports: DeliveryReports;
+    metrics: Metrics;
+    simulator?: SimulatorGateway;
+  },
   guard: Middleware,
 ): Router {
   const router = exactRouter();
@@ -28,7 +33,13 @@ export function smsRoutes(
     reply(ctx, await receiveInboundSms(ctx.request.body, { ...deps, log: ctx.log as Logger }));
   });
   router.post('/sms/delivery', guard, async (ctx) => {
-    reply(ctx, await receiveDeliveryReport(ctx.request.body, { db: deps.db, log: ctx.log as Logger }));
+    reply(
+      ctx,
+      await receiveDeliveryReport(ctx.request.body, {
+        reports: deps.deliveryReports,
+        log: ctx.log as Logger,
+      }),
+    );
   });
   // The simulator's inbox exists only while outbound SMS go to the simulator.
   const simulator = deps.simulator;

@@ -1,14 +1,14 @@
 import type Router from '@koa/router';
 import type { Middleware } from 'koa';
 import { acceptSessionEvent, answerUssd } from '../../channels/ussd/at-ussd-adapter';
-import type { Db } from '../../db/knex';
+import type { SessionEnds } from '../../domain/session-analytics';
 import type { UssdEngine } from '../../engine/engine';
 import type { Metrics } from '../../metrics';
 import { exactRouter } from '../router';
 
 /** `guard` is the webhook token check, part of each route so that no spelling of the path skips it. */
 export function ussdRoutes(
-  deps: { engine: UssdEngine; metrics: Metrics; db?: Db },
+  deps: { engine: UssdEngine; metrics: Metrics; sessionEnds?: SessionEnds },
   guard: Middleware,
 ): Router {
   const router = exactRouter();

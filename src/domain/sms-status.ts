@@ -1,11 +1,11 @@
 // The applications part of the STATUS reply: the most recent applications with their status in the
 // reader's language, as many whole ones as fit the segment after the account summary, then how many more
 // there are and where to see them ("+3 more: dial *384*22262#").
-import { translate } from '../../domain/copy';
-import type { Lang } from '../../../menus/screen';
-import { toGsm7, gsm7Length } from '../../domain/gsm7';
-import { SMS_SEGMENT, fitWholeEntries } from '../../domain/sms-fit';
-import type { RecentApplications } from '../../domain/vacancies';
+import { translate } from './copy';
+import type { Lang } from './language';
+import { toGsm7, gsm7Length } from './gsm7';
+import { SMS_SEGMENT, fitWholeEntries } from './sms-fit';
+import type { RecentApplications } from './vacancies';
 
 /** " Applications: KCSE Invigilator submitted; … +2 more: dial …" to follow `base`; '' when none. */
 export function applicationsSuffix(
