@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { atField, badFields, userText } from '../webhook-fields';
 import type { Db } from '../../db/knex';
 import { accountSummary, createAccounts, type AccountDeps } from '../../domain/accounts';
-import { createApplications } from '../../domain/vacancies';
+import { createApplications } from '../../domain/applications';
 import { enqueueSms, type SmsTemplate } from '../../domain/outbox';
 import { maskPhone, normalisePhone } from '../../domain/phone';
 import { LIMITED_REPLIED, LIMITED_SILENT, limitedReplyDue } from '../../domain/reset-limit-replies';

@@ -5,7 +5,7 @@ import { translate } from '../../domain/copy';
 import type { Lang } from '../../../menus/screen';
 import { toGsm7, gsm7Length } from '../../domain/gsm7';
 import { SMS_SEGMENT, fitWholeEntries } from '../../domain/sms-fit';
-import type { RecentApplications } from '../../domain/vacancies';
+import type { RecentApplications } from '../../domain/applications';
 
 /** " Applications: KCSE Invigilator submitted; … +2 more: dial …" to follow `base`; '' when none. */
 export function applicationsSuffix(
