@@ -4,11 +4,11 @@
 import { z } from 'zod';
 import { createApplications, type DecisionResult } from '../../domain/applications';
 import { createReview } from '../../domain/review';
+import { APPLICATION_STATUSES } from '../../domain/vacancy-types';
 import type { AdminApi } from './api';
 import type { AdminDeps } from './deps';
 import { cursorParam, limitParam, offsetRefused, page } from './paging';
 
-const STATUSES = ['submitted', 'approved', 'rejected', 'withdrawn'] as const;
 export const MAX_BULK = 500;
 
 const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -28,7 +28,7 @@ export const listQuery = z.object({
     .regex(/^\d{3}$/)
     .optional()
     .describe("county code of the vacancy's duty station, e.g. 047"),
-  status: z.enum(STATUSES).optional(),
+  status: z.enum(APPLICATION_STATUSES).optional(),
   limit: limitParam,
   cursor: cursorParam,
   offset: offsetRefused,
