@@ -17,20 +17,20 @@ import type { Readable } from 'node:stream';
 import { readConfigOrExit } from '../src/config';
 import type { Db } from '../src/db/knex';
 import { migrateLatest } from '../src/db/migrate';
+import type { ImportResult } from '../src/domain/csv-import';
 import {
   describeReferenceData,
   importCounties,
   importSubCounties,
   loadReferenceData,
-  type ImportResult,
 } from '../src/domain/reference-data';
+import { importVacancies } from '../src/domain/vacancies';
 import {
   importActivities,
   importDeployments,
   importDutyStations,
   importExams,
   importPositions,
-  importVacancies,
 } from '../src/domain/vacancy-import';
 import { openScriptDatabase } from './script-database';
 import { openFieldCipher } from '../src/data-keys';

@@ -21,19 +21,12 @@ export type CsvSource = string | Readable;
 export type CsvItem<K extends string, O extends string = never> =
   CsvRow<K, O> | { line: number; error: string };
 
-export type CsvRead<K extends string> = { rows: CsvRow<K>[]; errors: LineError[] };
-
 type Parsed = { record: string[]; info: { lines: number }; raw: string };
 
 /** The line a record starts on (csv-parse counts to where it ends; a quoted field may span lines). */
 function startLine(p: Parsed): number {
   const body = p.raw.replace(/^[\r\n]+/, '').replace(/[\r\n]+$/, '');
   return p.info.lines - (body.match(/\n/g)?.length ?? 0);
-}
-
-/** `line N: message`, in the order of the file. */
-export function formatLineErrors(errors: LineError[]): string[] {
-  return [...errors].sort((a, b) => a.line - b.line).map((e) => `line ${e.line}: ${e.message}`);
 }
 
 /**
@@ -102,29 +95,4 @@ export async function* streamCsv<K extends string, O extends string = never>(
   }
   yield* skipped.splice(0);
   if (!header) yield { line: 1, error: `the file is empty; its first line must be ${expected}` };
-}
-
-/**
- * The whole of a short list (counties, sub-counties) in memory: at most `maxRows` rows are read, and a
- * longer file is one error, so that a wrong file (a deployments export given as sub-counties) cannot fill
- * the memory.
- */
-export async function readCsv<K extends string>(
-  source: CsvSource,
-  columns: readonly K[],
-  maxRows: number,
-): Promise<CsvRead<K>> {
-  const rows: CsvRow<K>[] = [];
-  const errors: LineError[] = [];
-  for await (const item of streamCsv(source, columns)) {
-    if ('error' in item) errors.push({ line: item.line, message: item.error });
-    else if (rows.length === maxRows) {
-      errors.push({
-        line: item.line,
-        message: `the file has more than ${maxRows} rows: is it the right file?`,
-      });
-      break;
-    } else rows.push(item);
-  }
-  return { rows, errors };
 }

@@ -1,7 +1,7 @@
 // The demo vacancies give their times relative to the day the demo set is loaded, D (`D-11 08:00`:
 // eleven days before, at 08:00 Nairobi time; `D+57 23:59`), so that whoever starts the service for the
 // first time, whenever that is, finds vacancies open. Only the demo loader reads this form; the
-// operator's vacancy import takes calendar times (vacancy-import.ts, parseTime). The D keeps the cell
+// operator's vacancy import takes calendar times (row-schemas.ts, parseTime). The D keeps the cell
 // from starting with + or -, which a spreadsheet would take for a formula.
 import { formatEatDate } from './time';
 

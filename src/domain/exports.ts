@@ -10,6 +10,7 @@ import { neutraliseFormula } from '../db/csv-formula-guard';
 import type { Db } from '../db/knex';
 import { revealProfileRow } from './personal-data/at-rest';
 import type { FieldCipher } from './personal-data/field-cipher';
+import { applicationsWithStation } from './applications';
 
 export type ExportFilters = { vacancy?: number; county?: string; exam?: string };
 
@@ -78,30 +79,28 @@ const PROFILE_COLUMNS: Column[] = [
   'updated_at',
 ].map((k) => col(k));
 
-/** Applications joined to their vacancy's place, narrowed by the filters. */
+/** Applications joined to their vacancy's station (applications.ts), narrowed by the filters. */
 function matchingApplications(q: Db, f: ExportFilters): Knex.QueryBuilder {
-  const query = q('applications as a')
-    .join('vacancies as v', 'v.id', 'a.vacancy_id')
-    .join('duty_stations as d', 'd.id', 'v.duty_station_id');
-  if (f.vacancy !== undefined) query.where('a.vacancy_id', f.vacancy);
+  const query = applicationsWithStation(q);
+  if (f.vacancy !== undefined) query.where('ap.vacancy_id', f.vacancy);
   if (f.county !== undefined) query.where('d.county_code', f.county);
-  if (f.exam !== undefined) query.where('a.exam', f.exam);
+  if (f.exam !== undefined) query.where('ap.exam', f.exam);
   return query;
 }
 
 function applicationsQuery(q: Db, f: ExportFilters): Knex.QueryBuilder {
   return matchingApplications(q, f)
-    .join('activities as act', 'act.code', 'a.activity')
+    .join('activities as act', 'act.code', 'ap.activity')
     .join('positions as pos', 'pos.code', 'v.position')
     .join('counties as c', 'c.code', 'd.county_code')
     .join('sub_counties as sc', 'sc.id', 'd.sub_county_id')
-    .join('accounts as acc', 'acc.id', 'a.account_id')
-    .leftJoin('profiles as p', 'p.account_id', 'a.account_id')
+    .join('accounts as acc', 'acc.id', 'ap.account_id')
+    .leftJoin('profiles as p', 'p.account_id', 'ap.account_id')
     .select(
-      'a.id',
-      'a.status',
-      'a.created_at as applied_at',
-      'a.exam',
+      'ap.id',
+      'ap.status',
+      'ap.created_at as applied_at',
+      'ap.exam',
       'act.name as activity',
       'pos.name as position',
       'd.name as duty_station',
@@ -137,7 +136,7 @@ function profilesQuery(q: Db, f: ExportFilters): Knex.QueryBuilder {
   if (filtered) {
     // The matching applicants' ids, not a probe per account: a vacancy's few applicants are found
     // without walking every account.
-    query.whereIn('acc.id', matchingApplications(q, f).select('a.account_id'));
+    query.whereIn('acc.id', matchingApplications(q, f).select('ap.account_id'));
   } else {
     query.whereNotNull('p.account_id');
   }
@@ -211,7 +210,7 @@ export function exportApplications(
   // By applicant (a teacher's applications together, oldest first): the order of the indexes on
   // applications (account_id, created_at), accounts and profiles, so the joins are merged as they stream.
   const build = (trx: Db) =>
-    applicationsQuery(trx, filters).orderBy('a.account_id').orderBy('a.created_at').orderBy('a.id');
+    applicationsQuery(trx, filters).orderBy('ap.account_id').orderBy('ap.created_at').orderBy('ap.id');
   const reveal = (row: Record<string, unknown>) => revealProfileRow(cipher, row);
   return csvStream(db, { build, columns: APPLICATION_COLUMNS, reveal }, log);
 }

@@ -12,7 +12,7 @@ import { LIMITED_REPLIED, LIMITED_SILENT, limitedReplyDue } from './reset-limit-
 import { matchKeyword, type Keyword, type KeywordMatch } from './sms-keywords';
 import { applicationsSuffix } from './sms-status';
 import { formatEatDate } from './time';
-import { createApplications } from './vacancies';
+import { createApplications } from './applications';
 
 /** The text kept of a message: enough for any keyword and a look at what people send. */
 export const INBOUND_TEXT_KEPT = 480;

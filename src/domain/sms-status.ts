@@ -5,7 +5,7 @@ import { translate } from './copy';
 import type { Lang } from './language';
 import { toGsm7, gsm7Length } from './gsm7';
 import { SMS_SEGMENT, fitWholeEntries } from './sms-fit';
-import type { RecentApplications } from './vacancies';
+import type { RecentApplications } from './applications';
 
 /** " Applications: KCSE Invigilator submitted; … +2 more: dial …" to follow `base`; '' when none. */
 export function applicationsSuffix(

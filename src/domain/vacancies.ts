@@ -1,25 +1,30 @@
-// Vacancies and applications: browsing open vacancies level by level (never a dead end), applying and
-// withdrawing. The rules that must hold under concurrency are in the database (migration 006): one
-// active application per account and vacancy, and per account, exam and activity. The checks here come
-// first so that the usual refusal is a clear answer; a unique violation from a racing submit is mapped to
-// the same answer. Apply and withdraw are bounded by the hop's deadline (db/bounded-transaction.ts) and
-// each queues its SMS in its own transaction, so the user learns the truth even if the commit raced the
-// deadline. docs/vacancies.md describes the model.
+// Vacancies: the one definition of an open vacancy and of the positions available (positions − approved
+// applications), browsing open vacancies level by level (never a dead end), and the operators' vacancy
+// commands (list, create, update, close) with their rules: codes must exist, closes_at follows opens_at,
+// positions never below the applications already approved, and a vacancy with applications keeps its
+// exam and activity (an import may not change them). Applying, withdrawing and deciding are in
+// applications.ts; the rows an import reads are declared in row-schemas.ts. docs/vacancies.md describes
+// the model.
 import type { Knex } from 'knex';
-import { boundedTransaction } from '../db/bounded-transaction';
+import { countAll, type Total } from '../db/count';
 import type { Db } from '../db/knex';
+import { recordAdminAction } from './admin-audit';
+import {
+  importer,
+  lockImports,
+  runImport,
+  upsertStaged,
+  type ImportResult,
+  type Issue,
+  type Kind,
+} from './csv-import';
 import type { Lang } from './language';
-import { enqueueSms, languageOf } from './outbox';
-import { missingSectionsOf } from './profiles';
 import { localName } from './reference-names';
-import { formatEat, formatEatDate } from './time';
+import { parseTime, vacancyRow, type VacancyRow, type VacancyStatus } from './row-schemas';
+import { formatEat } from './time';
+import { activeApplications } from './active-applications';
 import {
   LEVELS,
-  type ApplicationPage,
-  type ApplicationQuery,
-  type ApplicationStatus,
-  type ApplicationSummary,
-  type ApplyResult,
   type Choice,
   type Filter,
   type Level,
@@ -27,12 +32,7 @@ import {
   type VacancyDetails,
   type VacancyPage,
   type VacancyQuery,
-  type WithdrawResult,
 } from './vacancy-types';
-
-const UNIQUE_VIOLATION = '23505';
-/** Active applications: the ones the unique indexes count. */
-const ACTIVE: ApplicationStatus[] = ['submitted', 'approved'];
 
 export type VacancyOptions = { now?: () => Date };
 
@@ -50,21 +50,30 @@ const LEVEL_SQL: Record<Level, { column: string; table: string; key: string; ord
   subCounty: { column: 'v.sub_county_id', table: 'sub_counties', key: 'id', order: 'name', sw: false },
 };
 
-/** Approved applications of vacancy `v`: what is taken from its positions. */
-const APPROVED = `(select count(*) from applications x where x.vacancy_id = v.id and x.status = 'approved')`;
-const AVAILABLE = `(v.positions - ${APPROVED})`;
+/** Approved applications of vacancy `v`: what is taken from its positions (the one definition). */
+export const approvedSql = (v = 'v') =>
+  `(select count(*)::int from applications x where x.vacancy_id = ${v}.id and x.status = 'approved')`;
+/** Positions available: positions − approved applications (the one definition). */
+export const availableSql = (v = 'v') => `(${v}.positions - ${approvedSql(v)})`;
 
 /**
- * Open vacancies (`v`) under the choices of `filter` at `levels`: status open, opened, not yet closed,
- * and not filled by approved applications. The one definition of "open" that browsing uses; each
- * filter is a column of the browse index (migration 011), so a level is a few index probes.
+ * Vacancy `v` is open at `now`: status open, opened, not yet closed. The one definition of "open", for
+ * browsing and for applying (in the row-locking query, so a vacancy closed meanwhile is seen closed).
+ */
+export function whereOpen(q: Knex.QueryBuilder, now: Date, v = 'v'): Knex.QueryBuilder {
+  return q
+    .where(`${v}.status`, 'open')
+    .andWhere(`${v}.opens_at`, '<=', now)
+    .andWhere(`${v}.closes_at`, '>', now);
+}
+
+/**
+ * Open vacancies (`v`) under the choices of `filter` at `levels`, with positions available: what
+ * browsing offers. Each filter is a column of the browse index (migration 011), so a level is a few
+ * index probes.
  */
 function open(db: Knex, now: Date, filter: Filter, levels: readonly Level[] = LEVELS) {
-  const q = db('vacancies as v')
-    .where('v.status', 'open')
-    .andWhere('v.opens_at', '<=', now)
-    .andWhere('v.closes_at', '>', now)
-    .andWhereRaw(`${AVAILABLE} > 0`);
+  const q = whereOpen(db('vacancies as v'), now).andWhereRaw(`${availableSql()} > 0`);
   for (const level of levels) {
     const value = filter[level];
     if (value === undefined) continue;
@@ -72,17 +81,6 @@ function open(db: Knex, now: Date, filter: Filter, levels: readonly Level[] = LE
     else q.where(LEVEL_SQL[level].column, level === 'subCounty' ? Number(value) : value);
   }
   return q;
-}
-
-/**
- * The account's active applications: the ones that block another in the same vacancy or in the same exam
- * and activity (the rule the unique indexes of migration 006 hold). The one definition browsing and
- * applying use.
- */
-export function activeApplications(db: Knex, accountId: number, alias = 'ap') {
-  return db(`applications as ${alias}`)
-    .where(`${alias}.account_id`, accountId)
-    .whereIn(`${alias}.status`, ACTIVE);
 }
 
 /** `%` and `_` typed by a user are letters, not wildcards. */
@@ -143,7 +141,7 @@ export function createVacancies(db: Db, opts: VacancyOptions = {}) {
       const limit = page.limit ?? 1000;
       const q = open(db, now(), filter)
         .join('duty_stations as d', 'd.id', 'v.duty_station_id')
-        .select('v.id', 'd.name as station', db.raw(`${AVAILABLE} as available`))
+        .select('v.id', 'd.name as station', db.raw(`${availableSql()} as available`))
 
         .orderBy('available', 'desc')
         .orderBy('d.name')
@@ -159,13 +157,10 @@ export function createVacancies(db: Db, opts: VacancyOptions = {}) {
       }
       const after = page.after;
       if (after) {
-        q.whereRaw(`(${AVAILABLE} < ? or (${AVAILABLE} = ? and (d.name > ? or (d.name = ? and v.id > ?))))`, [
-          after.available,
-          after.available,
-          after.station,
-          after.station,
-          after.id,
-        ]);
+        q.whereRaw(
+          `(${availableSql()} < ? or (${availableSql()} = ? and (d.name > ? or (d.name = ? and v.id > ?))))`,
+          [after.available, after.available, after.station, after.station, after.id],
+        );
       }
       const rows = (await q) as { id: number; station: string; available: number | string }[];
       const vacancies = rows.slice(0, limit).map((r) => ({
@@ -212,7 +207,7 @@ export function createVacancies(db: Db, opts: VacancyOptions = {}) {
           'c.name as county',
           's.name as subCounty',
           'v.closes_at',
-          db.raw(`greatest(${AVAILABLE}, 0) as available`),
+          db.raw(`greatest(${availableSql()}, 0) as available`),
         )) as
         | (Omit<VacancyDetails, 'closes' | 'available'> & {
             closes_at: Date;
@@ -240,275 +235,422 @@ export function createVacancies(db: Db, opts: VacancyOptions = {}) {
 
 export type Vacancies = ReturnType<typeof createVacancies>;
 
-export type ApplicationDeps = { ussdCode: string; smsCode: string; now?: () => Date };
-
-type LockedVacancy = {
+/** A vacancy locked for a decision on it, with what its SMS name. */
+export type LockedVacancy = {
   id: number;
   exam: string;
   activity: string;
   positions: number;
-  status: 'open' | 'closed';
-  opens_at: Date;
-  closes_at: Date;
   station_code: string;
   station_name: string;
   position_name: string;
   position_name_sw: string | null;
 };
 
-/** The calendar year in Nairobi. */
-function eatYear(date: Date): number {
-  return Number(formatEatDate(date).slice(6, 10));
+/**
+ * Locks the vacancy row (`for update of v`): applies, decisions and updates of one vacancy lock it first,
+ * so each sees what the previous one wrote and the positions cannot be over-approved. With `openAt`, only
+ * a vacancy open then (undefined when closed, not yet open or gone).
+ */
+export async function lockVacancy(
+  trx: Knex.Transaction,
+  id: number,
+  openAt?: Date,
+): Promise<LockedVacancy | undefined> {
+  const q = trx('vacancies as v')
+    .join('duty_stations as d', 'd.id', 'v.duty_station_id')
+    .join('positions as p', 'p.code', 'v.position')
+    .where('v.id', id)
+    .forUpdate('v')
+    .first(
+      'v.id',
+      'v.exam',
+      'v.activity',
+      'v.positions',
+      'd.code as station_code',
+      'd.name as station_name',
+      'p.name as position_name',
+      'p.name_sw as position_name_sw',
+    );
+  if (openAt) whereOpen(q, openAt);
+  return (await q) as LockedVacancy | undefined;
 }
 
-export function createApplications(db: Db, deps: ApplicationDeps) {
-  const now = deps.now ?? (() => new Date());
+/**
+ * The positions of a vacancy the caller locked, the approved applications that take them and what is
+ * left, read after the lock (a statement of its own, so it sees what the previous holder committed).
+ */
+export async function occupancy(
+  trx: Knex.Transaction,
+  id: number,
+): Promise<{ positions: number; approved: number; available: number }> {
+  const row = (await trx('vacancies as v')
+    .where('v.id', id)
+    .first(
+      'v.positions',
+      trx.raw(`${approvedSql()} as approved`),
+      trx.raw(`${availableSql()} as available`),
+    )) as { positions: number; approved: number; available: number };
+  return row;
+}
 
-  async function applyIn(trx: Knex.Transaction, accountId: number, vacancyId: number): Promise<ApplyResult> {
-    const missing = await missingSectionsOf(trx, accountId);
-    if (missing.length) return { status: 'profileIncomplete', missing };
-    const applicant = (await trx('accounts as ac')
-      .join('profiles as pr', 'pr.account_id', 'ac.id')
-      .where('ac.id', accountId)
-      .first('ac.phone', 'pr.national_id_hash')) as { phone: string; national_id_hash: string };
-    const lang = await languageOf(trx, applicant.phone);
-    const at = now();
+/** No position left: approved applications take them all. Applying and approving are refused. */
+export const isFull = (o: { available: number }) => o.available <= 0;
 
-    // The row lock orders concurrent applies for one vacancy, so each sees what the previous one wrote;
-    // everything after it is kept short. Applies to two vacancies of one series race to the unique index.
-    const { rows } = await trx.raw<{ rows: LockedVacancy[] }>(
-      `select v.id, v.exam, v.activity, v.positions, v.status, v.opens_at, v.closes_at,
-              d.code as station_code, d.name as station_name, p.name as position_name,
-              p.name_sw as position_name_sw
-         from vacancies v
-         join duty_stations d on d.id = v.duty_station_id
-         join positions p on p.code = v.position
-        where v.id = ?
-          for update of v`,
-      [vacancyId],
-    );
-    const vacancy = rows[0];
-    if (!vacancy || vacancy.status !== 'open' || vacancy.opens_at > at || vacancy.closes_at <= at) {
-      return { status: 'closed' };
-    }
-    const approved = await trx('applications')
-      .where({ vacancy_id: vacancyId, status: 'approved' })
-      .count({ n: '*' })
-      .first();
-    if (Number(approved?.n ?? 0) >= vacancy.positions) return { status: 'full' };
+/** The reference tables a vacancy's codes must be found in, in the order of the row's columns. */
+const REFERENCES = [
+  ['exam', 'exams', 'exam'],
+  ['activity', 'activities', 'activity'],
+  ['duty_station', 'duty_stations', 'duty station'],
+  ['position', 'positions', 'position'],
+] as const;
 
-    const active = (await activeApplications(trx, accountId)
-      .andWhere((w) =>
-        w
-          .where('ap.vacancy_id', vacancyId)
-          .orWhere({ 'ap.exam': vacancy.exam, 'ap.activity': vacancy.activity }),
-      )
-      .select('ap.vacancy_id')) as { vacancy_id: number }[];
-    if (active.some((a) => a.vacancy_id === vacancyId)) return { status: 'duplicate' };
-    if (active.length) return { status: 'sameSeries' };
+type Reference = (typeof REFERENCES)[number][0];
 
-    const year = eatYear(at);
-    const deployed = await trx('deployments')
-      // By the keyed hash of the national ID: both sides are written under the current data key.
-      .where({ national_id_hash: applicant.national_id_hash, duty_station: vacancy.station_code })
-      .whereIn('year', [year - 1, year - 2])
-      .countDistinct({ n: 'year' })
-      .first();
-    if (Number(deployed?.n ?? 0) >= 2) return { status: 'ineligible' };
+/** The codes a vacancy may name: all of them (an import), or only those of `only` that exist. */
+export type KnownCodes = Record<Reference, Set<string>>;
 
-    const [row] = (await trx('applications')
-      .insert({
-        account_id: accountId,
-        vacancy_id: vacancyId,
-        exam: vacancy.exam,
-        activity: vacancy.activity,
-        status: 'submitted',
-        created_at: at,
-        updated_at: at,
-      })
-      .returning('id')) as { id: number }[];
-    const applicationId = (row as { id: number }).id;
-    await trx('application_events').insert({
-      application_id: applicationId,
-      status: 'submitted',
-      actor: `ussd:${applicant.phone}`,
-      at,
-    });
-    await enqueueSms(trx, {
-      to: applicant.phone,
-      template: 'sms.applicationSubmitted',
-      lang,
-      // What was applied for, so that the one confirmation is told apart from the next (issue 10).
-      params: {
-        exam: vacancy.exam,
-        position: localName(lang, vacancy.position_name, vacancy.position_name_sw),
-        station: vacancy.station_name,
-        code: deps.ussdCode,
-        sms: deps.smsCode,
-      },
-    });
-    return { status: 'submitted', applicationId };
+export async function knownCodes(q: Knex, only?: Pick<VacancyRow, Reference>): Promise<KnownCodes> {
+  const known = {} as KnownCodes;
+  for (const [field, table] of REFERENCES) {
+    const select = q(table).select('code');
+    if (only) select.where({ code: only[field] });
+    known[field] = new Set(((await select) as { code: string }[]).map((r) => r.code));
   }
+  return known;
+}
+
+/**
+ * What a vacancy breaks against the reference tables and in its times: unknown codes, closes_at not
+ * after opens_at. The import and the admin API's create both ask this.
+ */
+export function vacancyIssues(
+  v: Pick<VacancyRow, Reference>,
+  known: KnownCodes,
+  times: { opens?: Date; closes?: Date },
+): Issue[] {
+  const issues: Issue[] = [];
+  for (const [field, , what] of REFERENCES) {
+    if (!known[field].has(v[field])) issues.push({ path: field, message: `unknown ${what} "${v[field]}"` });
+  }
+  issues.push(...timeIssues(times.opens, times.closes));
+  return issues;
+}
+
+function timeIssues(opens: Date | undefined, closes: Date | undefined): Issue[] {
+  return opens && closes && closes <= opens ? [{ path: 'closes_at', message: 'must be after opens_at' }] : [];
+}
+
+/** Vacancies that have applications: their exam and activity are copied into them and cannot change. */
+export async function appliedVacancies(q: Knex): Promise<Map<string, { exam: string; activity: string }>> {
+  const applied = (await q('vacancies as v')
+    .whereExists(q('applications as a').whereRaw('a.vacancy_id = v.id'))
+    .select('v.code', 'v.exam', 'v.activity')) as { code: string; exam: string; activity: string }[];
+  return new Map(applied.map((a) => [a.code, a]));
+}
+
+/** A vacancy with applications keeps its exam and activity. */
+export function frozenIssue(
+  v: { code: string; exam: string; activity: string },
+  before: { exam: string; activity: string } | undefined,
+): Issue[] {
+  if (!before || (before.exam === v.exam && before.activity === v.activity)) return [];
+  return [
+    {
+      path: '',
+      message: `vacancy ${v.code} has applications: its exam and activity must stay ${before.exam} and ${before.activity}`,
+    },
+  ];
+}
+
+/** Serialises the imports of the vacancy lists and the demo load between instances (advisory lock key). */
+export const VACANCY_LISTS_LOCK = 2026112906;
+
+type VacancyContext = KnownCodes & { applied: Map<string, { exam: string; activity: string }> };
+
+/**
+ * The `vacancies` import (row-schemas.ts `vacancyRow`): codes must exist, closes_at after opens_at, a
+ * vacancy with applications keeps its exam and activity; upserted by code.
+ */
+export const vacancyKind: Kind<typeof vacancyRow, VacancyContext> = {
+  noun: 'vacancy',
+  schema: vacancyRow,
+  lockKey: VACANCY_LISTS_LOCK,
+  context: async (trx) => ({ ...(await knownCodes(trx)), applied: await appliedVacancies(trx) }),
+  check: (v, _row, ctx) => [
+    ...vacancyIssues(
+      {
+        exam: v.exam ?? '',
+        activity: v.activity ?? '',
+        duty_station: v.duty_station ?? '',
+        position: v.position ?? '',
+      },
+      ctx,
+      { opens: parseTime(v.opens_at ?? ''), closes: parseTime(v.closes_at ?? '') },
+    ),
+    ...frozenIssue(
+      { code: v.code ?? '', exam: v.exam ?? '', activity: v.activity ?? '' },
+      ctx.applied.get(v.code ?? ''),
+    ),
+  ],
+  keys: [
+    {
+      name: 'code',
+      needs: ['code', 'opens_at', 'closes_at'],
+      of: (v) => ({ key: v.code ?? '', shown: `vacancy ${v.code}` }),
+    },
+  ],
+  write: (trx) =>
+    upsertStaged(
+      trx,
+      'vacancies',
+      [
+        'code text',
+        'exam text',
+        'activity text',
+        'duty_station text',
+        'position text',
+        'positions int',
+        'opens_at timestamptz',
+        'closes_at timestamptz',
+        'status text',
+      ],
+      {
+        columns: 'code, exam, activity, duty_station_id, position, positions, opens_at, closes_at, status',
+        from: 'x.code, x.exam, x.activity, d.id, x.position, x.positions, x.opens_at, x.closes_at, x.status',
+        join: 'join duty_stations d on d.code = x.duty_station',
+      },
+    ),
+};
+
+/** `npm run import -- vacancies`: the vacancy kind in a transaction of its own. */
+export const importVacancies = importer(vacancyKind);
+
+// The operators' vacancy commands (/admin/vacancies). Each change is one transaction with its
+// admin_audit row.
+
+/** An operator's list of vacancies: filters, and the page after `after` (ids). */
+export type VacancyFilter = {
+  exam?: string;
+  activity?: string;
+  position?: string;
+  county?: string;
+  sub_county?: number;
+  status?: VacancyStatus;
+  after?: number;
+  limit: number;
+};
+
+export type VacancyChange = { positions?: number; closes_at?: Date; status?: VacancyStatus };
+
+export type CreateResult =
+  | { status: 'created'; vacancy: Record<string, unknown> }
+  | { status: 'invalid'; issues: Issue[] }
+  /** The code is another vacancy's. */
+  | { status: 'taken' };
+
+export type UpdateResult =
+  | { status: 'updated'; vacancy: Record<string, unknown> }
+  | { status: 'notFound' }
+  | { status: 'invalid'; issues: Issue[] }
+  /** The positions asked for are fewer than the applications already approved. */
+  | { status: 'belowApproved'; approved: number };
+
+export type CloseResult = { status: 'closed'; vacancy: Record<string, unknown> } | { status: 'notFound' };
+
+/** Vacancies with their station, position and places (operators' lists). */
+function joined(db: Knex) {
+  return db('vacancies as v')
+    .join('duty_stations as d', 'd.id', 'v.duty_station_id')
+    .join('positions as p', 'p.code', 'v.position')
+    .join('counties as c', 'c.code', 'd.county_code')
+    .join('sub_counties as s', 's.id', 'd.sub_county_id');
+}
+
+const SUBMITTED = `(select count(*)::int from applications x where x.vacancy_id = v.id and x.status = 'submitted')`;
+
+function columns(db: Knex) {
+  return [
+    'v.id',
+    'v.code',
+    'v.exam',
+    'v.activity',
+    'v.position',
+    'p.name as position_name',
+    'd.code as duty_station',
+    'd.name as station_name',
+    'd.type as station_type',
+    'd.county_code',
+    'c.name as county_name',
+    'd.sub_county_id',
+    's.name as sub_county_name',
+    'v.positions',
+    db.raw(`${approvedSql()} as approved`),
+    db.raw(`${SUBMITTED} as submitted`),
+    db.raw(`greatest(${availableSql()}, 0) as available`),
+    'v.opens_at',
+    'v.closes_at',
+    'v.status',
+  ];
+}
+
+/**
+ * The vacancies a list's filters select, from `vacancies` alone: the page's ids and the total need
+ * nothing else. A station filter is an array of station ids, so the plan reads that county's vacancies
+ * by index (at most a few thousand) instead of walking every vacancy in id order hoping to meet them.
+ */
+function matching(db: Knex, f: VacancyFilter): Knex.QueryBuilder {
+  const m = db('vacancies as v');
+  if (f.exam !== undefined) m.where('v.exam', f.exam);
+  if (f.activity !== undefined) m.where('v.activity', f.activity);
+  if (f.position !== undefined) m.where('v.position', f.position);
+  if (f.status !== undefined) m.where('v.status', f.status);
+  if (f.county !== undefined || f.sub_county !== undefined) {
+    const stations = db('duty_stations').select('id');
+    if (f.county !== undefined) stations.where('county_code', f.county);
+    if (f.sub_county !== undefined) stations.where('sub_county_id', f.sub_county);
+    m.where('v.duty_station_id', '=', db.raw('any(array(?))', [stations]));
+  }
+  return m;
+}
+
+export function createVacancyAdmin(db: Db) {
+  const one = async (id: number) =>
+    (await joined(db).where('v.id', id).first(columns(db))) as Record<string, unknown>;
 
   return {
-    /**
-     * Submits an application in one transaction: profile complete, vacancy open and not full, no active
-     * application for it or in its exam and activity, eligible; then the application, its event and the
-     * confirmation SMS.
-     */
-    async apply(accountId: number, vacancyId: number): Promise<ApplyResult> {
-      try {
-        return await boundedTransaction(db, (trx) => applyIn(trx, accountId, vacancyId));
-      } catch (err) {
-        const e = err as { code?: string; constraint?: string };
-        if (e.code === UNIQUE_VIOLATION && e.constraint === 'applications_active_vacancy') {
-          return { status: 'duplicate' };
-        }
-        if (e.code === UNIQUE_VIOLATION && e.constraint === 'applications_active_series') {
-          return { status: 'sameSeries' };
-        }
-        throw err;
-      }
+    /** Up to `f.limit` vacancies after `f.after`, by id, with their exact total. */
+    async list(f: VacancyFilter): Promise<Total & { vacancies: Record<string, unknown>[] }> {
+      const [vacancies, total] = await Promise.all([
+        joined(db)
+          .whereIn(
+            'v.id',
+            matching(db, f)
+              .select('v.id')
+              .where('v.id', '>', f.after ?? 0)
+              .orderBy('v.id')
+              .limit(f.limit),
+          )
+          .select(columns(db))
+          .orderBy('v.id') as Promise<Record<string, unknown>[]>,
+        countAll(db, matching(db, f).select(db.raw('1'))),
+      ]);
+      return { ...total, vacancies };
     },
 
-    /**
-     * A page of the account's applications, most recent first, and where the next page starts: a teacher
-     * may have hundreds, and the session keeps one page. `withdrawable`: only those that can be withdrawn.
-     * Exams and positions are named in `page.lang`.
-     */
-    async list(accountId: number, page: ApplicationQuery = {}): Promise<ApplicationPage> {
-      const limit = page.limit ?? 1000;
-      const q = db('applications as ap')
-        .join('vacancies as v', 'v.id', 'ap.vacancy_id')
-        .join('exams as e', 'e.code', 'ap.exam')
-        .join('positions as p', 'p.code', 'v.position')
-        .join('duty_stations as d', 'd.id', 'v.duty_station_id')
-        .where('ap.account_id', accountId)
-        .orderBy('ap.created_at', 'desc')
-        .orderBy('ap.id', 'desc')
-        .limit(limit + 1)
-        .select(
-          'ap.id',
-          'ap.vacancy_id as vacancyId',
-          'e.name as exam',
-          'e.name_sw as exam_sw',
-          'p.name as position',
-          'p.name_sw as position_sw',
-          'd.name as station',
-          'ap.status',
-          'ap.created_at',
-        );
-      if (page.withdrawable) q.where('ap.status', 'submitted');
-      const after = page.after;
-      if (after) {
-        q.whereRaw('(ap.created_at, ap.id) < (?::timestamptz, ?)', [after.createdAt, after.id]);
-      }
-      const rows = (await q) as (Omit<ApplicationSummary, 'appliedOn'> & {
-        created_at: Date;
-        exam_sw: string | null;
-        position_sw: string | null;
-      })[];
-      const shown = rows.slice(0, limit);
-      const last = shown.at(-1);
-      const lang = page.lang ?? 'en';
-      return {
-        applications: shown.map(({ created_at, exam_sw, position_sw, ...r }) => ({
-          ...r,
-          exam: localName(lang, r.exam, exam_sw),
-          position: localName(lang, r.position, position_sw),
-          appliedOn: formatEatDate(created_at),
-        })),
-        next:
-          rows.length > limit && last ? { createdAt: last.created_at.toISOString(), id: last.id } : undefined,
-      };
-    },
-
-    /** Withdraws a submitted application of this account; `actor` is recorded (`ussd:+2547...`). */
-    async withdraw(accountId: number, applicationId: number, actor: string): Promise<WithdrawResult> {
-      if (!Number.isSafeInteger(applicationId)) return { status: 'notWithdrawable' };
-      return boundedTransaction(db, async (trx) => {
-        const at = now();
-        const updated = await trx('applications')
-          .where({ id: applicationId, account_id: accountId, status: 'submitted' })
-          .update({ status: 'withdrawn', updated_at: at })
-          .returning('id');
-        if (updated.length === 0) return { status: 'notWithdrawable' };
-        await trx('application_events').insert({
-          application_id: applicationId,
-          status: 'withdrawn',
-          actor,
-          at,
-        });
-        // Confirmed by SMS too: the user learns of it even when the screen saying so was lost.
-        const named = (await trx('applications as ap')
-          .join('accounts as ac', 'ac.id', 'ap.account_id')
-          .join('vacancies as v', 'v.id', 'ap.vacancy_id')
-          .join('duty_stations as d', 'd.id', 'v.duty_station_id')
-          .join('positions as p', 'p.code', 'v.position')
-          .where('ap.id', applicationId)
-          .first(
-            'ac.phone',
-            'ap.exam',
-            'p.name as position',
-            'p.name_sw as position_sw',
-            'd.name as station',
-          )) as {
-          phone: string;
-          exam: string;
-          position: string;
-          position_sw: string | null;
-          station: string;
+    /** Creates a vacancy (status open unless given): its codes must exist, closes_at after opens_at. */
+    async create(
+      v: Omit<VacancyRow, 'status'> & { status?: VacancyStatus },
+      actor: string,
+    ): Promise<CreateResult> {
+      const issues = vacancyIssues(v, await knownCodes(db, v), { opens: v.opens_at, closes: v.closes_at });
+      if (issues.length) return { status: 'invalid', issues };
+      const created = await db.transaction(async (trx) => {
+        if (await trx('vacancies').where({ code: v.code }).first('id')) return undefined;
+        const station = (await trx('duty_stations').where({ code: v.duty_station }).first('id')) as {
+          id: number;
         };
-        const lang = await languageOf(trx, named.phone);
-        await enqueueSms(trx, {
-          to: named.phone,
-          template: 'sms.applicationWithdrawn',
-          lang,
-          params: {
-            exam: named.exam,
-            position: localName(lang, named.position, named.position_sw),
-            station: named.station,
+        const [row] = (await trx('vacancies')
+          .insert({
+            code: v.code,
+            exam: v.exam,
+            activity: v.activity,
+            duty_station_id: station.id,
+            position: v.position,
+            positions: v.positions,
+            opens_at: v.opens_at,
+            closes_at: v.closes_at,
+            status: v.status ?? 'open',
+          })
+          .returning('id')) as { id: number }[];
+        const vacancyId = (row as { id: number }).id;
+        await recordAdminAction(trx, {
+          actor,
+          action: 'vacancy.create',
+          target: `vacancy:${vacancyId}`,
+          details: { ...v },
+        });
+        return vacancyId;
+      });
+      if (created === undefined) return { status: 'taken' };
+      return { status: 'created', vacancy: await one(created) };
+    },
+
+    /**
+     * Changes positions, closing time or status. Positions never go below the applications already
+     * approved: the row is locked as apply and decide lock it, so the count cannot change under the check.
+     */
+    async update(id: number, change: VacancyChange, actor: string): Promise<UpdateResult> {
+      const outcome = await db.transaction(async (trx): Promise<UpdateResult | undefined> => {
+        const before = (await trx('vacancies').where({ id }).forUpdate().first()) as
+          { positions: number; opens_at: Date; closes_at: Date; status: string } | undefined;
+        if (!before) return { status: 'notFound' };
+        const issues = change.closes_at ? timeIssues(before.opens_at, change.closes_at) : [];
+        if (issues.length) return { status: 'invalid', issues };
+        if (change.positions !== undefined) {
+          const { approved } = await occupancy(trx, id);
+          if (change.positions < approved) return { status: 'belowApproved', approved };
+        }
+        const set = {
+          ...(change.positions !== undefined ? { positions: change.positions } : {}),
+          ...(change.closes_at ? { closes_at: change.closes_at } : {}),
+          ...(change.status ? { status: change.status } : {}),
+        };
+        await trx('vacancies').where({ id }).update(set);
+        await recordAdminAction(trx, {
+          actor,
+          action: 'vacancy.update',
+          target: `vacancy:${id}`,
+          details: {
+            before: Object.fromEntries(Object.keys(set).map((k) => [k, before[k as keyof typeof before]])),
+            after: set,
           },
         });
-        return { status: 'withdrawn' };
+        return undefined;
+      });
+      return outcome ?? { status: 'updated', vacancy: await one(id) };
+    },
+
+    /**
+     * Imports a CSV file of vacancies as `npm run import -- vacancies` does, audited as one action when it
+     * loads (any error: nothing loaded, nothing audited).
+     */
+    async import(csv: string, actor: string): Promise<ImportResult> {
+      return db.transaction(async (trx) => {
+        await lockImports(trx, VACANCY_LISTS_LOCK);
+        const r = await runImport(trx, vacancyKind, csv);
+        if (r.errors.length === 0) {
+          await recordAdminAction(trx, {
+            actor,
+            action: 'vacancy.import',
+            target: 'vacancies',
+            details: { rows: r.inserted, bytes: Buffer.byteLength(csv) },
+          });
+        }
+        return r;
       });
     },
 
-    /**
-     * For STATUS by SMS: the `max` most recent applications (exam code, position named in `lang`,
-     * status) and how many the account has in all, so that the reply can say how many it does not show.
-     */
-    async recentForSms(accountId: number, lang: Lang = 'en', max = 5): Promise<RecentApplications> {
-      // One after the other: STATUS runs this inside the transaction of the inbound SMS (one connection).
-      const rows = (await db('applications as ap')
-        .join('vacancies as v', 'v.id', 'ap.vacancy_id')
-        .join('positions as p', 'p.code', 'v.position')
-        .where('ap.account_id', accountId)
-        .orderBy('ap.created_at', 'desc')
-        .orderBy('ap.id', 'desc')
-        .limit(max)
-        .select('ap.exam', 'p.name as position', 'p.name_sw as position_sw', 'ap.status')) as {
-        exam: string;
-        position: string;
-        position_sw: string | null;
-        status: ApplicationStatus;
-      }[];
-      const total = await db('applications').where({ account_id: accountId }).count({ n: '*' }).first();
-      return {
-        applications: rows.map((r) => ({
-          exam: r.exam,
-          position: localName(lang, r.position, r.position_sw),
-          status: r.status,
-        })),
-        total: Number(total?.n ?? 0),
-      };
+    /** Closes a vacancy: no longer offered to apply. Closing a closed vacancy changes nothing. */
+    async close(id: number, actor: string): Promise<CloseResult> {
+      const found = await db.transaction(async (trx) => {
+        const before = (await trx('vacancies').where({ id }).forUpdate().first('status')) as
+          { status: string } | undefined;
+        if (!before) return false;
+        if (before.status !== 'closed') {
+          await trx('vacancies').where({ id }).update({ status: 'closed' });
+          await recordAdminAction(trx, {
+            actor,
+            action: 'vacancy.close',
+            target: `vacancy:${id}`,
+            details: { before: before.status },
+          });
+        }
+        return true;
+      });
+      return found ? { status: 'closed', vacancy: await one(id) } : { status: 'notFound' };
     },
   };
 }
 
-export type RecentApplications = {
-  applications: { exam: string; position: string; status: ApplicationStatus }[];
-  total: number;
-};
-
-export type Applications = ReturnType<typeof createApplications>;
+export type VacancyAdmin = ReturnType<typeof createVacancyAdmin>;

@@ -59,7 +59,8 @@ export type ApplyResult =
   /** Deployed to this centre in each of the previous two years. */
   | { status: 'ineligible' };
 
-export type ApplicationStatus = 'submitted' | 'approved' | 'rejected' | 'withdrawn';
+export const APPLICATION_STATUSES = ['submitted', 'approved', 'rejected', 'withdrawn'] as const;
+export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 
 export type ApplicationSummary = {
   id: number;

@@ -3,7 +3,7 @@
 // application_events and admin_audit with the token's name, and is idempotent; approving beyond the
 // positions and reviewing a withdrawn application are refused.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createApplications } from '../../src/domain/vacancies';
+import { createApplications } from '../../src/domain/applications';
 import { inbox, waitForSms } from '../support/sms';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { applicant, seedVacancies, type Fixture } from '../vacancies/fixtures';

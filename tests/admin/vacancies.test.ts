@@ -1,7 +1,7 @@
 // The admin vacancies API over HTTP: auth, list filters and pagination, create / update / close (a closed
 // vacancy is no longer offered), CSV import with the CLI's validation, the audit trail and the OpenAPI
 // document. The test database carries the demo vacancies.
-import { createApplications } from '../../src/domain/vacancies';
+import { createApplications } from '../../src/domain/applications';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { applicant } from '../vacancies/fixtures';
 

@@ -14,8 +14,8 @@ import {
   importDutyStations,
   importExams,
   importPositions,
-  importVacancies,
 } from '../../src/domain/vacancy-import';
+import { importVacancies } from '../../src/domain/vacancies';
 import { freshDatabase } from '../support/databases';
 import { applicant, clearVacancies } from '../vacancies/fixtures';
 

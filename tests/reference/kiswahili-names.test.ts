@@ -7,8 +7,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Db } from '../../src/db/knex';
-import { createReview } from '../../src/domain/review';
-import { createApplications, createVacancies } from '../../src/domain/vacancies';
+import { createApplications } from '../../src/domain/applications';
+import { createVacancies } from '../../src/domain/vacancies';
 import { importActivities, importExams, importPositions } from '../../src/domain/vacancy-import';
 import { freshDatabase } from '../support/databases';
 import { applicant } from '../vacancies/fixtures';
@@ -138,7 +138,7 @@ test('the SMS that name a position (applied, approved, withdrawn, STATUS) name i
   const applied = await apps.apply(sw, vacancies[0] as number);
   expect(applied.status).toBe('submitted');
   expect((await apps.apply(en, vacancies[0] as number)).status).toBe('submitted');
-  await createReview(db, TEST_CIPHER).decide((applied as { applicationId: number }).applicationId, {
+  await apps.decide((applied as { applicationId: number }).applicationId, {
     decision: 'approve',
     actor: 'admin:test',
   });

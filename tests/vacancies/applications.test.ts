@@ -1,7 +1,8 @@
 // Browsing open vacancies and applying, against real PostgreSQL: the rules hold in the database, so
 // concurrent submits leave one application.
 import type { Db } from '../../src/db/knex';
-import { createApplications, createVacancies } from '../../src/domain/vacancies';
+import { createApplications } from '../../src/domain/applications';
+import { createVacancies } from '../../src/domain/vacancies';
 import { LEVELS, type Filter, type Level } from '../../src/domain/vacancy-types';
 import { freshDatabase } from '../support/databases';
 import { applicant, seedVacancies, thisYear, type Fixture } from './fixtures';

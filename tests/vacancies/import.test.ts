@@ -6,15 +6,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Db } from '../../src/db/knex';
 import { isGsm7 } from '../../src/domain/gsm7';
-import { createVacancies } from '../../src/domain/vacancies';
+import { parseTime } from '../../src/domain/row-schemas';
+import { createVacancies, importVacancies } from '../../src/domain/vacancies';
 import {
   describeDemoData,
   importDeployments,
   importDutyStations,
   importExams,
-  importVacancies,
   loadDemoData,
-  parseTime,
 } from '../../src/domain/vacancy-import';
 import { importSubCounties } from '../../src/domain/reference-data';
 import { freshDatabase } from '../support/databases';

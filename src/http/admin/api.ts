@@ -99,7 +99,7 @@ export class AdminApi {
             ? {
                 requestBody: {
                   required: true,
-                  content: { 'application/json': { schema: z.toJSONSchema(r.body) } },
+                  content: { 'application/json': { schema: z.toJSONSchema(r.body, { io: 'input' }) } },
                 },
               }
             : {}),

@@ -1,12 +1,14 @@
 // /admin/applications: list and fetch applications, and review them (approve or reject, singly or in
-// bulk). The rules are in domain/review.ts; docs/admin-api.md describes the routes.
+// bulk). Deciding is domain/applications.ts, the lists domain/review.ts; docs/admin-api.md describes the
+// routes.
 import { z } from 'zod';
-import { createReview, type ReviewResult } from '../../domain/review';
+import { createApplications, type DecisionResult } from '../../domain/applications';
+import { createReview } from '../../domain/review';
+import { APPLICATION_STATUSES } from '../../domain/vacancy-types';
 import type { AdminApi } from './api';
 import type { AdminDeps } from './deps';
 import { cursorParam, limitParam, offsetRefused, page } from './paging';
 
-const STATUSES = ['submitted', 'approved', 'rejected', 'withdrawn'] as const;
 export const MAX_BULK = 500;
 
 const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -26,7 +28,7 @@ export const listQuery = z.object({
     .regex(/^\d{3}$/)
     .optional()
     .describe("county code of the vacancy's duty station, e.g. 047"),
-  status: z.enum(STATUSES).optional(),
+  status: z.enum(APPLICATION_STATUSES).optional(),
   limit: limitParam,
   cursor: cursorParam,
   offset: offsetRefused,
@@ -42,7 +44,7 @@ export const bulkReviewBody = z
   .strict();
 
 /** HTTP status and body of one decision. */
-function answer(r: ReviewResult): { status: number; body: Record<string, unknown> } {
+function answer(r: DecisionResult): { status: number; body: Record<string, unknown> } {
   switch (r.result) {
     case 'approved':
     case 'rejected':
@@ -62,6 +64,7 @@ function answer(r: ReviewResult): { status: number; body: Record<string, unknown
 
 export function registerApplicationsRoutes(api: AdminApi, deps: AdminDeps): void {
   const review = createReview(deps.db, deps.cipher);
+  const applications = createApplications(deps.db, deps.codes);
 
   api.route(
     {
@@ -112,7 +115,7 @@ export function registerApplicationsRoutes(api: AdminApi, deps: AdminDeps): void
       responses: { 200: '{ results: [{ id, result, ... }], counts: { <result>: n } }', 400: 'invalid body' },
     },
     async (ctx, { body, actor }) => {
-      const results = await review.decideMany(body.ids, {
+      const results = await applications.decideMany(body.ids, {
         decision: body.decision,
         reason: body.reason,
         actor,
@@ -139,7 +142,7 @@ export function registerApplicationsRoutes(api: AdminApi, deps: AdminDeps): void
     },
     async (ctx, { params, body, actor }) => {
       const r = answer(
-        await review.decide(params.id, { decision: body.decision, reason: body.reason, actor }),
+        await applications.decide(params.id, { decision: body.decision, reason: body.reason, actor }),
       );
       ctx.status = r.status;
       ctx.body = r.body;

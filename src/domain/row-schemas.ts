@@ -1,0 +1,184 @@
+// One zod schema per row kind of the operators' lists (counties, sub-counties, exams, activities,
+// positions, duty stations, vacancies, deployments): the rules a row must keep on its own, field by field,
+// each refusal a sentence naming the field and what was found, so that it reads well as `line N: …` in
+// the CLI import (csv-import.ts) and as an issue of the admin API (http/admin/vacancies.ts), which share
+// these schemas. What a row must keep against the database (known codes, a vacancy's frozen exam and
+// activity) is checked by the kind that imports it.
+import { z } from 'zod';
+import { isGsm7, toGsm7 } from './gsm7';
+import { formatEatDate } from './time';
+
+export const COUNTY_COUNT = 47;
+export const NAME_MAX = 60;
+export const MAX_POSITIONS = 100_000;
+const CODE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,23}$/;
+export const VACANCY_STATUSES = ['open', 'closed'] as const;
+export type VacancyStatus = (typeof VACANCY_STATUSES)[number];
+export const TIME_HINT = '2026-12-01 08:00 (Nairobi time) or 2026-12-01T05:00Z';
+
+function isControl(ch: string): boolean {
+  const c = ch.charCodeAt(0);
+  return c < 0x20 || c === 0x7f;
+}
+
+/**
+ * Why `name` cannot be shown on a USSD screen as it is, or undefined when it can. `field` names the
+ * column in the message (`name_sw` for a Kiswahili name, checked by the same rules).
+ */
+export function nameProblem(name: string, field = 'name'): string | undefined {
+  if (name === '') return `${field} is empty`;
+  if ([...name].some(isControl)) return `${field} must be on one line, without control characters`;
+  if (name.length > NAME_MAX) return `${field} is ${name.length} characters long, at most ${NAME_MAX}`;
+  if (!isGsm7(name)) {
+    const bad = [...new Set([...name].filter((ch) => !isGsm7(ch)))].join(' ');
+    const suggestion = toGsm7(name);
+    const hint =
+      suggestion.split('?').length === name.split('?').length ? `; write it as "${suggestion}"` : '';
+    return `${field} "${name}" has characters outside GSM-7 (${bad})${hint}`;
+  }
+  return undefined;
+}
+
+/** Why `code` cannot be the code of a `what` (exam, duty station, vacancy…), or undefined when it can. */
+export function codeProblem(what: string, code: string): string | undefined {
+  if (code === '') return `${what} code is empty`;
+  if (!CODE.test(code)) {
+    return `${what} code "${code}" must be 1 to 24 letters, digits, _ . or - (starting with a letter or digit)`;
+  }
+  return undefined;
+}
+
+const TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/** `2026-12-01 08:00` (Nairobi time), or ISO 8601 with `Z` or an offset. */
+export function parseTime(text: string): Date | undefined {
+  const m = TIME.exec(text);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s = '00', zone] = m as unknown as string[];
+  if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return undefined;
+  const day = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+  if (day.getUTCMonth() !== Number(mo) - 1 || day.getUTCDate() !== Number(d)) return undefined;
+  const offset = !zone
+    ? '+03:00'
+    : zone === 'Z'
+      ? 'Z'
+      : zone.includes(':')
+        ? zone
+        : `${zone.slice(0, 3)}:${zone.slice(3)}`;
+  const date = new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}${offset}`);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/** A text field that `problem` checks (undefined: fine). */
+function checked(problem: (text: string) => string | undefined) {
+  return z.string().superRefine((text, ctx) => {
+    const message = problem(text);
+    if (message) ctx.addIssue({ code: 'custom', message });
+  });
+}
+
+export const codeField = (what: string) =>
+  checked((s) => codeProblem(what, s)).describe(
+    `${what} code: 1 to 24 letters, digits, _ . or - (starting with a letter or digit)`,
+  );
+export const nameField = (field = 'name') => checked((s) => nameProblem(s, field));
+
+/** A county code: three digits, 001 to 047 when `official`. */
+const countyCodeField = (official: boolean) =>
+  checked((code) => {
+    if (!/^\d{3}$/.test(code)) return `county code "${code}" must be three digits (001 to 047)`;
+    if (official && (Number(code) < 1 || Number(code) > COUNTY_COUNT)) {
+      return `county code ${code} is not an official county code (001 to 047)`;
+    }
+    return undefined;
+  });
+
+/** A time the operator wrote (`opens_at`, `closes_at`), as the instant it names. */
+export const timeField = (field: string) =>
+  z.string().transform((text, ctx) => {
+    const date = parseTime(text);
+    if (date) return date;
+    ctx.addIssue({
+      code: 'custom',
+      message: `${field} "${text}" is not a date and time: write it as ${TIME_HINT}`,
+    });
+    return z.NEVER;
+  });
+
+/** How many people a vacancy takes: a whole number from 1 to MAX_POSITIONS (text in a CSV file). */
+export const positionsField = z
+  .union([z.number(), z.string()])
+  .transform((value, ctx) => {
+    const text = String(value);
+    const n = Number(text);
+    if (/^\d+$/.test(text) && n >= 1 && n <= MAX_POSITIONS) return n;
+    ctx.addIssue({
+      code: 'custom',
+      message: `positions "${text}" must be a whole number from 1 to ${MAX_POSITIONS}`,
+    });
+    return z.NEVER;
+  })
+  .describe(`a whole number from 1 to ${MAX_POSITIONS}`);
+
+export const statusField = z
+  .string()
+  .transform((text, ctx) => {
+    if ((VACANCY_STATUSES as readonly string[]).includes(text)) return text as VacancyStatus;
+    ctx.addIssue({ code: 'custom', message: `status "${text}" must be open or closed` });
+    return z.NEVER;
+  })
+  .describe('open or closed');
+
+/** `counties`: code,name. */
+export const countyRow = z.object({ code: countyCodeField(true), name: nameField() });
+
+/** `sub-counties`: county_code,name (a known county: checked against the counties table). */
+export const subCountyRow = z.object({ county_code: countyCodeField(false), name: nameField() });
+
+/** `exams`, `activities`, `positions`: code,name and, optionally, name_sw (empty: none). */
+export const namedRow = (noun: string) =>
+  z.object({
+    code: codeField(noun),
+    name: nameField(),
+    name_sw: checked((s) => (s === '' ? undefined : nameProblem(s, 'name_sw'))).optional(),
+  });
+
+/** `duty-stations`: code,name,type,county_code,sub_county (type and places: checked against the tables). */
+export const dutyStationRow = z.object({
+  code: codeField('duty station'),
+  name: nameField(),
+  type: z.string(),
+  county_code: z.string(),
+  sub_county: z.string(),
+});
+
+/**
+ * `vacancies`: code,exam,activity,duty_station,position,positions,opens_at,closes_at,status. The codes
+ * must exist and closes_at must follow opens_at: vacancies.ts checks both (`vacancyIssues`), for the
+ * import and the admin API alike.
+ */
+export const vacancyRow = z.object({
+  code: codeField('vacancy'),
+  exam: z.string(),
+  activity: z.string(),
+  duty_station: z.string(),
+  position: z.string(),
+  positions: positionsField,
+  opens_at: timeField('opens_at'),
+  closes_at: timeField('closes_at'),
+  status: statusField,
+});
+export type VacancyRow = z.output<typeof vacancyRow>;
+
+/** `deployments`: national_id,duty_station,year (a known duty station: checked against the table). */
+export const deploymentRow = z.object({
+  national_id: checked((s) => (/^\d{7,8}$/.test(s) ? undefined : `national ID "${s}" must be 7 or 8 digits`)),
+  duty_station: z.string(),
+  year: z.string().transform((text, ctx) => {
+    const current = Number(formatEatDate(new Date()).slice(6));
+    const year = Number(text);
+    if (/^\d{4}$/.test(text) && year >= 1990 && year <= current) return year;
+    ctx.addIssue({ code: 'custom', message: `year "${text}" must be from 1990 to ${current}` });
+    return z.NEVER;
+  }),
+});
