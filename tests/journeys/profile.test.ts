@@ -49,7 +49,7 @@ async function fillPersonal(phone: UssdPhone, nationalId: string): Promise<Scree
 test('the overview shows each section as missing, in one screen', async () => {
   const { phone } = await onProfile();
   expect(phone.last.text).toBe(
-    'My profile:\n1. Personal: missing\n2. Payment: missing\n3. Qualification: missing\n4. Workstation: missing\n5. Next of kin: missing\n0 Back 00 Home',
+    'My profile:\n1. Personal: missing\n2. Payment: missing\n3. Qualification: missing\n4. Workstation: missing\n5. Next of kin: missing\n6. Delete account\n0 Back 00 Home',
   );
 });
 

@@ -12,7 +12,6 @@ import { createVacancies } from '../../src/domain/vacancies';
 import { importActivities, importExams, importPositions } from '../../src/domain/vacancy-import';
 import { freshDatabase } from '../support/databases';
 import { applicant } from '../vacancies/fixtures';
-import { TEST_CIPHER } from '../support/test-app';
 
 jest.setTimeout(60_000);
 

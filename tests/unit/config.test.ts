@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError, envFileValues, loadConfig } from '../../src/config';
 
+/** A well-formed data key (32 bytes, base64). */
+const KEY = Buffer.alloc(32, 3).toString('base64');
+
 test('defaults: port 3000, sender 22262, no database/redis/AT (embedded defaults), 160-character screens', () => {
   const c = loadConfig({});
   expect(c.port).toBe(3000);
@@ -25,10 +28,14 @@ test.each([
   [{ AT_API_KEY: 'k' }, 'AT_USERNAME'],
   [{ AT_TIMEOUT_MS: '90000' }, 'AT_TIMEOUT_MS'],
   [{ DEMO_DATA: 'yes' }, 'DEMO_DATA'],
+  [{ DATA_KEY: 'too-short' }, 'DATA_KEY'],
+  [{ DATA_KEY: KEY, DATA_KEY_PREVIOUS: `${KEY},nope` }, 'DATA_KEY_PREVIOUS'],
+  [{ NODE_ENV: 'production', SMS_GATEWAY: 'africastalking', AT_USERNAME: 'u', AT_API_KEY: 'k' }, 'DATA_KEY'],
   [
     {
       DEMO_DATA: '1',
       NODE_ENV: 'production',
+      DATA_KEY: KEY,
       SMS_GATEWAY: 'africastalking',
       AT_USERNAME: 'u',
       AT_API_KEY: 'k',
@@ -76,7 +83,7 @@ describe('SMS_GATEWAY: the simulator shows every SMS to anyone, so it is only ch
     { DATABASE_URL: 'postgres://db/cp2', SMS_GATEWAY: 'simulator' },
     { SMS_GATEWAY: 'simulator' },
   ])('NODE_ENV=production refuses the simulator (%j)', (env) => {
-    expect(() => loadConfig({ ...env, NODE_ENV: 'production' })).toThrow(
+    expect(() => loadConfig({ ...env, NODE_ENV: 'production', DATA_KEY: KEY })).toThrow(
       /^Invalid environment:\n {2}SMS_GATEWAY: /,
     );
   });
@@ -90,7 +97,7 @@ describe('SMS_GATEWAY: the simulator shows every SMS to anyone, so it is only ch
 });
 
 test('command-line scripts (migrate, import, seed) send no SMS: they need no gateway settings', () => {
-  const env = { DATABASE_URL: 'postgres://db/cp2', NODE_ENV: 'production' };
+  const env = { DATABASE_URL: 'postgres://db/cp2', NODE_ENV: 'production', DATA_KEY: KEY };
   expect(() => loadConfig(env)).toThrow(/AT_USERNAME, AT_API_KEY/);
   expect(loadConfig(env, 'script').databaseUrl).toBe('postgres://db/cp2');
 });

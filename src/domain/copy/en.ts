@@ -273,7 +273,7 @@ export const en = {
     'CP2 Exam Council. Dial {code} to create an account and apply for jobs. SMS HELP, PASSWORD or STATUS to {sms}.',
 
   // personal data (issue 15): erasure, the privacy notice, a teacher's own copy
-  'profile.delete': 'Delete my account',
+  'profile.delete': 'Delete account',
   'erase.warning':
     'Deleting erases your profile and ID details. Decided applications are kept without your name; submitted ones are withdrawn.',
   'erase.continue': 'Continue',

@@ -265,7 +265,7 @@ export const sw: Record<CopyKey, string> = {
   'task.changePassword': 'kubadilisha nenosiri',
 
   // personal data (issue 15): erasure, the privacy notice, a teacher's own copy
-  'profile.delete': 'Futa akaunti yangu',
+  'profile.delete': 'Futa akaunti',
   'erase.warning':
     'Kufuta kunaondoa wasifu wako na maelezo ya kitambulisho. Maombi yaliyoamuliwa yanabaki bila jina lako; yaliyowasilishwa yanaondolewa.',
   'erase.continue': 'Endelea',
