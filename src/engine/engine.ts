@@ -108,7 +108,7 @@ export function resumeScreen(task?: TextRef): ScreenSpec {
 function taskParam(task: TextRef): Params[string] {
   if (typeof task === 'string') return { key: task };
   if ('literal' in task) return task.literal;
-  return { key: task.key, params: task.params } as Params[string];
+  return { key: task.key, params: task.params };
 }
 
 export class UssdEngine {

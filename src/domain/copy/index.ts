@@ -7,8 +7,11 @@ import { sw } from './sw';
 
 export { type CopyKey };
 
-/** A parameter is a value shown as it is, or a copy key translated in the same language. */
-export type Params = Record<string, string | number | { key: string }>;
+/**
+ * A parameter is a value shown as it is, or a copy key translated in the same language (with parameters
+ * of its own, if it has any: "You did not finish {task}" where the task is "filling {section}").
+ */
+export type Params = Record<string, string | number | { key: string; params?: Params }>;
 /**
  * A copy key (translated), a key with parameters, or text shown as it is (data). `plural` names the
  * parameter that counts: the key then has one form per plural category of the language
@@ -25,7 +28,7 @@ function interpolate(lang: Lang, template: string, params: Params = {}): string 
   return template.replace(/\{(\w+)\}/g, (m, name: string) => {
     const v = params[name];
     if (v === undefined) return m;
-    return typeof v === 'object' ? translate(lang, v.key, params) : String(v);
+    return typeof v === 'object' ? translate(lang, { key: v.key, params: v.params }, params) : String(v);
   });
 }
 
