@@ -110,6 +110,9 @@ export const POSITIONS = {
   examiner: { code: 'examiner', name: 'Examiner', nameSw: 'Msahihishaji' },
 } satisfies Record<string, Named>;
 
+/** The 47 counties of the shipped list, in code order. */
+export const COUNTIES: readonly County[] = PLACES.counties;
+
 /** A county by name, from the shipped list. */
 export function county(name: string): County {
   const c = PLACES.counties.find((x) => x.name === name);

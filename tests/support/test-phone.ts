@@ -147,6 +147,16 @@ export class TestPhone implements PromiseLike<PhoneScreen> {
     });
   }
 
+  /** Dials and, when an unfinished journey is offered for resume, chooses "Start again". */
+  dialFresh(): this {
+    return this.step('dialFresh()', async () => {
+      this.sessionId = randomUUID();
+      this.inputs.length = 0;
+      await this.hop();
+      if (this.screen.id === 'resume') await this.send(this.find('Start again')?.number ?? '2');
+    });
+  }
+
   /**
    * Chooses the option whose words are `words`: the option labelled exactly so, else the one option
    * whose label contains them. Pages on with 98 until a page shows it.
