@@ -266,6 +266,8 @@ describe.each(LANGS)('in %s', (lang) => {
       for (const canBack of [true, false]) {
         const pages = renderPages({ lang, screen, limit: LIMIT, canBack, globals }).map((p) => p.text);
         expectAllFit(pages, `${where} canBack=${canBack}`);
+        // Every placeholder filled, nested ones too ("filling {section}" inside the resume prompt).
+        expect({ where, unfilled: pages.join('\n').match(/\{\w+\}/g) }).toEqual({ where, unfilled: null });
         // Options never get lost to pagination.
         const options = pages
           .join('\n')
@@ -316,6 +318,7 @@ describe.each(LANGS)("the engine's own screens in %s", (lang) => {
       );
       expect(pages).toHaveLength(1);
       expectAllFit(pages, 'resume');
+      expect(pages[0]).not.toMatch(/\{\w+\}/);
     }
   });
 });

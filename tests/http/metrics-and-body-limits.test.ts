@@ -20,14 +20,29 @@ test.each([
   const res = await fetch(`${app.url}/metrics`, { headers: authorization ? { authorization } : {} });
   expect(res.status).toBe(status);
   const text = await res.text();
-  if (status === 200) expect(text).toContain('ussd_hops_total');
-  else expect(text).not.toContain('ussd_hops_total');
+  if (status === 200) {
+    // What a person reading the scrape checks first: the series are there, with this app's values (a
+    // database of its own, the demo set, nothing queued, no hop yet).
+    expect(text).toContain('# TYPE ussd_hops_total counter');
+    expect(line(text, 'outbox_depth')).toBe('outbox_depth 0');
+    expect(line(text, 'applications{status="submitted"}')).toBe('applications{status="submitted"} 0');
+  } else {
+    expect(text).not.toContain('ussd_hops_total');
+    expect(text).not.toContain('outbox_depth');
+  }
 });
+
+/** The line of one series in a scrape. */
+function line(text: string, series: string): string | undefined {
+  return text.split('\n').find((l) => l.startsWith(`${series} `));
+}
 
 test('without METRICS_TOKEN /metrics stays open (a scraper inside the network)', async () => {
   const open = await startTestApp();
   try {
-    expect((await fetch(`${open.url}/metrics`)).status).toBe(200);
+    const res = await fetch(`${open.url}/metrics`);
+    expect(res.status).toBe(200);
+    expect(line(await res.text(), 'outbox_depth')).toBe('outbox_depth 0');
   } finally {
     await open.close();
   }

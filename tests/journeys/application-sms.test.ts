@@ -93,10 +93,25 @@ async function applyForFirst(phone: UssdPhone, lang: Lang, password: string) {
   return { exam: applied.exam as string, position: position as string, station: applied.station as string };
 }
 
-/** Every duty station of this test file's database named `name` (each test sets what it needs). */
+/** The stations' names as the demo set has them, put back after each test that renamed them. */
+let stationNames: { id: number; name: string }[] | undefined;
+
+/** Every duty station of this test file's database named `name`, until the test ends. */
 async function nameStations(name: string): Promise<void> {
+  stationNames ??= await app.db('duty_stations').select('id', 'name');
   await app.db('duty_stations').update({ name });
 }
+
+// A test that renamed the stations (passed or failed) leaves them as it found them.
+afterEach(async () => {
+  if (!stationNames) return;
+  await app.db.raw(
+    `update duty_stations d set name = o.name
+       from jsonb_to_recordset(?::jsonb) as o(id int, name text) where d.id = o.id`,
+    [JSON.stringify(stationNames)],
+  );
+  stationNames = undefined;
+});
 
 describe.each<Lang>(['en', 'sw'])('in %s', (lang) => {
   test('the confirmation SMS keeps the sentence whole and says what was applied for', async () => {

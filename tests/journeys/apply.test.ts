@@ -143,32 +143,6 @@ test('in Kiswahili: the confirmation screen and its SMS, compared whole', async 
   );
 });
 
-test('each list pages with 98 and every choice leads somewhere (no dead end)', async () => {
-  const { phone, password } = await applicant();
-  await logIn(phone, password, 'Apply for a job');
-  // KCSE, Supervision and invigilation (the activity with the most vacancies), then the first of each
-  // list up to the counties: walk every page, then pick the last county shown.
-  await phone.sendAll('1', '3');
-  for (let i = 0; i < 3 && !phone.last.text.includes('Choose the county:'); i++) await phone.send('1');
-  expect(phone.last.text).toContain('Choose the county:');
-  const numbers: string[] = [];
-  for (;;) {
-    expectFits(phone.last);
-    numbers.push(
-      ...phone.last.text
-        .split('\n')
-        .filter((l) => /^\d+\. /.test(l))
-        .map((l) => l.split('.')[0] as string),
-    );
-    if (!phone.last.text.includes('98 More')) break;
-    await phone.send('98');
-  }
-  await phone.send(numbers.at(-1) as string);
-  expect(phone.last.text).toContain('Choose the sub-county:');
-  await phone.send('1');
-  expect(phone.last.text).toContain('Vacancies (positions available):');
-});
-
 test('My applications lists it as submitted; withdraw with confirmation; then it can be applied for again', async () => {
   const { phone, password } = await applicant();
   await submitFirstVacancy(phone, password);
@@ -229,33 +203,11 @@ test('in Kiswahili: the activity applied in is marked and refused where it is ch
   await phone.send('1');
   // Sorted by the Kiswahili names: the one applied in is wherever its name puts it.
   const applied = /\n(\d)\. .+ \(umeomba\)\n/.exec(phone.last.text)?.[1] as string;
-  expect(applied).toBeDefined();
+  expect(applied).toMatch(/^\d$/);
   const refused = await phone.send(applied);
   expect(refused.kind).toBe('CON');
   expect(refused.text).toContain('(umeomba)');
   expect(refused.text.split('\n')[0]).not.toBe('Chagua shughuli:');
-});
-
-test('a refusal at submit (another session applied meanwhile) offers another vacancy instead of ending', async () => {
-  const { phone, password, accountId } = await applicant();
-  await logIn(phone, password, 'Apply for a job');
-  const vacancyId = await toFirstDetails(phone);
-  // Applied from another phone session meanwhile.
-  const v = await app.db('vacancies').where({ id: vacancyId }).first('exam', 'activity');
-  await app.db('applications').insert({
-    account_id: accountId,
-    vacancy_id: vacancyId,
-    exam: v.exam,
-    activity: v.activity,
-    status: 'submitted',
-  });
-  const refused = await phone.send('1');
-  expect(refused.kind).toBe('CON');
-  expect(refused.text).toBe(
-    'You have already applied for this vacancy. See My applications.\n1. Choose another vacancy\n2. My applications\n0 Back 00 Home',
-  );
-  const mine = await phone.choose('My applications');
-  expect(mine.text).toContain('My applications:');
 });
 
 test('STATUS by SMS lists the applications, most recent first, in one segment', async () => {
@@ -286,18 +238,24 @@ test('a vacancy closed while the user looked at it refuses the application with 
   await logIn(phone, password, 'Apply for a job');
   const vacancyId = await toFirstDetails(phone);
   await app.db('vacancies').where({ id: vacancyId }).update({ status: 'closed' });
-  const refused = await phone.chooseOnAnyPage('Confirm and submit');
-  // Said where the user can act on it: another vacancy of the same list.
-  expect(refused.kind).toBe('CON');
-  expect(refused.text).toBe(
-    'This vacancy is closed for applications.\n1. Choose another vacancy\n0 Back 00 Home',
-  );
-  // The list again, without the closed vacancy (here it was the only one: said so, with Back and Home).
-  const list = await phone.send('1');
-  expect(list.kind).toBe('CON');
-  expect(list.text).toMatch(/^(Vacancies \(positions available\):|There are no open vacancies right now\.)/);
-  expect(list.text).toMatch(/0 Back 00 Home$/);
-  await app.db('vacancies').where({ id: vacancyId }).update({ status: 'open' });
+  try {
+    const refused = await phone.chooseOnAnyPage('Confirm and submit');
+    // Said where the user can act on it: another vacancy of the same list.
+    expect(refused.kind).toBe('CON');
+    expect(refused.text).toBe(
+      'This vacancy is closed for applications.\n1. Choose another vacancy\n0 Back 00 Home',
+    );
+    // The list again, without the closed vacancy (here it was the only one: said so, with Back and Home).
+    const list = await phone.send('1');
+    expect(list.kind).toBe('CON');
+    expect(list.text).toMatch(
+      /^(Vacancies \(positions available\):|There are no open vacancies right now\.)/,
+    );
+    expect(list.text).toMatch(/0 Back 00 Home$/);
+  } finally {
+    // The demo vacancy is shared by the other tests of this file, failed or not.
+    await app.db('vacancies').where({ id: vacancyId }).update({ status: 'open' });
+  }
 });
 
 test('a vacancy filled by approved applications refuses the application with a clear message', async () => {
@@ -308,22 +266,26 @@ test('a vacancy filled by approved applications refuses the application with a c
   const original = vacancy.positions as number;
   // Others were approved meanwhile: one position left, then taken.
   const other = await applicant();
-  await app.db('vacancies').where({ id: vacancyId }).update({ positions: 1 });
-  const v = await app.db('vacancies').where({ id: vacancyId }).first('exam', 'activity');
-  await app.db('applications').insert({
-    account_id: other.accountId,
-    vacancy_id: vacancyId,
-    exam: v.exam,
-    activity: v.activity,
-    status: 'approved',
-  });
-  const refused = await phone.chooseOnAnyPage('Confirm and submit');
-  expect(refused.kind).toBe('CON');
-  expect(refused.text).toBe(
-    'All positions of this vacancy have been filled.\n1. Choose another vacancy\n0 Back 00 Home',
-  );
-  await app.db('applications').where({ account_id: other.accountId }).del();
-  await app.db('vacancies').where({ id: vacancyId }).update({ positions: original });
+  try {
+    await app.db('vacancies').where({ id: vacancyId }).update({ positions: 1 });
+    const v = await app.db('vacancies').where({ id: vacancyId }).first('exam', 'activity');
+    await app.db('applications').insert({
+      account_id: other.accountId,
+      vacancy_id: vacancyId,
+      exam: v.exam,
+      activity: v.activity,
+      status: 'approved',
+    });
+    const refused = await phone.chooseOnAnyPage('Confirm and submit');
+    expect(refused.kind).toBe('CON');
+    expect(refused.text).toBe(
+      'All positions of this vacancy have been filled.\n1. Choose another vacancy\n0 Back 00 Home',
+    );
+  } finally {
+    // The demo vacancy is shared by the other tests of this file, failed or not.
+    await app.db('applications').where({ account_id: other.accountId }).del();
+    await app.db('vacancies').where({ id: vacancyId }).update({ positions: original });
+  }
 });
 
 test("a vacancy's closing time on the details screen is Nairobi time, on both sides of midnight", async () => {

@@ -1,3 +1,7 @@
+// Change password over the whole service: the new password works and the old one does not, an SMS says
+// so (without it), no password reaches the store, logs or outbox, and wrong current passwords add up with
+// wrong logins in the account's lockout. The screens (asked once, refusals, resume) are on the fast phone:
+// tests/screens/passwords.test.ts.
 import { keys } from '../../src/engine/session-store';
 import { waitForSms } from '../support/sms';
 import { registeredPhone } from '../support/registered-phone';
@@ -27,21 +31,6 @@ async function atCurrentPassword(phone: UssdPhone, password: string): Promise<vo
   await phone.choose('Change password');
   expect(phone.last.text).toBe('Enter your current password:\n0 Back 00 Home');
 }
-
-test('Change password right after the login asks for the password once, not twice', async () => {
-  const { phone, password } = await registeredPhone(app.url);
-  await phone.dial();
-  await phone.choose('Change password');
-  expect(phone.last.text).toContain('Enter your CP2 password');
-  const next = await phone.send(password);
-  expect(next.text).toBe('Enter a new password of 6 to 12 digits:\n0 Back 00 Home');
-});
-
-test('Change password later in a session asks for the current password first', async () => {
-  const { phone, password } = await registeredPhone(app.url);
-  await atCurrentPassword(phone, password);
-  expect((await phone.send(password)).text).toContain('Enter a new password of 6 to 12 digits');
-});
 
 test('change password: refuses easy and mismatched passwords, one reason at a time, then the new one works and an SMS says so', async () => {
   const { phone, password } = await registeredPhone(app.url);
@@ -78,18 +67,6 @@ test('change password: refuses easy and mismatched passwords, one reason at a ti
   expect((await phone.send('583920')).text).toContain('Enter a new password');
 });
 
-test('three passwords too easy to guess in a row end the session, like three invalid choices', async () => {
-  const { phone, password } = await registeredPhone(app.url);
-  await phone.dial();
-  await phone.choose('Change password');
-  await phone.send(password);
-  expect((await phone.send('123456')).kind).toBe('CON');
-  expect((await phone.send('000000')).kind).toBe('CON');
-  const third = await phone.send('777777');
-  expect(third.kind).toBe('END');
-  expect(third.text).toBe('Too many invalid entries. Dial *384*22262# to try again or SMS HELP to 22262.');
-});
-
 test('a password typed at a prompt never reaches the session store, the logs or the outbox', async () => {
   const { phone, password } = await registeredPhone(app.url);
   await phone.dial();
@@ -108,26 +85,6 @@ test('a password typed at a prompt never reaches the session store, the logs or 
   );
   expect(outbox).not.toContain(password);
   expect(outbox).not.toContain('640317');
-});
-
-test('a dropped journey that was logged in resumes only after the password is asked again', async () => {
-  const { phone, password } = await registeredPhone(app.url);
-  await phone.dial();
-  await phone.choose('Change password');
-  await phone.send(password);
-  expect(phone.last.text).toContain('Enter a new password');
-  // The call drops here; the user dials again within the resume window.
-  const offer = await phone.dial();
-  expect(offer.text).toBe(
-    'You did not finish changing your password last time.\n1. Continue where you left off\n2. Start again',
-  );
-  const gate = await phone.send('1');
-  expect(gate.text).toContain('Enter your CP2 password');
-  expect((await phone.send('111222')).text).toContain('Wrong password. 4 attempts left.');
-  const resumed = await phone.send(password);
-  expect(resumed.text).toContain('Enter a new password');
-  await phone.send('583920');
-  expect((await phone.send('583920')).text).toContain('Your password has been changed');
 });
 
 test('a wrong current password counts towards the lockout like a wrong login: the fifth locks the account', async () => {

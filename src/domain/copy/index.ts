@@ -7,7 +7,10 @@ import { sw } from './sw';
 
 export { type CopyKey };
 
-/** A parameter is a value shown as it is, or a copy key translated in the same language. */
+/**
+ * A parameter is a value shown as it is, or a copy key translated in the same language (with parameters
+ * of its own, if it has any: "You did not finish {task}" where the task is "filling {section}").
+ */
 export type Params = { [name: string]: string | number | { key: string; params?: Params } };
 /**
  * A copy key (translated), a key with parameters, or text shown as it is (data). `plural` names the
