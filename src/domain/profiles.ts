@@ -27,18 +27,19 @@ function toValues(row: Record<string, unknown> | undefined): ProfileValues {
   if (!row) return values;
   for (const id of FIELD_IDS) {
     const v = row[FIELDS[id].column];
-    if (v !== null && v !== undefined && v !== '') values[id] = String(v);
+    if (v !== null && v !== undefined && v !== '') values[id] = String(v as string | number);
   }
   return values;
 }
 
 export function createProfiles(db: Db) {
   async function load(accountId: number): Promise<ProfileView> {
-    const row = await db('profiles as p')
+    const row = (await db('profiles as p')
       .leftJoin('counties as c', 'c.code', 'p.county_code')
       .leftJoin('sub_counties as s', 's.id', 'p.sub_county_id')
       .where('p.account_id', accountId)
-      .first('p.*', 'c.name as county_name', 's.name as sub_county_name');
+      .first('p.*', 'c.name as county_name', 's.name as sub_county_name')) as
+      (Record<string, unknown> & { county_name: string | null; sub_county_name: string | null }) | undefined;
     const values = toValues(row);
     const missing = new Set(missingSections(values));
     return {

@@ -151,10 +151,11 @@ export function createVacancies(db: Db, opts: VacancyOptions = {}) {
         .limit(limit + 1);
       const search = page.search?.trim();
       if (search) {
-        q.where((w) =>
-          w
-            .whereRaw('upper(d.code) = ?', [search.toUpperCase()])
-            .orWhereRaw(`d.name ilike ? escape '\\'`, [likePrefix(search)]),
+        q.where(
+          (w) =>
+            void w
+              .whereRaw('upper(d.code) = ?', [search.toUpperCase()])
+              .orWhereRaw(`d.name ilike ? escape '\\'`, [likePrefix(search)]),
         );
       }
       const after = page.after;
@@ -298,10 +299,11 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
     if (Number(approved?.n ?? 0) >= vacancy.positions) return { status: 'full' };
 
     const active = (await activeApplications(trx, accountId)
-      .andWhere((w) =>
-        w
-          .where('ap.vacancy_id', vacancyId)
-          .orWhere({ 'ap.exam': vacancy.exam, 'ap.activity': vacancy.activity }),
+      .andWhere(
+        (w) =>
+          void w
+            .where('ap.vacancy_id', vacancyId)
+            .orWhere({ 'ap.exam': vacancy.exam, 'ap.activity': vacancy.activity }),
       )
       .select('ap.vacancy_id')) as { vacancy_id: number }[];
     if (active.some((a) => a.vacancy_id === vacancyId)) return { status: 'duplicate' };

@@ -250,7 +250,7 @@ test('every screen function renders from the machine context plus the sample val
       } catch (e) {
         err = e;
       }
-      expect({ state: f.stateId, lang, error: err ? String(err) : undefined }).toEqual({
+      expect({ state: f.stateId, lang, error: err ? String(err as Error) : undefined }).toEqual({
         state: f.stateId,
         lang,
         error: undefined,

@@ -100,7 +100,8 @@ async function respond(
   match: KeywordMatch | undefined,
   accountDeps: AccountDeps,
 ): Promise<Outcome> {
-  const saved = await trx('phone_preferences').where({ phone }).first('language');
+  const saved = (await trx('phone_preferences').where({ phone }).first('language')) as
+    { language: Lang | null } | undefined;
   const lang: Lang = saved?.language ?? match?.lang ?? 'en';
   const codes = { code: accountDeps.ussdCode, sms: accountDeps.smsCode };
   const reply = (template: SmsTemplate, params: Record<string, string> = {}) =>
