@@ -86,7 +86,8 @@ export const JOURNEY_SCREENS = {
       'profile.confirm': {},
       'profile.review': {},
       'profile.chooseField': {},
-      'profile.complete': {},
+      // Saving the last missing section shows this instead of the overview.
+      'profile.complete': { milestone: 'completed', after: 'profile.confirm' },
     },
   },
   apply: {

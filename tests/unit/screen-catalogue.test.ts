@@ -53,7 +53,12 @@ function oldJourneysOf(screens: string[]) {
       section = own;
       started.add(`profile.${own}`);
     }
-    if (s === 'profile.overview' && screens[i - 1] === 'profile.confirm' && section)
+    // The one change made on purpose: saving the last missing section (`profile.complete`) completes it.
+    if (
+      (s === 'profile.overview' || s === 'profile.complete') &&
+      screens[i - 1] === 'profile.confirm' &&
+      section
+    )
       completed.add(`profile.${section}`);
   });
   if (screens.includes('apply.choose.exam')) {
@@ -134,6 +139,24 @@ test('the funnel from the milestones counts every trail as the screen-id pattern
       completed: [...was.completed].sort(),
     });
   }
+});
+
+test('saving the last missing section completes it (it used to count as stopped at profile.complete)', () => {
+  const trail = [
+    'main',
+    'login.prompt',
+    'profile.overview',
+    'profile.field.kinName',
+    'profile.field.kinPhone',
+  ];
+  expect(
+    journeysOf([...trail, 'profile.field.kinRelationship', 'profile.confirm', 'profile.complete']),
+  ).toEqual({
+    started: new Set(['login', 'profile.nextOfKin']),
+    completed: new Set(['login', 'profile.nextOfKin']),
+  });
+  // Not without the confirmation before it.
+  expect(journeysOf([...trail, 'profile.complete']).completed).toEqual(new Set(['login']));
 });
 
 test('what one session adds to the funnel', () => {
