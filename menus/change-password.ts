@@ -4,7 +4,7 @@ import { assign, fromPromise, setup } from 'xstate';
 import { sessionContext, type SessionContext } from './context';
 import { PASSWORD_INPUT, lockedScreen, lockedUntil, wrongPasswordNotice } from './password-input';
 import type { LoginResult, MenuServices, NewPasswordResult } from './services';
-import { INPUT, screen, type InputEvent, type MenuInput, type TextRef } from './screen';
+import { INPUT, screen, type InputEvent, type MenuInput, type ScreenId, type TextRef } from './screen';
 
 type Context = SessionContext & {
   /** Why the last entry was refused (a password too easy to guess, a mismatch): counted by the engine. */
@@ -17,7 +17,7 @@ type Context = SessionContext & {
   justLoggedIn: boolean;
 };
 
-const prompt = (id: string, text: TextRef) =>
+const prompt = (id: ScreenId, text: TextRef) =>
   screen<Context>((ctx) => ({
     id,
     task: 'task.changePassword',

@@ -134,7 +134,7 @@ function fieldScreen(ctx: Context): ScreenSpec {
   const id = ctx.fieldId as FieldId;
   const def = field(id);
   const base = {
-    id: `profile.field.${id}`,
+    id: `profile.field.${id}` as const,
     task: sectionTask(ctx),
     error: ctx.error,
     text: { key: `profile.ask.${id}`, params: { phone: displayPhone(ctx.phone) } },

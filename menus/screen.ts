@@ -10,6 +10,10 @@ import type { Params, TextRef } from '../src/domain/copy';
 
 export type { Params, TextRef };
 
+import type { ScreenId } from '../src/domain/screens';
+
+export type { ScreenId };
+
 export type MenuEvent = { type: string; [k: string]: unknown };
 
 export type OptionSpec = { label: TextRef; event: MenuEvent };
@@ -29,9 +33,12 @@ export type InputSpec = {
   secret?: boolean;
 };
 
-export type ScreenSpec = {
-  /** Stable name for analytics and tests, e.g. `main`, `language`. */
-  id: string;
+export type ScreenSpec<Id extends string = ScreenId> = {
+  /**
+   * Stable name for analytics and tests, e.g. `main`, `language`: one the screen catalogue
+   * (src/domain/screens.ts) declares, with the journey it belongs to and the funnel milestone it marks.
+   */
+  id: Id;
   /** One line above the text: news about the last step ("Saved."). Not shown again after Back. */
   notice?: TextRef;
   /**
@@ -62,7 +69,15 @@ export type ScreenSpec = {
   back?: MenuEvent;
 };
 
-export type ScreenMeta<C> = { screen: ScreenSpec | ((context: C) => ScreenSpec) };
+/**
+ * A screen whatever its id: what the engine renders. The engine does not depend on the catalogue (its
+ * tests run made-up machines); the menus' screens are `ScreenSpec`s, with catalogued ids.
+ */
+export type AnyScreenSpec = ScreenSpec<string>;
+
+export type ScreenMeta<C, Id extends string = ScreenId> = {
+  screen: ScreenSpec<Id> | ((context: C) => ScreenSpec<Id>);
+};
 
 /** Every menu machine's context has at least these. */
 export type BaseContext = { phone: string; lang: Lang };

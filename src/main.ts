@@ -27,11 +27,13 @@ async function main(): Promise<void> {
       process.exit(1);
     }, 10_000);
     force.unref();
-    server.close(async () => {
-      await relay.stop();
-      await resources.close();
-      log.info('stopped');
-      process.exit(0);
+    server.close(() => {
+      void (async () => {
+        await relay.stop();
+        await resources.close();
+        log.info('stopped');
+        process.exit(0);
+      })();
     });
     server.closeIdleConnections();
   };
@@ -42,6 +44,7 @@ async function main(): Promise<void> {
 main().catch((err: unknown) => {
   // Never "undefined": a failure without a message still says where it came from.
   const cause =
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a thrown non-Error, as it stringifies
     err instanceof Error ? err.message || err.name : err === undefined ? 'an unknown error' : String(err);
   console.error(`failed to start: ${cause}`);
   process.exit(1);

@@ -3,42 +3,17 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Db } from './db/knex';
 import { createOutboxStore } from './domain/outbox';
+import { JOURNEYS, journeyOfScreen as journeyOf } from './domain/screens';
 
-/** The values of the `journey` label of the USSD hop metrics: a fixed set, whatever the screen ids. */
-export const HOP_JOURNEYS = [
-  'main',
-  'createAccount',
-  'login',
-  'profile',
-  'apply',
-  'applications',
-  'changePassword',
-  'language',
-  'help',
-  'resume',
-  'engine',
-  'other',
-] as const;
+/**
+ * The values of the `journey` label of the USSD hop metrics: the journeys of the screen catalogue
+ * (src/domain/screens.ts) and `other`, a fixed set whatever the screen ids.
+ */
+export const HOP_JOURNEYS = [...JOURNEYS, 'other'] as const;
 
-const BY_PREFIX: Record<string, (typeof HOP_JOURNEYS)[number]> = {
-  main: 'main',
-  account: 'createAccount',
-  createAccount: 'createAccount',
-  login: 'login',
-  profile: 'profile',
-  apply: 'apply',
-  applications: 'applications',
-  changePassword: 'changePassword',
-  password: 'changePassword',
-  language: 'language',
-  help: 'help',
-  resume: 'resume',
-  engine: 'engine',
-};
-
-/** The journey (menu) a screen id belongs to: its first segment, mapped onto HOP_JOURNEYS. */
+/** The journey (menu) a screen id belongs to, as the screen catalogue declares it; `other` if unknown. */
 export function journeyOfScreen(screenId: string): (typeof HOP_JOURNEYS)[number] {
-  return BY_PREFIX[screenId.split('.')[0] ?? ''] ?? 'other';
+  return journeyOf(screenId);
 }
 
 /** With `db`, the gauges read on scrape (outbox, applications) are registered too. */

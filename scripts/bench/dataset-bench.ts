@@ -187,7 +187,7 @@ export async function runDatasetBench(opts: DatasetOptions, global: Cleanups): P
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
   global.push(() => redis.quit());
-  const [pg] = (await admin.raw('show server_version')).rows as Array<{ server_version: string }>;
+  const [pg] = ((await admin.raw('show server_version')) as { rows: Array<{ server_version: string }> }).rows;
   console.log(
     `cp2 bench, datasets ${opts.datasets.join(' and ')}: apply journeys at 1 and ${opts.walkers} walkers ` +
       `(${opts.oneSeconds} s and ${opts.manySeconds} s of new journeys; the ${opts.walkers} start over ` +

@@ -135,7 +135,7 @@ export async function generateLoad(job: Job, report: (event: string) => void): P
         timeout: 10,
         requests,
       },
-      (err, r) => (err ? reject(err) : resolve(r)),
+      (err, r) => (err ? reject(err as Error) : resolve(r)),
     );
     const openWindow = () => {
       if (windowStart !== Infinity) return;

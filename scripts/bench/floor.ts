@@ -134,7 +134,8 @@ export async function runFloorBench(cleanups: Cleanups): Promise<number> {
     const floor = await listen(floorApp(redis, `bench:floor:${runId}:`));
     cleanups.push(() => closeServer(floor.server));
 
-    const [pgVersion] = (await db.raw('show server_version')).rows as Array<{ server_version: string }>;
+    const [pgVersion] = ((await db.raw('show server_version')) as { rows: Array<{ server_version: string }> })
+      .rows;
     const redisVersion = /redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? '?';
     console.log(
       `cp2 bench: ${connections} connections, ${seconds} s measured per target after a warm-up of ` +

@@ -255,7 +255,7 @@ export async function seedNational(
   await db.transaction(async (trx) => {
     const inTrx = async (what: string, sql: string, bindings: unknown[] = []) => {
       const started = Date.now();
-      const r = await trx.raw(sql, bindings as never[]);
+      const r: unknown = await trx.raw(sql, bindings as never[]);
       log(`${what} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
       return r as { rowCount?: number };
     };

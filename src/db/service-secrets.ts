@@ -7,6 +7,6 @@ export async function serviceSecret(db: Db, name: string): Promise<Buffer> {
     .insert({ name, value: randomBytes(32) })
     .onConflict('name')
     .ignore();
-  const row = await db('service_secrets').where({ name }).first('value');
-  return (row as { value: Buffer }).value;
+  const row = (await db('service_secrets').where({ name }).first('value')) as { value: Buffer };
+  return row.value;
 }

@@ -13,8 +13,8 @@ export type AdminAction = {
 };
 
 export async function recordAdminAction(db: Db, a: AdminAction): Promise<number> {
-  const [row] = await db('admin_audit')
+  const [row] = (await db('admin_audit')
     .insert({ actor: a.actor, action: a.action, target: a.target, details: JSON.stringify(a.details ?? {}) })
-    .returning('id');
+    .returning('id')) as { id: number | string }[];
   return Number((row as { id: number | string }).id);
 }

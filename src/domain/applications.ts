@@ -86,10 +86,11 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
     if (isFull(await occupancy(trx, vacancyId))) return { status: 'full' };
 
     const active = (await activeApplications(trx, accountId)
-      .andWhere((w) =>
-        w
-          .where('ap.vacancy_id', vacancyId)
-          .orWhere({ 'ap.exam': vacancy.exam, 'ap.activity': vacancy.activity }),
+      .andWhere(
+        (w) =>
+          void w
+            .where('ap.vacancy_id', vacancyId)
+            .orWhere({ 'ap.exam': vacancy.exam, 'ap.activity': vacancy.activity }),
       )
       .select('ap.vacancy_id')) as { vacancy_id: number }[];
     if (active.some((a) => a.vacancy_id === vacancyId)) return { status: 'duplicate' };

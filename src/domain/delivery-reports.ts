@@ -107,7 +107,7 @@ async function applyReport(
 ): Promise<boolean> {
   const updated = await db('outbound_sms')
     .where({ provider_message_id: providerMessageId })
-    .andWhere((w) => w.whereNull('delivery_status').orWhereNotIn('delivery_status', FINAL))
+    .andWhere((w) => void w.whereNull('delivery_status').orWhereNotIn('delivery_status', FINAL))
     .update({
       delivery_status: status,
       failure_reason: failureReason ?? null,

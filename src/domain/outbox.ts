@@ -34,9 +34,9 @@ export type NewSms = {
 
 /** Queues an SMS inside the caller's transaction. */
 export async function enqueueSms(trx: Db, sms: NewSms): Promise<number> {
-  const [row] = await trx('outbound_sms')
+  const [row] = (await trx('outbound_sms')
     .insert({ to_phone: sms.to, template: sms.template, language: sms.lang, params: sms.params ?? {} })
-    .returning('id');
+    .returning('id')) as { id: number }[];
   return (row as { id: number }).id;
 }
 
@@ -112,12 +112,12 @@ export function createOutboxStore(db: Db) {
     },
 
     async depth(): Promise<{ due: number; oldestDueSeconds: number }> {
-      const row = await db('outbound_sms')
+      const row = (await db('outbound_sms')
         .whereIn('status', ['pending', 'sending'])
         .first(
           db.raw('count(*)::int as due'),
           db.raw('extract(epoch from now() - min(created_at))::float as oldest'),
-        );
+        )) as { due: number | null; oldest: number | null } | undefined;
       return { due: Number(row?.due ?? 0), oldestDueSeconds: Number(row?.oldest ?? 0) };
     },
   };

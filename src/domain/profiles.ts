@@ -32,22 +32,23 @@ function toValues(cipher: FieldCipher, row: Record<string, unknown> | undefined)
   if (!row) return values;
   for (const id of FIELD_IDS) {
     const column = FIELDS[id].column;
-    const v = row[column];
+    const v = row[column] as string | number | null | undefined;
     if (v === null || v === undefined || v === '') continue;
+    const text = String(v);
     // A value from before encryption is plain until the pass at start has encrypted it.
-    values[id] =
-      ENCRYPTED.has(column) && FieldCipher.isEncrypted(String(v)) ? cipher.decrypt(String(v)) : String(v);
+    values[id] = ENCRYPTED.has(column) && FieldCipher.isEncrypted(text) ? cipher.decrypt(text) : text;
   }
   return values;
 }
 
 export function createProfiles(db: Db, cipher: FieldCipher) {
   async function load(accountId: number): Promise<ProfileView> {
-    const row = await db('profiles as p')
+    const row = (await db('profiles as p')
       .leftJoin('counties as c', 'c.code', 'p.county_code')
       .leftJoin('sub_counties as s', 's.id', 'p.sub_county_id')
       .where('p.account_id', accountId)
-      .first('p.*', 'c.name as county_name', 's.name as sub_county_name');
+      .first('p.*', 'c.name as county_name', 's.name as sub_county_name')) as
+      (Record<string, unknown> & { county_name: string | null; sub_county_name: string | null }) | undefined;
     const values = toValues(cipher, row);
     const missing = new Set(missingSections(values));
     return {
@@ -73,7 +74,7 @@ export function createProfiles(db: Db, cipher: FieldCipher) {
         // The unique index compares hashes under the current key; while a key rotation is under way an
         // older row may hold its hash under the previous key, so every key's hash is looked for.
         if (id) {
-          const taken = await db('profiles')
+          const taken: unknown = await db('profiles')
             .whereIn('national_id_hash', cipher.indexes(NATIONAL_ID_INDEX, id))
             .whereNot('account_id', accountId)
             .first('account_id');
@@ -112,7 +113,7 @@ export async function missingSectionsOf(db: Db, accountId: number): Promise<Sect
     Record<string, unknown> | undefined;
   const values: ProfileValues = {};
   for (const id of FIELD_IDS) {
-    const v = row?.[FIELDS[id].column];
+    const v = row?.[FIELDS[id].column] as string | number | null | undefined;
     if (v !== null && v !== undefined && v !== '')
       values[id] = ENCRYPTED.has(FIELDS[id].column) ? 'filled' : String(v);
   }

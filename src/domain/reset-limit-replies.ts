@@ -15,7 +15,7 @@ export const LIMITED_SILENT = 'reset_limited_silent';
  */
 export async function limitedReplyDue(trx: Db, phone: string, now: Date): Promise<boolean> {
   const since = new Date(now.getTime() - LIMITED_REPLY_WINDOW_HOURS * 3600_000);
-  const earlier = await trx('inbound_sms')
+  const earlier: unknown = await trx('inbound_sms')
     .where({ from_phone: phone, outcome: LIMITED_REPLIED })
     .andWhere('received_at', '>', since)
     .first('id');

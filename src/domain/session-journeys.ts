@@ -1,49 +1,34 @@
-// Which journeys a USSD session started and completed, from the screen ids it showed (the rules are in
-// docs/analytics.md), and what one session adds to the funnel. The one place these rules are written:
-// the roll-ups kept as events arrive, their backfill and the report's partial minutes all use it.
-import { FIELDS, SECTIONS, type FieldId, type SectionId } from './profile-fields';
+// Which journeys a USSD session started and completed, from the screen ids it showed, and what one
+// session adds to the funnel. The rules are the milestones the screen catalogue declares
+// (src/domain/screens.ts, docs/analytics.md); the roll-ups kept as events arrive, their backfill and the
+// report's partial minutes all use this.
+import { FUNNEL_JOURNEYS, completedOnLeaving, screenInfo, type Journey } from './screens';
 
-export const JOURNEYS = ['createAccount', 'login', ...SECTIONS.map((s) => `profile.${s}`), 'apply'] as const;
-
-/** The section a `profile.field.<id>` screen belongs to. */
-function sectionOf(screen: string): SectionId | undefined {
-  const id = screen.startsWith('profile.field.') ? screen.slice('profile.field.'.length) : undefined;
-  return id && id in FIELDS ? FIELDS[id as FieldId].section : undefined;
-}
-
-/** Whether `to` is shown after the first `from` in the trail. */
-function after(screens: string[], from: string, to: (s: string) => boolean): boolean {
-  const i = screens.indexOf(from);
-  return i >= 0 && screens.slice(i + 1).some(to);
-}
+/** The funnel journeys, in report order: `createAccount`, `login`, `profile.<section>`…, `apply`. */
+export const JOURNEYS: readonly string[] = FUNNEL_JOURNEYS;
 
 /** Which journeys one session started and which it completed. Each journey counts once per session. */
 export function journeysOf(screens: string[]): { started: Set<string>; completed: Set<string> } {
   const started = new Set<string>();
   const completed = new Set<string>();
-  if (screens.includes('account.confirm')) {
-    started.add('createAccount');
-    if (after(screens, 'account.confirm', (s) => s === 'account.created')) completed.add('createAccount');
-  }
-  if (screens.includes('login.prompt')) {
-    started.add('login');
-    if (after(screens, 'login.prompt', (s) => !s.startsWith('login') && !s.startsWith('engine.')))
-      completed.add('login');
-  }
-  let section: SectionId | undefined;
-  screens.forEach((s, i) => {
-    const own = sectionOf(s);
-    if (own) {
-      section = own;
-      started.add(`profile.${own}`);
+  /** Per journey, the funnel journey it started last (a profile section, or the journey itself). */
+  const open = new Map<Journey, string>();
+  screens.forEach((id, i) => {
+    const info = screenInfo(id);
+    for (const [journey, funnel] of open) {
+      if (completedOnLeaving(journey) && info?.journey !== journey && info?.journey !== 'engine')
+        completed.add(funnel);
     }
-    if (s === 'profile.overview' && screens[i - 1] === 'profile.confirm' && section)
-      completed.add(`profile.${section}`);
+    if (!info?.milestone) return;
+    if (info.milestone === 'started') {
+      const funnel = info.funnel ?? info.journey;
+      started.add(funnel);
+      open.set(info.journey, funnel);
+    } else if (!info.after || screens[i - 1] === info.after) {
+      const funnel = open.get(info.journey);
+      if (funnel) completed.add(funnel);
+    }
   });
-  if (screens.includes('apply.choose.exam')) {
-    started.add('apply');
-    if (after(screens, 'apply.choose.exam', (s) => s === 'apply.submitted')) completed.add('apply');
-  }
   return { started, completed };
 }
 

@@ -149,10 +149,11 @@ export function createVacancies(db: Db, opts: VacancyOptions = {}) {
         .limit(limit + 1);
       const search = page.search?.trim();
       if (search) {
-        q.where((w) =>
-          w
-            .whereRaw('upper(d.code) = ?', [search.toUpperCase()])
-            .orWhereRaw(`d.name ilike ? escape '\\'`, [likePrefix(search)]),
+        q.where(
+          (w) =>
+            void w
+              .whereRaw('upper(d.code) = ?', [search.toUpperCase()])
+              .orWhereRaw(`d.name ilike ? escape '\\'`, [likePrefix(search)]),
         );
       }
       const after = page.after;

@@ -4,7 +4,7 @@
 import type { Logger } from 'pino';
 import { DeadlineExceeded } from '../db/bounded-transaction';
 import { translate } from '../domain/copy';
-import type { Lang, MenuEvent, Params, ScreenSpec, TextRef } from '../../menus/screen';
+import type { AnyScreenSpec, Lang, MenuEvent, Params, ScreenSpec, TextRef } from '../../menus/screen';
 import { createInputDiffer, directDialParts, type InputDiffer } from './input-diff';
 import { RESUME_JOURNEY, type Live, type MenuRuntime, type Persisted } from './menu-runtime';
 import { renderPages, type RenderedPage } from './render';
@@ -78,7 +78,7 @@ type Working = {
   notice?: TextRef;
   quiet?: boolean;
   /** The resume prompt of `offer`, worked out once per hop. */
-  offerScreen?: ScreenSpec;
+  offerScreen?: AnyScreenSpec;
   forcedEnd?: TextRef;
   outcome?: HopOutcome;
 };
@@ -381,7 +381,7 @@ export class UssdEngine {
    * Whether `raw` is the number of one of the screen's options that the page on show does not show: the
    * user has not seen it (a vacancy's "Confirm" behind "98 More"), so it is refused like any bad option.
    */
-  private offPage(w: Working, screen: ScreenSpec, raw: string): boolean {
+  private offPage(w: Working, screen: AnyScreenSpec, raw: string): boolean {
     const count = screen.input ? 0 : (screen.options?.length ?? 0);
     const n = Number(raw.trim());
     if (!Number.isInteger(n) || n < 1 || n > count) return false; // not an option: validation refuses it
@@ -390,7 +390,7 @@ export class UssdEngine {
     return !shown?.options.includes(n);
   }
 
-  private currentScreen(w: Working): ScreenSpec {
+  private currentScreen(w: Working): AnyScreenSpec {
     if (!w.offer) return this.menu.screen(w.live);
     // Resolved once per hop: the dropped journey's screen names what was left unfinished.
     w.offerScreen ??= resumeScreen(this.menu.screen(this.menu.restore(w.offer.snapshot)).task);
@@ -401,7 +401,7 @@ export class UssdEngine {
     return (networkCode && this.opts.screenLimit.byNetwork[networkCode]) || this.opts.screenLimit.default;
   }
 
-  private pages(w: Working, screen: ScreenSpec): RenderedPage[] {
+  private pages(w: Working, screen: AnyScreenSpec): RenderedPage[] {
     const lang = this.menu.context(w.live).lang;
     return renderPages({
       lang,

@@ -13,8 +13,8 @@ export type InputDiff =
 
 export type InputDiffer = {
   /** What is stored about the text consumed so far. */
-  consumedOf(text: string): string;
-  diffInput(consumed: string, text: string): InputDiff;
+  consumedOf: (text: string) => string;
+  diffInput: (consumed: string, text: string) => InputDiff;
 };
 
 export function createInputDiffer(key: Buffer): InputDiffer {

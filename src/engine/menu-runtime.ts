@@ -12,7 +12,7 @@ import {
   type SnapshotStatus,
   type StateValue,
 } from 'xstate';
-import type { BaseContext, JourneyOutput, MenuEvent, MenuInput, ScreenSpec } from '../../menus/screen';
+import type { BaseContext, JourneyOutput, MenuEvent, MenuInput, AnyScreenSpec } from '../../menus/screen';
 import { withDeadline } from '../db/work-deadline';
 
 /** What is saved of a journey: its name and XState's persisted snapshot. */
@@ -32,7 +32,7 @@ const MAX_HANDOVERS = 5;
 
 export class MenuRuntime {
   private readonly journeys: Record<string, AnyStateMachine>;
-  private readonly screens = new WeakMap<AnyMachineSnapshot, ScreenSpec>();
+  private readonly screens = new WeakMap<AnyMachineSnapshot, AnyScreenSpec>();
 
   constructor(
     /** The journeys by name (`main` is where a session starts), or a single machine used as `main`. */
@@ -123,7 +123,7 @@ export class MenuRuntime {
   }
 
   /** The screen of the state the journey rests on (computed once per snapshot: a hop asks often). */
-  screen(live: Live): ScreenSpec {
+  screen(live: Live): AnyScreenSpec {
     const cached = this.screens.get(live.snapshot);
     if (cached) return cached;
     const screen = screenOf(live.snapshot);
@@ -192,12 +192,12 @@ export class MenuRuntime {
 }
 
 /** The screen of the deepest active state that declares one. */
-export function screenOf(snapshot: AnyMachineSnapshot): ScreenSpec | undefined {
-  let found: ScreenSpec | undefined;
+export function screenOf(snapshot: AnyMachineSnapshot): AnyScreenSpec | undefined {
+  let found: AnyScreenSpec | undefined;
   for (const meta of Object.values(snapshot.getMeta() as Record<string, { screen?: unknown }>)) {
     const s = meta?.screen;
-    if (typeof s === 'function') found = (s as (c: unknown) => ScreenSpec)(snapshot.context);
-    else if (s) found = s as ScreenSpec;
+    if (typeof s === 'function') found = (s as (c: unknown) => AnyScreenSpec)(snapshot.context);
+    else if (s) found = s as AnyScreenSpec;
   }
   return found;
 }

@@ -78,8 +78,8 @@ export class RedisSessionStore implements SessionStore {
       else multi.set(op.key, op.value, 'EX', op.ttlSeconds);
     }
     const results = await multi.exec();
-    const failed = results?.find(([err]) => err);
-    if (failed) throw failed[0];
+    const failed = results?.find(([err]) => err)?.[0];
+    if (failed) throw failed;
   }
 
   async lockAndRead(lockKey: string, token: string, ttlMs: number, keys: string[]) {

@@ -2,12 +2,12 @@
 // lines added, and split into pages ("98 More") so that no response is longer than the network allows.
 // Each page says which options it shows: only those may be chosen on it.
 import { translate } from '../domain/copy';
-import type { Lang, Params, ScreenSpec } from '../../menus/screen';
+import type { Lang, Params, AnyScreenSpec } from '../../menus/screen';
 import { gsm7Length, toGsm7 } from '../domain/gsm7';
 
 export type RenderRequest = {
   lang: Lang;
-  screen: ScreenSpec;
+  screen: AnyScreenSpec;
   /** Characters one response may carry (160 on Safaricom, 182 on Airtel). */
   limit: number;
   /** Whether "0 Back" leads somewhere from the first page. */

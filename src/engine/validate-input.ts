@@ -1,5 +1,5 @@
 // Checks what the user typed against what the screen declared, before the machine sees it.
-import type { InputSpec, MenuEvent, ScreenSpec, TextRef } from '../../menus/screen';
+import type { InputSpec, MenuEvent, AnyScreenSpec, TextRef } from '../../menus/screen';
 import { INPUT } from '../../menus/screen';
 import { typedText } from '../domain/gsm7';
 
@@ -28,7 +28,7 @@ function lengthReason(spec: InputSpec): TextRef {
     : { key: `engine.invalid${unit}`, params: { min: spec.min, max: spec.max } };
 }
 
-export function validateInput(screen: ScreenSpec, raw: string): Validation {
+export function validateInput(screen: AnyScreenSpec, raw: string): Validation {
   if (screen.input) return validateFree(screen.input, raw);
   const options = screen.options ?? [];
   const trimmed = raw.trim();

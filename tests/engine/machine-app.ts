@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
 import { assign, fromPromise, setup, type AnyStateMachine } from 'xstate';
-import type { BaseContext, MenuInput, ScreenMeta, ScreenSpec } from '../../menus/screen';
+import type { AnyScreenSpec as ScreenSpec, BaseContext, MenuInput, ScreenMeta } from '../../menus/screen';
 import { loadConfig, type Config } from '../../src/config';
 import { UssdEngine } from '../../src/engine/engine';
 import { MemorySessionStore } from '../../src/engine/memory-session-store';
@@ -113,7 +113,9 @@ type Events =
   | { type: 'PICK'; county: string }
   | { type: 'INPUT'; value: string };
 
-const screen = (s: ScreenSpec | ((c: Ctx) => ScreenSpec)): ScreenMeta<Ctx> => ({ screen: s });
+const screen = (s: ScreenSpec | ((c: Ctx) => ScreenSpec)): ScreenMeta<Ctx, string> => ({
+  screen: s,
+});
 const lit = (literal: string) => ({ literal });
 
 /**

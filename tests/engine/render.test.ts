@@ -2,7 +2,7 @@
 // their global numbers across pages, and navigation lines appear exactly where a caller needs them.
 import { gsm7Length, isGsm7 } from '../../src/domain/gsm7';
 import { renderPages, type RenderRequest } from '../../src/engine/render';
-import type { ScreenSpec } from '../../menus/screen';
+import type { AnyScreenSpec as ScreenSpec } from '../../menus/screen';
 import { COUNTIES } from './machine-app';
 import { septets } from '../support/gsm7-standard';
 

@@ -18,6 +18,7 @@ import {
   type ProfileValues,
 } from '../../src/domain/profile-fields';
 import { LEVELS } from '../../src/domain/vacancy-types';
+import { JOURNEY_SCREENS, journeyOfScreen } from '../../src/domain/screens';
 import { COUNTIES } from './machine-app';
 
 const LIMIT = 160;
@@ -241,6 +242,29 @@ test('the walk finds the screens of every journey (and would find new ones)', ()
   }
 });
 
+test('the menus show exactly the screens the catalogue declares (src/domain/screens.ts)', () => {
+  const shown = new Set(screens.flatMap((f) => LANGS.flatMap((lang) => f.screens(lang).map((sc) => sc.id))));
+  const declared = Object.entries(JOURNEY_SCREENS)
+    .filter(([journey]) => journey !== 'engine' && journey !== 'resume')
+    .flatMap(([, j]) => Object.keys(j.screens));
+  expect([...shown].sort()).toEqual(declared.sort());
+  // The journey a screen is counted under: its machine's, except where the catalogue says otherwise.
+  const byMachine = Object.entries(journeys).flatMap(([name, machine]) =>
+    walk(machine.root, initialContext(machine), []).flatMap((f) =>
+      f.screens('en').map((sc) => [sc.id, name, journeyOfScreen(sc.id)] as const),
+    ),
+  );
+  const elsewhere = [...new Set(byMachine.filter(([, name, j]) => name !== j).map((x) => x.join(' ')))];
+  // The withdraw menu is the applications journey in its withdraw mode.
+  const exceptions = elsewhere.filter((x) => !/^applications\.\w+ withdraw applications$/.test(x));
+  expect(exceptions.sort()).toEqual([
+    'help main help',
+    'language main language',
+    'login.locked changePassword login',
+  ]);
+  expect(elsewhere.length).toBeGreaterThan(exceptions.length);
+});
+
 test('every screen function renders from the machine context plus the sample values', () => {
   for (const f of screens) {
     for (const lang of LANGS) {
@@ -250,7 +274,7 @@ test('every screen function renders from the machine context plus the sample val
       } catch (e) {
         err = e;
       }
-      expect({ state: f.stateId, lang, error: err ? String(err) : undefined }).toEqual({
+      expect({ state: f.stateId, lang, error: err ? String(err as Error) : undefined }).toEqual({
         state: f.stateId,
         lang,
         error: undefined,

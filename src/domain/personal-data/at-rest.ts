@@ -129,7 +129,7 @@ async function deploymentsPass(
         const hash = cipher.index(NATIONAL_ID_INDEX, id);
         if (!stale(cipher, row.national_id) && hash === row.national_id_hash) continue;
         // The same deployment imported again under another key: one row is enough.
-        const twin = await trx('deployments')
+        const twin: unknown = await trx('deployments')
           .where({ national_id_hash: hash, duty_station: row.duty_station, year: row.year })
           .whereNot('id', row.id)
           .first('id');
