@@ -261,6 +261,7 @@ test('the menus show exactly the screens the catalogue declares (src/domain/scre
     'help main help',
     'language main language',
     'login.locked changePassword login',
+    'login.locked erase login',
   ]);
   expect(elsewhere.length).toBeGreaterThan(exceptions.length);
 });

@@ -22,6 +22,8 @@ const BY_PREFIX: Record<string, string> = {
   help: 'help',
   resume: 'resume',
   engine: 'engine',
+  // Added with the journey (issue 15): no older label to keep.
+  erase: 'erase',
 };
 const oldLabel = (id: string) => BY_PREFIX[id.split('.')[0] ?? ''] ?? 'other';
 
@@ -69,6 +71,8 @@ function oldJourneysOf(screens: string[]) {
 }
 
 const IDS = Object.values(JOURNEY_SCREENS).flatMap((j) => Object.keys(j.screens));
+/** The screens the old patterns knew (the erase journey came after them, with its own test below). */
+const OLD_IDS = IDS.filter((id) => !id.startsWith('erase.'));
 
 test('the funnel journeys and metric labels are the ones the report and dashboards know', () => {
   expect(JOURNEYS).toEqual([
@@ -80,6 +84,7 @@ test('the funnel journeys and metric labels are the ones the report and dashboar
     'profile.workstation',
     'profile.nextOfKin',
     'apply',
+    'erase',
   ]);
   expect(HOP_JOURNEYS).toEqual([
     'main',
@@ -89,6 +94,7 @@ test('the funnel journeys and metric labels are the ones the report and dashboar
     'apply',
     'applications',
     'changePassword',
+    'erase',
     'language',
     'help',
     'resume',
@@ -112,7 +118,14 @@ test('the funnel from the milestones counts every trail as the screen-id pattern
   // A small deterministic generator: the same trails every run.
   let seed = 42;
   const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-  const pool = [...IDS, 'apply.soon', 'comingSoon', 'profile.confirm', 'profile.overview', 'login.prompt'];
+  const pool = [
+    ...OLD_IDS,
+    'apply.soon',
+    'comingSoon',
+    'profile.confirm',
+    'profile.overview',
+    'login.prompt',
+  ];
   const pick = () => pool[Math.floor(next() * pool.length)] as string;
   const trails: string[][] = [
     [],
@@ -172,4 +185,11 @@ test('what one session adds to the funnel', () => {
     { metric: 'started', journey: 'apply', screen: '' },
     { metric: 'stopped', journey: 'apply', screen: 'apply.choose.activity' },
   ]);
+});
+
+test('deleting an account is a funnel journey: started on the warning, completed when it is done', () => {
+  const trail = ['main', 'login.prompt', 'profile.overview', 'erase.warning', 'erase.password'];
+  expect(journeysOf(trail).started.has('erase')).toBe(true);
+  expect(journeysOf(trail).completed.has('erase')).toBe(false);
+  expect(journeysOf([...trail, 'erase.confirm', 'erase.done']).completed.has('erase')).toBe(true);
 });
