@@ -61,9 +61,9 @@ export type ChannelServices = {
   sessionEnds: SessionEnds;
 };
 
-export function createChannelServices(db: Db, deps: AccountDeps): ChannelServices {
+export function createChannelServices(db: Db, deps: AccountDeps, cipher: FieldCipher): ChannelServices {
   return {
-    inboundSms: createInboundSms(db, deps),
+    inboundSms: createInboundSms(db, { ...deps, cipher }),
     deliveryReports: createDeliveryReports(db),
     outbox: createOutboxStore(db),
     sessionEnds: createSessionEnds(db),
@@ -88,7 +88,7 @@ export function buildService(
   // A scrape counts applications by status and the outbox: reports, on the operator pool, not a hop's.
   const metrics = createMetrics({ db: adminDb });
   const accounts = { ussdCode: config.ussdServiceCode, smsCode: config.smsSender };
-  const channels = createChannelServices(db, accounts);
+  const channels = createChannelServices(db, accounts, resources.cipher);
   const engine = createEngine(store, createServices(db, accounts, resources.cipher), {
     sessionTtlSeconds: config.sessionTtlSeconds,
     resumeWindowSeconds: config.resumeWindowSeconds,

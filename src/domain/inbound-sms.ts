@@ -13,6 +13,8 @@ import { matchKeyword, type Keyword, type KeywordMatch } from './sms-keywords';
 import { applicationsSuffix } from './sms-status';
 import { formatEatDate } from './time';
 import { createApplications } from './applications';
+import type { FieldCipher } from './personal-data/field-cipher';
+import { ownCopyParams } from './personal-data/own-copy';
 
 /** The text kept of a message: enough for any keyword and a look at what people send. */
 export const INBOUND_TEXT_KEPT = 480;
@@ -42,6 +44,8 @@ export type InboundOutcome =
   | 'no_account'
   | 'help'
   | 'status'
+  | 'privacy'
+  | 'my_data'
   | 'invalid_sender';
 
 export type InboundResult =
@@ -50,7 +54,10 @@ export type InboundResult =
   /** `keyword` is undefined for anything that is not a keyword (it gets the HELP reply). */
   | { kind: 'processed'; keyword: Keyword | undefined; outcome: InboundOutcome };
 
-export function createInboundSms(db: Db, deps: AccountDeps) {
+/** What answering needs: the codes named in replies, and the data key for MY DATA. */
+export type InboundDeps = AccountDeps & { cipher: FieldCipher };
+
+export function createInboundSms(db: Db, deps: InboundDeps) {
   return {
     /** Records the message once by its AT id and, the first time only, answers it. */
     async receive(msg: InboundSms): Promise<InboundResult> {
@@ -92,7 +99,7 @@ async function answer(
   trx: Db,
   phone: string,
   match: KeywordMatch | undefined,
-  deps: AccountDeps,
+  deps: InboundDeps,
 ): Promise<InboundOutcome> {
   const lang: Lang = (await createPreferences(trx).savedLanguage(phone)) ?? match?.lang ?? 'en';
   const codes = { code: deps.ussdCode, sms: deps.smsCode };
@@ -133,6 +140,19 @@ async function answer(
     const applications = applicationsSuffix(lang, base, recent, deps.ussdCode);
     await reply('sms.status', { ...params, applications });
     return 'status';
+  }
+  if (match?.keyword === 'PRIVACY') {
+    await reply('sms.privacy');
+    return 'privacy';
+  }
+  if (match?.keyword === 'MYDATA') {
+    const params = await ownCopyParams(trx, deps.cipher, phone, lang);
+    if (!params) {
+      await reply('sms.noAccount');
+      return 'no_account';
+    }
+    await reply('sms.myData', params);
+    return 'my_data';
   }
   await reply('sms.help');
   return 'help';

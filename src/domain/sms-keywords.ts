@@ -5,7 +5,7 @@
 import { editDistance } from './edit-distance';
 import type { Lang } from './language';
 
-export type Keyword = 'PASSWORD' | 'HELP' | 'STATUS';
+export type Keyword = 'PASSWORD' | 'HELP' | 'STATUS' | 'PRIVACY' | 'MYDATA';
 export type KeywordMatch = { keyword: Keyword; lang: Lang };
 
 /** Every spelling, in capitals without spaces; the language says which language to answer in. */
@@ -18,6 +18,11 @@ const ALIASES: Record<string, KeywordMatch> = {
   MSAADA: { keyword: 'HELP', lang: 'sw' },
   STATUS: { keyword: 'STATUS', lang: 'en' },
   HALI: { keyword: 'STATUS', lang: 'sw' },
+  // The privacy notice and a teacher's own copy of their data (docs/privacy.md).
+  PRIVACY: { keyword: 'PRIVACY', lang: 'en' },
+  FARAGHA: { keyword: 'PRIVACY', lang: 'sw' },
+  MYDATA: { keyword: 'MYDATA', lang: 'en' },
+  DATAYANGU: { keyword: 'MYDATA', lang: 'sw' },
 };
 
 /**

@@ -284,6 +284,15 @@ export const en = {
   'task.erase': 'deleting your account',
   'sms.accountErased':
     'CP2: your account and profile have been deleted. Dial {code} to create a new account. Questions? SMS HELP to {sms}.',
+  'sms.privacy':
+    'CP2 privacy: the exam council (data controller) uses your details to contract, deploy and pay exam staff. Kept while you have an account; decided applications 7 years, without your name once deleted. Your rights: see (SMS MY DATA), correct (dial {code}), delete (My profile), complain to the ODPC.',
+  'sms.myData':
+    'CP2 data for {username}: {identity}. Profile: {sections}. Applications: {applications}. SMS PRIVACY to {sms} for your rights.',
+  'sms.myData.id': 'ID',
+  'sms.myData.kraPin': 'KRA PIN',
+  'sms.myData.mpesa': 'M-Pesa',
+  'sms.myData.bank': 'Bank account',
+  'sms.myData.none': 'none',
 } as const;
 
 export type CopyKey = keyof typeof en;

@@ -276,4 +276,13 @@ export const sw: Record<CopyKey, string> = {
   'task.erase': 'kufuta akaunti yako',
   'sms.accountErased':
     'CP2: akaunti na wasifu wako vimefutwa. Piga {code} kufungua akaunti mpya. Maswali? Tuma neno MSAADA kwa {sms}.',
+  'sms.privacy':
+    'Faragha ya CP2: Baraza la mitihani (msimamizi wa data) hutumia maelezo yako kuajiri, kupanga na kulipa wasimamizi. Huhifadhiwa ukiwa na akaunti; maombi yaliyoamuliwa miaka 7, bila jina lako ukifuta. Haki zako: kuona (tuma DATA YANGU), kusahihisha (piga {code}), kufuta (Wasifu wangu), kulalamika ODPC.',
+  'sms.myData':
+    'Data ya CP2 ya {username}: {identity}. Wasifu: {sections}. Maombi: {applications}. Tuma FARAGHA kwa {sms} kujua haki zako.',
+  'sms.myData.id': 'Kitambulisho',
+  'sms.myData.kraPin': 'PIN ya KRA',
+  'sms.myData.mpesa': 'Nambari ya M-Pesa',
+  'sms.myData.bank': 'Akaunti ya benki',
+  'sms.myData.none': 'hakuna',
 };
