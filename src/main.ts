@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { readConfigOrExit } from './config';
 import { createLogger } from './logger';
 import { openResources } from './resources';
+import { scheduleRetention } from './domain/personal-data/retention';
 import { buildService } from './service';
 
 async function main(): Promise<void> {
@@ -16,6 +17,8 @@ async function main(): Promise<void> {
     log.info({ port }, `listening on http://localhost:${port} (POST /ussd)`);
   });
   relay.start();
+  // Records past their retention period are purged while the service runs (docs/privacy.md).
+  const retention = scheduleRetention(resources.db, log.child({ component: 'retention' }));
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -30,6 +33,7 @@ async function main(): Promise<void> {
     server.close(() => {
       void (async () => {
         await relay.stop();
+        await retention.stop();
         await resources.close();
         log.info('stopped');
         process.exit(0);

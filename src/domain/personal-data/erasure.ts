@@ -49,7 +49,7 @@ export async function eraseAccountIn(
     erased_at: at,
     updated_at: at,
   });
-  await trx('password_resets').where({ phone }).del();
+  await trx('password_resets').where({ account_id: accountId }).del();
   await trx('phone_preferences').where({ phone }).del();
   // SMS queued or sent to the phone: their bodies name positions, stations and the username.
   await trx('outbound_sms').where({ to_phone: phone }).del();
