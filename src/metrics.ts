@@ -4,6 +4,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { Db } from './db/knex';
 import { createOutboxStore } from './domain/outbox';
 import { JOURNEYS, journeyOfScreen as journeyOf } from './domain/screens';
+import { APPLICATION_STATUSES } from './domain/vacancy-types';
 
 /**
  * The values of the `journey` label of the USSD hop metrics: the journeys of the screen catalogue
@@ -49,7 +50,7 @@ export function createMetrics(opts: { db?: Db } = {}) {
     });
     new Gauge({
       name: 'applications',
-      help: 'Applications by status (submitted, approved, rejected, withdrawn)',
+      help: `Applications by status (${APPLICATION_STATUSES.join(', ')})`,
       labelNames: ['status'] as const,
       registers: [registry],
       async collect() {
@@ -58,7 +59,7 @@ export function createMetrics(opts: { db?: Db } = {}) {
           .count<{ status: string; n: string }[]>('* as n')
           .groupBy('status')) as unknown as { status: string; n: string }[];
         this.reset();
-        for (const status of ['submitted', 'approved', 'rejected', 'withdrawn']) this.set({ status }, 0);
+        for (const status of APPLICATION_STATUSES) this.set({ status }, 0);
         for (const r of rows) this.set({ status: r.status }, Number(r.n));
       },
     });
