@@ -66,14 +66,12 @@ describe.each(['en', 'sw'] as const)('MY DATA in %s', (lang) => {
       exam: string;
       activity: string;
     };
-    await app
-      .db('applications')
-      .insert({
-        account_id: accountId,
-        vacancy_id: vacancy.id,
-        exam: vacancy.exam,
-        activity: vacancy.activity,
-      });
+    await app.db('applications').insert({
+      account_id: accountId,
+      vacancy_id: vacancy.id,
+      exam: vacancy.exam,
+      activity: vacancy.activity,
+    });
 
     await textShortCode(app.url, number, lang === 'en' ? 'MY DATA' : 'data yangu');
     const reply = (await waitForSms(app.url, number, 2))[1]?.text ?? '';
