@@ -27,6 +27,7 @@ import { createEngine, type UssdEngine } from './engine';
 import type { SessionStore } from './engine/session-store';
 import { createApp } from './http/app';
 import { createMetrics, type Metrics } from './metrics';
+import { createAdminServices } from './domain/admin-services';
 
 export type Service = {
   app: Koa;
@@ -114,7 +115,11 @@ export function buildService(
     },
     admin: {
       tokens: config.adminTokens,
-      deps: { db: adminDb, log, metrics, codes: accounts, cipher: resources.cipher },
+      deps: {
+        services: createAdminServices(adminDb, { codes: accounts, cipher: resources.cipher, log }),
+        log,
+        metrics,
+      },
     },
     webhookToken: config.webhookToken,
     metricsToken: config.metricsToken,

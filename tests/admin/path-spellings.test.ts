@@ -10,6 +10,7 @@ import { adminApi, adminRouter } from '../../src/http/admin';
 import { createMetrics } from '../../src/metrics';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { TEST_CIPHER } from '../support/test-app';
+import { createAdminServices } from '../../src/domain/admin-services';
 
 const TOKEN = 'ops-token-0123456789abcdef';
 const WEBHOOK = 'hook-secret-42';
@@ -76,11 +77,13 @@ function spellings(path: string): string[] {
 async function adminRoutes(app: TestApp): Promise<{ method: string; path: string; body?: string }[]> {
   const vacancy = (await app.db('vacancies').orderBy('id', 'desc').first('id')) as { id: number };
   const api = adminApi([], {
-    db: app.db,
+    services: createAdminServices(app.db, {
+      codes: { ussdCode: '*384*22262#', smsCode: '22262' },
+      cipher: TEST_CIPHER,
+      log: pino({ level: 'silent' }),
+    }),
     log: pino({ level: 'silent' }),
     metrics: createMetrics(),
-    cipher: TEST_CIPHER,
-    codes: { ussdCode: '*384*22262#', smsCode: '22262' },
   });
   return api.list().map((r) => ({
     method: r.method,
@@ -143,11 +146,13 @@ test('the guard is part of each admin route: the router alone, without the path 
   const koa = new Koa();
   koa.use(bodyParser());
   const router = adminRouter([{ name: 'ops', token: TOKEN }], {
-    db: app.db,
+    services: createAdminServices(app.db, {
+      codes: { ussdCode: '*384*22262#', smsCode: '22262' },
+      cipher: TEST_CIPHER,
+      log: pino({ level: 'silent' }),
+    }),
     log: pino({ level: 'silent' }),
     metrics: createMetrics(),
-    cipher: TEST_CIPHER,
-    codes: { ussdCode: '*384*22262#', smsCode: '22262' },
   });
   koa.use(router.routes()).use(router.allowedMethods());
   const server = koa.listen(0, '127.0.0.1');

@@ -1,7 +1,5 @@
 // /admin/accounts: erasing an account at the teacher's request made to the council (docs/privacy.md).
 import { z } from 'zod';
-import { recordAdminAction } from '../../domain/admin-audit';
-import { eraseAccount } from '../../domain/personal-data/erasure';
 import type { AdminApi } from './api';
 import type { AdminDeps } from './deps';
 
@@ -21,14 +19,14 @@ export function registerAccountsRoutes(api: AdminApi, deps: AdminDeps): void {
       },
     },
     async (ctx, { params, actor }) => {
-      const result = await eraseAccount(deps.db, params.id, actor, deps.codes);
+      const result = await deps.services.accounts.erase(params.id, actor);
       if (result.status === 'notFound') {
         ctx.status = 404;
         ctx.body = { error: 'no such account, or erased already' };
         return;
       }
       // Audited after the erasure committed: the trail says who erased which account id, nothing more.
-      await recordAdminAction(deps.db, {
+      await deps.services.audit.record({
         actor,
         action: 'account.erase',
         target: `accounts:${params.id}`,

@@ -2,8 +2,7 @@
 // bulk). Deciding is domain/applications.ts, the lists domain/review.ts; docs/admin-api.md describes the
 // routes.
 import { z } from 'zod';
-import { createApplications, type DecisionResult } from '../../domain/applications';
-import { createReview } from '../../domain/review';
+import type { DecisionResult } from '../../domain/applications';
 import { APPLICATION_STATUSES } from '../../domain/vacancy-types';
 import type { AdminApi } from './api';
 import type { AdminDeps } from './deps';
@@ -63,8 +62,7 @@ function answer(r: DecisionResult): { status: number; body: Record<string, unkno
 }
 
 export function registerApplicationsRoutes(api: AdminApi, deps: AdminDeps): void {
-  const review = createReview(deps.db, deps.cipher);
-  const applications = createApplications(deps.db, deps.codes);
+  const { review, applications } = deps.services;
 
   api.route(
     {

@@ -1,15 +1,10 @@
 import type { Logger } from 'pino';
-import type { Db } from '../../db/knex';
-import type { AccountDeps } from '../../domain/accounts';
+import type { AdminServices } from '../../domain/admin-services';
 import type { Metrics } from '../../metrics';
-import type { FieldCipher } from '../../domain/personal-data/field-cipher';
 
-/** What the admin routes are given. */
+/** What the admin routes are given: domain services (no database handle), the log and the metrics. */
 export type AdminDeps = {
-  db: Db;
+  services: AdminServices;
   log: Logger;
   metrics: Metrics;
-  codes: AccountDeps;
-  /** Decrypts identity fields for authorised reads and exports (each audited). */
-  cipher: FieldCipher;
 };

@@ -1,7 +1,6 @@
 // CSV exports of applications and profiles, streamed (src/domain/exports.ts); each export is audited.
 import { z } from 'zod';
-import { recordAdminAction } from '../../domain/admin-audit';
-import { exportApplications, exportProfiles, type ExportFilters } from '../../domain/exports';
+import type { ExportFilters } from '../../domain/exports';
 import type { AdminApi } from './api';
 import type { AdminDeps } from './deps';
 
@@ -19,10 +18,10 @@ const responses = { 200: 'CSV, streamed', 400: 'invalid filter', 401: 'missing o
 
 export function registerExportsRoutes(api: AdminApi, deps: AdminDeps): void {
   const routes = [
-    { name: 'applications', run: exportApplications, what: 'applications (one row each)' },
+    { name: 'applications', run: deps.services.exports.applications, what: 'applications (one row each)' },
     {
       name: 'profiles',
-      run: exportProfiles,
+      run: deps.services.exports.profiles,
       what: 'profiles of the applicants (all profiles without filters)',
     },
   ] as const;
@@ -38,7 +37,7 @@ export function registerExportsRoutes(api: AdminApi, deps: AdminDeps): void {
       },
       async (ctx, { query, actor }) => {
         const f: ExportFilters = query;
-        await recordAdminAction(deps.db, {
+        await deps.services.audit.record({
           actor,
           action: `export.${r.name}`,
           target: `exports:${r.name}`,
@@ -46,7 +45,7 @@ export function registerExportsRoutes(api: AdminApi, deps: AdminDeps): void {
         });
         ctx.type = 'text/csv; charset=utf-8';
         ctx.attachment(`${r.name}.csv`);
-        ctx.body = r.run(deps.db, f, deps.log, deps.cipher);
+        ctx.body = r.run(f);
       },
     );
   }

@@ -1,6 +1,5 @@
 // Reports for the operators: the journey funnel computed from stored end-of-session events.
 import { z } from 'zod';
-import { funnelReport } from '../../domain/session-analytics';
 import type { AdminApi } from './api';
 import type { AdminDeps } from './deps';
 
@@ -40,7 +39,7 @@ export function registerReportsRoutes(api: AdminApi, deps: AdminDeps): void {
     async (ctx, { query }) => {
       const to = query.to ? new Date(query.to) : new Date();
       const from = query.from ? new Date(query.from) : new Date(to.getTime() - 7 * DAY);
-      ctx.body = await funnelReport(deps.db, from, to);
+      ctx.body = await deps.services.funnel.report(from, to);
     },
   );
 }

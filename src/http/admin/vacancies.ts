@@ -14,7 +14,6 @@ import {
   VACANCY_STATUSES,
   vacancyRow,
 } from '../../domain/row-schemas';
-import { createVacancyAdmin } from '../../domain/vacancies';
 import type { AdminApi } from './api';
 import type { AdminDeps } from './deps';
 import { cursorParam, limitParam, offsetRefused, page } from './paging';
@@ -94,7 +93,7 @@ async function readText(ctx: Context, limit: number): Promise<string | undefined
 }
 
 export function registerVacanciesRoutes(api: AdminApi, deps: AdminDeps): void {
-  const vacancies = createVacancyAdmin(deps.db);
+  const { vacancies } = deps.services;
 
   api.route(
     {

@@ -1,0 +1,32 @@
+// The domain services the operator API calls, built once on the operator pool (src/service.ts): the
+// admin routes parse, call one of these and map the result, and never hold a database handle.
+import type { Readable } from 'node:stream';
+import type { Logger } from 'pino';
+import type { Db } from '../db/knex';
+import type { AccountDeps } from './accounts';
+import { recordAdminAction, type AdminAction } from './admin-audit';
+import { createApplications } from './applications';
+import { exportApplications, exportProfiles, type ExportFilters } from './exports';
+import { eraseAccount } from './personal-data/erasure';
+import type { FieldCipher } from './personal-data/field-cipher';
+import { createReview } from './review';
+import { funnelReport } from './session-analytics';
+import { createVacancyAdmin } from './vacancies';
+
+export function createAdminServices(db: Db, deps: { codes: AccountDeps; cipher: FieldCipher; log: Logger }) {
+  return {
+    review: createReview(db, deps.cipher),
+    applications: createApplications(db, deps.codes),
+    vacancies: createVacancyAdmin(db),
+    /** CSV exports, streamed; identity fields decrypted for the operator (each export is audited). */
+    exports: {
+      applications: (f: ExportFilters): Readable => exportApplications(db, f, deps.log, deps.cipher),
+      profiles: (f: ExportFilters): Readable => exportProfiles(db, f, deps.log, deps.cipher),
+    },
+    audit: { record: (a: AdminAction) => recordAdminAction(db, a) },
+    funnel: { report: (from: Date, to: Date) => funnelReport(db, from, to) },
+    accounts: { erase: (id: number, actor: string) => eraseAccount(db, id, actor, deps.codes) },
+  };
+}
+
+export type AdminServices = ReturnType<typeof createAdminServices>;
