@@ -263,7 +263,7 @@ class Walkers {
         choose(this.job.password, goal === 'apply' ? 'login → exam list' : 'login → My applications');
         continue;
       }
-      if (/did not finish last time/i.test(t)) {
+      if (/^you did not finish/i.test(t)) {
         const o = byLabel(/start again/i);
         if (!o) return fail('no "Start again"', t);
         choose(o.n, 'dial');
