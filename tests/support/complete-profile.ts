@@ -2,7 +2,7 @@
 // profile journey has its own tests.
 import type { Db } from '../../src/db/knex';
 import { ENCRYPTED_PROFILE_COLUMNS, NATIONAL_ID_INDEX } from '../../src/domain/personal-data/at-rest';
-import { TEST_CIPHER } from './test-app';
+import { TEST_CIPHER } from './test-keys';
 
 let seq = 0;
 

@@ -16,7 +16,7 @@ import { buildService } from '../../src/service';
 import type { Metrics } from '../../src/metrics';
 import { freshDatabase } from './databases';
 import { openFieldCipher } from '../../src/data-keys';
-import { FieldCipher } from '../../src/domain/personal-data/field-cipher';
+import { TEST_DATA_KEY } from './test-keys';
 
 export type TestApp = {
   url: string;
@@ -33,10 +33,7 @@ export type TestApp = {
   close: () => Promise<void>;
 };
 
-/** The data key of test apps (every instance on one database must share it). Not a secret. */
-export const TEST_DATA_KEY = Buffer.alloc(32, 7).toString('base64');
-/** What test apps encrypt identity fields with: for tests that write or read rows directly. */
-export const TEST_CIPHER = new FieldCipher({ current: Buffer.alloc(32, 7), previous: [] });
+export { TEST_CIPHER, TEST_DATA_KEY } from './test-keys';
 
 export const redisAvailable = Boolean(process.env.REDIS_URL);
 
