@@ -1,10 +1,10 @@
 // The SMS a teacher gets about applications (issue 10): the confirmation names what was applied for in
 // one segment, a withdrawal is confirmed exactly once, and STATUS lists whole applications with their
 // status in the reader's language. Applied for and withdrawn over USSD, read from the phone's inbox.
-import { insertCompleteProfile } from '../support/complete-profile';
-import { inbox, passwordIn, textShortCode, waitForSms } from '../support/sms';
+import { inbox, textShortCode, waitForSms } from '../support/sms';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { UssdPhone, randomPhone } from '../support/ussd-phone';
+import { UssdPhone } from '../support/ussd-phone';
+import { applicantPhone } from '../support/registered-phone';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -44,22 +44,8 @@ const LONG_STATION = "St Mary's Kapsabet Mixed Day and Boarding Secondary School
 /** The same with the usual short forms, which a shortened name must be the start of. */
 const LONG_STATION_SHORT_FORMS = "St Mary's Kapsabet Mxd Day and Boarding Sec Sch";
 
-/** A registered phone in `lang` with a complete profile (written directly: it has its own journey). */
-async function applicant(lang: Lang): Promise<{ phone: UssdPhone; password: string; accountId: number }> {
-  const phone = new UssdPhone(app.url, randomPhone());
-  await phone.dial();
-  await phone.choose('Create account');
-  await phone.choose('Confirm');
-  const [sms] = await waitForSms(app.url, phone.phoneNumber);
-  const account = await app.db('accounts').where({ phone: phone.phoneNumber }).first('id');
-  await insertCompleteProfile(app.db, account.id, phone.phoneNumber);
-  if (lang === 'sw') {
-    await phone.dialFresh();
-    await phone.choose('Language/Lugha');
-    await phone.choose('Kiswahili');
-  }
-  return { phone, password: passwordIn(sms?.text ?? ''), accountId: account.id };
-}
+/** A registered phone in `lang` with a complete profile. */
+const applicant = (lang: Lang) => applicantPhone(app, lang);
 
 async function chooseOnAnyPage(phone: UssdPhone, lang: Lang, label: string): Promise<void> {
   while (!phone.last.text.split('\n').some((l) => /^\d+\. /.test(l) && l.includes(label))) {

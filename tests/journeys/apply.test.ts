@@ -1,8 +1,8 @@
 import { keys } from '../../src/engine/session-store';
-import { passwordIn, textShortCode, waitForSms } from '../support/sms';
-import { insertCompleteProfile } from '../support/complete-profile';
+import { applicantPhone } from '../support/registered-phone';
+import { textShortCode, waitForSms } from '../support/sms';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { UssdPhone, expectFits, randomPhone, type Screen } from '../support/ussd-phone';
+import { UssdPhone, expectFits, type Screen } from '../support/ussd-phone';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -10,17 +10,8 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-/** A registered phone with a complete profile (written directly: the profile journey has its own tests). */
-async function applicant(): Promise<{ phone: UssdPhone; password: string; accountId: number }> {
-  const phone = new UssdPhone(app.url, randomPhone());
-  await phone.dial();
-  await phone.choose('Create account');
-  await phone.choose('Confirm');
-  const [sms] = await waitForSms(app.url, phone.phoneNumber);
-  const account = await app.db('accounts').where({ phone: phone.phoneNumber }).first('id');
-  await insertCompleteProfile(app.db, account.id, phone.phoneNumber);
-  return { phone, password: passwordIn(sms?.text ?? ''), accountId: account.id };
-}
+/** A registered phone with a complete profile. */
+const applicant = () => applicantPhone(app);
 
 async function logIn(phone: UssdPhone, password: string, option: string): Promise<Screen> {
   await phone.dialFresh();

@@ -6,6 +6,7 @@ import { insertCompleteProfile } from '../support/complete-profile';
 import { passwordIn, textShortCode, waitForSms } from '../support/sms';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { UssdPhone, expectFits, randomPhone, type Screen } from '../support/ussd-phone';
+import { applicantPhone } from '../support/registered-phone';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -58,19 +59,8 @@ function expectList(screen: Screen, title: string, expected: string[], english: 
   return shown[0] as string;
 }
 
-async function kiswahiliApplicant(): Promise<{ phone: UssdPhone; password: string }> {
-  const phone = new UssdPhone(app.url, randomPhone());
-  await phone.dial();
-  await phone.choose('Create account');
-  await phone.choose('Confirm');
-  const [sms] = await waitForSms(app.url, phone.phoneNumber);
-  const account = await app.db('accounts').where({ phone: phone.phoneNumber }).first('id');
-  await insertCompleteProfile(app.db, account.id, phone.phoneNumber);
-  await phone.dialFresh();
-  await phone.choose('Language/Lugha');
-  expect((await phone.choose('Kiswahili')).text).toContain('Lugha imewekwa kuwa Kiswahili.');
-  return { phone, password: passwordIn(sms?.text ?? '') };
-}
+/** A registered phone in Kiswahili with a complete profile. */
+const kiswahiliApplicant = () => applicantPhone(app, 'sw');
 
 /** Every page of the current screen, joined (98 Zaidi until the last). */
 async function allPages(phone: UssdPhone): Promise<string> {
