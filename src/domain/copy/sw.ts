@@ -267,7 +267,7 @@ export const sw: Record<CopyKey, string> = {
   // personal data (issue 15): erasure, the privacy notice, a teacher's own copy
   'profile.delete': 'Futa akaunti',
   'erase.warning':
-    'Kufuta kunaondoa wasifu wako na maelezo ya kitambulisho. Maombi yaliyoamuliwa yanabaki bila jina lako; yaliyowasilishwa yanaondolewa.',
+    'Kufuta kunaondoa wasifu na kitambulisho chako. Maombi yaliyoamuliwa hubaki bila jina lako; yaliyowasilishwa huondolewa.',
   'erase.continue': 'Endelea',
   'erase.password': 'Weka nenosiri lako la CP2 ili kufuta akaunti yako:',
   'erase.confirm': 'Futa akaunti yako ya CP2 sasa? Huwezi kutendua hili.',
