@@ -46,6 +46,8 @@ describe('diffInput', () => {
     expect(diffInput(consumedOf('1*2'), '1*9*4')).toEqual({ kind: 'mismatch', input: '4' });
     // Longer with the right prefix but no '*' after it: not a continuation.
     expect(diffInput(consumedOf('1'), '12')).toEqual({ kind: 'mismatch', input: '12' });
+    // The same after a '*': the consumed text must end where a '*' follows, not anywhere.
+    expect(diffInput(consumedOf('1*2'), '1*23')).toEqual({ kind: 'mismatch', input: '23' });
     // No '*' at all: the whole text.
     expect(diffInput(consumedOf('1'), '7')).toEqual({ kind: 'mismatch', input: '7' });
     // Empty text after something was consumed.
@@ -67,6 +69,7 @@ describe('directDialParts', () => {
     expect(directDialParts('6', 6)).toEqual(['6']);
     expect(directDialParts('6*2', 6)).toEqual(['6', '2']);
     expect(directDialParts('1*22*333', 6)).toEqual(['1', '22', '333']);
+    expect(directDialParts('12*3', 6)).toEqual(['12', '3']);
   });
 
   test('at most maxParts entries are accepted', () => {

@@ -22,7 +22,8 @@ export function withDatabase(url: string, name: string): string {
 /** A fresh, migrated database for one test file (cloned from the template global setup built). */
 export async function freshDatabase(): Promise<{ db: Db; url: string; drop: () => Promise<void> }> {
   const base = process.env.DATABASE_URL as string;
-  const name = `cp2_test_${randomBytes(6).toString('hex')}`;
+  // Named after the run's template, so that a run can find what a killed worker left (scripts/mutate.ts).
+  const name = `${templateDb()}_${randomBytes(6).toString('hex')}`;
   // Dropping a database can take a while under load: no 1.5 s statement timeout for these.
   const admin = createDb(base, { statementTimeoutMs: 30_000 });
   await admin.raw(`create database ${name} template ${templateDb()}`);

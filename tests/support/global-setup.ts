@@ -9,13 +9,8 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres';
-import { createDb } from '../../src/db/knex';
-import { migrateLatest } from '../../src/db/migrate';
-import { loadReferenceData } from '../../src/domain/reference-data';
-import { loadDemoData } from '../../src/domain/vacancy-import';
-import { randomBytes } from 'node:crypto';
-import { templateDb, withDatabase } from './databases';
 import { freePort } from '../../src/free-port';
+import { buildTemplateDatabase, newTemplateName, templatePrebuilt } from './template-database';
 
 type Stoppable = { stop: () => Promise<void> };
 declare global {
@@ -70,13 +65,8 @@ export default async function globalSetup(): Promise<void> {
 
   // A migrated template; each test file clones it into a database of its own.
   // Named for this run only: global teardown drops it, and nothing else of another run is touched.
-  process.env.CP2_TEMPLATE_DB = `cp2_test_template_${randomBytes(5).toString('hex')}`;
-  const admin = createDb(process.env.DATABASE_URL as string);
-  await admin.raw(`create database ${templateDb()}`);
-  await admin.destroy();
-  const template = createDb(withDatabase(process.env.DATABASE_URL as string, templateDb()));
-  await migrateLatest(template);
-  await loadReferenceData(template, path.join(__dirname, '..', '..', 'data'));
-  await loadDemoData(template, path.join(__dirname, '..', '..', 'data', 'demo'));
-  await template.destroy();
+  // A mutation run (scripts/mutate.ts) builds one for all its jest runs: then there is nothing to build.
+  if (templatePrebuilt()) return;
+  process.env.CP2_TEMPLATE_DB = newTemplateName();
+  await buildTemplateDatabase(process.env.DATABASE_URL as string, process.env.CP2_TEMPLATE_DB);
 }
