@@ -12,7 +12,7 @@ import { MemorySessionStore } from './engine/memory-session-store';
 import { RedisSessionStore } from './engine/redis-session-store';
 import type { SessionStore } from './engine/session-store';
 import { openFieldCipher } from './data-keys';
-import { encryptAll } from './domain/personal-data/at-rest';
+import { checkKeyReadsData, encryptAll } from './domain/personal-data/at-rest';
 import type { FieldCipher } from './domain/personal-data/field-cipher';
 
 export type Resources = {
@@ -72,6 +72,7 @@ export async function openResources(config: Config, log: Logger): Promise<Resour
     else log.info('demo data: not loaded (DATABASE_URL is set; DEMO_DATA=1 loads the demo vacancies)');
     inputDigestKey = await serviceSecret(setup, 'ussd-input-digest');
     // Rows written before encryption, or by a bulk load, are encrypted before the first hop is served.
+    await checkKeyReadsData(setup, cipher);
     const encrypted = await encryptAll(setup, cipher, 500, { onlyPlain: true });
     if (encrypted.profiles + encrypted.deployments > 0)
       log.info(encrypted, 'personal data: encrypted rows written in plain text');

@@ -69,7 +69,9 @@ async function profilesPass(db: Db, cipher: FieldCipher, batch: number, onlyPlai
         const update: Record<string, string | null> = {};
         for (const column of ENCRYPTED_PROFILE_COLUMNS) {
           const v = row[column];
-          if (v !== null && stale(cipher, v)) update[column] = cipher.encrypt(plain(cipher, v));
+          // At start only plain text is encrypted: rotating is `npm run rotate-key`'s job.
+          const due = onlyPlain ? v !== null && !FieldCipher.isEncrypted(v) : stale(cipher, v);
+          if (v !== null && due) update[column] = cipher.encrypt(plain(cipher, v));
         }
         const id = row.national_id === null ? null : plain(cipher, row.national_id);
         const hash = id === null ? null : cipher.index(NATIONAL_ID_INDEX, id);
@@ -171,4 +173,22 @@ export function revealProfileRow<R extends Record<string, unknown>>(cipher: Fiel
   }
   delete out.national_id_hash;
   return out as R;
+}
+
+/**
+ * Refuses a key that cannot read what is stored (a wrong DATA_KEY, or the old key left out of
+ * DATA_KEY_PREVIOUS): better not to start than to answer every profile with an apology.
+ */
+export async function checkKeyReadsData(db: Db, cipher: FieldCipher): Promise<void> {
+  const row = (await db('profiles').whereRaw("national_id like 'v1.%'").first('national_id')) as
+    { national_id: string } | undefined;
+  if (!row) return;
+  try {
+    cipher.decrypt(row.national_id);
+  } catch {
+    const id = row.national_id.split('.')[1] ?? '?';
+    throw new Error(
+      `the stored identity fields were encrypted with data key ${id}, which DATA_KEY (key ${cipher.keyId}) and DATA_KEY_PREVIOUS do not include: set the right DATA_KEY, or the old one in DATA_KEY_PREVIOUS`,
+    );
+  }
 }
