@@ -66,6 +66,33 @@ function eatYear(date: Date): number {
   return Number(formatEatDate(date).slice(6, 10));
 }
 
+/**
+ * The withdrawal rule, in one place: only a submitted application of the account is withdrawn, with its
+ * event. One application (the teacher's choice) or all the account's submitted ones (its erasure).
+ * Returns how many were withdrawn.
+ */
+export async function withdrawIn(
+  trx: Knex.Transaction,
+  which: { accountId: number; applicationId?: number },
+  actor: string,
+  at: Date,
+  reason?: string,
+): Promise<number> {
+  const updated = (await trx('applications')
+    .where({ account_id: which.accountId, status: 'submitted' })
+    .modify((q) => {
+      if (which.applicationId !== undefined) void q.where({ id: which.applicationId });
+    })
+    .update({ status: 'withdrawn', updated_at: at })
+    .returning('id')) as { id: number }[];
+  if (updated.length > 0) {
+    await trx('application_events').insert(
+      updated.map((a) => ({ application_id: a.id, status: 'withdrawn', actor, at, reason: reason ?? null })),
+    );
+  }
+  return updated.length;
+}
+
 export function createApplications(db: Db, deps: ApplicationDeps) {
   const now = deps.now ?? (() => new Date());
 
@@ -276,17 +303,8 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
       if (!Number.isSafeInteger(applicationId)) return { status: 'notWithdrawable' };
       return boundedTransaction(db, async (trx) => {
         const at = now();
-        const updated = await trx('applications')
-          .where({ id: applicationId, account_id: accountId, status: 'submitted' })
-          .update({ status: 'withdrawn', updated_at: at })
-          .returning('id');
-        if (updated.length === 0) return { status: 'notWithdrawable' };
-        await trx('application_events').insert({
-          application_id: applicationId,
-          status: 'withdrawn',
-          actor,
-          at,
-        });
+        const updated = await withdrawIn(trx, { accountId, applicationId }, actor, at);
+        if (updated === 0) return { status: 'notWithdrawable' };
         // Confirmed by SMS too: the user learns of it even when the screen saying so was lost.
         const named = (await applicationsWithStation(trx)
           .join('accounts as ac', 'ac.id', 'ap.account_id')

@@ -7,6 +7,7 @@
 import type { Knex } from 'knex';
 import { boundedTransaction } from '../../db/bounded-transaction';
 import type { Db } from '../../db/knex';
+import { withdrawIn } from '../applications';
 import { enqueueSms, languageOf } from '../outbox';
 
 export type EraseResult = { status: 'erased'; withdrawn: number } | { status: 'notFound' };
@@ -30,15 +31,7 @@ export async function eraseAccountIn(
   const lang = await languageOf(trx, phone);
 
   // An application not yet decided is withdrawn: nobody would be told of a decision on it.
-  const open = (await trx('applications')
-    .where({ account_id: accountId, status: 'submitted' })
-    .update({ status: 'withdrawn', updated_at: at })
-    .returning('id')) as { id: number }[];
-  if (open.length > 0) {
-    await trx('application_events').insert(
-      open.map((a) => ({ application_id: a.id, status: 'withdrawn', actor, at, reason: 'account erased' })),
-    );
-  }
+  const withdrawn = await withdrawIn(trx, { accountId }, actor, at, 'account erased');
   await trx('profiles').where({ account_id: accountId }).del();
   await trx('accounts').where({ id: accountId }).update({
     phone: null,
@@ -62,7 +55,7 @@ export async function eraseAccountIn(
     lang,
     params: { code: deps.ussdCode, sms: deps.smsCode },
   });
-  return { status: 'erased', withdrawn: open.length };
+  return { status: 'erased', withdrawn };
 }
 
 /** Erases in one transaction bounded by the hop's deadline when there is one (db/bounded-transaction.ts). */
