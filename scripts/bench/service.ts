@@ -8,6 +8,7 @@ import { createLogger } from '../../src/logger';
 import { openResources } from '../../src/resources';
 import { buildService, type Service } from '../../src/service';
 import { closeServer, listen, type Cleanups } from './util';
+import { NOT_SECRET_DATA_KEY } from '../../src/domain/personal-data/field-cipher';
 
 export type Running = {
   url: string;
@@ -47,6 +48,8 @@ export async function startService(dbUrl: string, redisUrl: string, cleanups: Cl
     REDIS_URL: redisUrl,
     SMS_GATEWAY: 'simulator',
     ADMIN_TOKEN: adminToken,
+    // The key the bench's data sets were encrypted with (synthetic data, a published key).
+    DATA_KEY: NOT_SECRET_DATA_KEY,
     // Silent by default: logging is not what is measured. BENCH_LOG_LEVEL=error shows why hops fail.
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL || 'silent',
   });

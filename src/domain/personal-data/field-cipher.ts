@@ -114,4 +114,5 @@ export function newDataKey(): string {
  * share what earlier runs encrypted. Never a service's key (config refuses a missing DATA_KEY in
  * production; this is not read from config at all).
  */
+export const NOT_SECRET_DATA_KEY = Buffer.alloc(32, 1).toString('base64');
 export const NOT_SECRET_CIPHER = new FieldCipher({ current: Buffer.alloc(32, 1), previous: [] });
