@@ -7,6 +7,15 @@ import { translate } from '../domain/copy';
 import type { AnyScreenSpec, Lang, MenuEvent, Params, ScreenSpec, TextRef } from '../../menus/screen';
 import { createInputDiffer, directDialParts, type InputDiffer } from './input-diff';
 import { RESUME_JOURNEY, type Live, type MenuRuntime, type Persisted } from './menu-runtime';
+import {
+  RECORD_VERSION,
+  readRecord,
+  readSaved,
+  serialiseRecord,
+  serialiseSaved,
+  type Saved,
+  type SessionRecord,
+} from './session-record';
 import { renderPages, type RenderedPage } from './render';
 import { keys, type SessionStore, type StoreWrite } from './session-store';
 import { LockTimeout, withSessionLock } from './session-lock';
@@ -39,29 +48,6 @@ export type EngineOptions = {
    * asked once per USSD session, and a resume is a new session.
    */
   resumeGate?: { journey: string; sessionOnly: readonly string[] };
-};
-
-type Saved = { snapshot: Persisted; history: Persisted[]; page: number };
-
-type SessionRecord = Saved & {
-  v: 1;
-  phone: string;
-  networkCode?: string;
-  badInputs: number;
-  /** Keyed digest of the `text` consumed so far; never the text itself. */
-  consumed: string;
-  last: { kind: 'CON' | 'END'; text: string; screenId: string };
-  /** The screen ids this session showed, in order (consecutive repeats once, the last 60): never input. */
-  screens?: string[];
-  ended: boolean;
-  /** The reason shown above the current screen, kept while the user pages through it. */
-  notice?: TextRef;
-  /** The current screen was restored by Back or resume: its own notice and error are not shown. */
-  quiet?: boolean;
-  /** A dropped journey offered for resume on this new session's first screen. */
-  offer?: Saved;
-  /** A resumed journey waiting for the login to finish. */
-  pendingResume?: Saved;
 };
 
 /** The session being worked on during one hop. */
@@ -191,28 +177,48 @@ export class UssdEngine {
         // The marker goes back whatever the hop does (it is not the session's state).
         const withMarker = (writes: StoreWrite[]) => (epoch.write ? [...writes, epoch.write] : writes);
         markerWritten = Boolean(epoch.write);
-        const rec = raw ? (JSON.parse(raw) as SessionRecord) : undefined;
+        const read = raw ? readRecord(raw) : undefined;
         let w: Working;
         let isNew = false;
-        if (rec) {
+        const rec = read?.kind === 'current' ? read.record : undefined;
+        const stale = read?.kind === 'stale' ? read : undefined;
+        const consumed = rec?.consumed ?? stale?.consumed;
+        const diff = consumed !== undefined ? this.differ.diffInput(consumed, hop.text) : undefined;
+        const last = rec?.last ?? stale?.last;
+        if (last && (diff?.kind === 'repeat' || rec?.ended || stale?.ended)) {
+          state.lang = rec ? this.langOf(rec.snapshot) : stale?.lang === 'sw' ? 'sw' : 'en';
+          return { result: { ...last, outcome: 'repeat' }, writes: withMarker([]) };
+        }
+        if (rec && this.menu.isCurrent(rec.snapshot)) {
           state.lang = this.langOf(rec.snapshot);
-          const diff = this.differ.diffInput(rec.consumed, hop.text);
-          if (diff.kind === 'repeat' || rec.ended)
-            return { result: { ...rec.last, outcome: 'repeat' }, writes: withMarker([]) };
           w = {
             phone: rec.phone,
             screens: rec.screens ?? [],
             networkCode: rec.networkCode,
             live: this.menu.restore(rec.snapshot),
-            history: rec.history,
+            // What a deploy made stale is dropped: Back passes over it, and no stale journey is offered.
+            history: rec.history.filter((p) => this.menu.isCurrent(p)),
             page: rec.page,
             badInputs: rec.badInputs,
             notice: rec.notice,
             quiet: rec.quiet,
-            offer: rec.offer,
-            pendingResume: rec.pendingResume,
+            offer: this.current(rec.offer),
+            pendingResume: this.current(rec.pendingResume),
           };
-          await this.apply(w, diff.input, remaining);
+          await this.apply(w, diff && diff.kind !== 'repeat' ? diff.input : '', remaining);
+        } else if (rec || stale) {
+          // Saved by code that is gone (a deploy changed the journey or the record format): the caller
+          // starts again on the main menu (in the language saved for the phone), told why in one line.
+          log.warn(
+            { sessionId: hop.sessionId },
+            'session saved by another version of the journeys: restarted',
+          );
+          w = await this.fresh(
+            { phoneNumber: rec?.phone ?? stale?.phone ?? hop.phoneNumber, networkCode: hop.networkCode },
+            {},
+            remaining,
+          );
+          w.notice = 'engine.updated';
         } else {
           const found = { resume: resume ?? null, seen: seen !== null || epoch.distrust };
           const started = await this.begin(hop, found, remaining);
@@ -238,19 +244,11 @@ export class UssdEngine {
     found: { resume: string | null; seen: boolean },
     remaining: () => number,
   ): Promise<Working | undefined> {
-    const input = { phone: hop.phoneNumber, networkCode: hop.networkCode };
-    const fresh = async (): Promise<Working> => ({
-      phone: hop.phoneNumber,
-      screens: [],
-      networkCode: hop.networkCode,
-      live: await this.menu.start(input, remaining()),
-      history: [],
-      page: 0,
-      badInputs: 0,
-    });
+    const fresh = () => this.fresh(hop, {}, remaining);
     if (hop.text === '') {
       const w = await fresh();
-      if (found.resume && this.opts.resumeWindowSeconds > 0) w.offer = JSON.parse(found.resume) as Saved;
+      // A journey saved by a shape of it that this code no longer has is not offered (nor is it kept).
+      if (found.resume && this.opts.resumeWindowSeconds > 0) w.offer = this.current(readSaved(found.resume));
       return w;
     }
     // A session we saw before but no longer hold has expired: its text must not be replayed as a dial.
@@ -264,6 +262,31 @@ export class UssdEngine {
       if (w.forcedEnd || w.notice || shown.error || shown.end) break;
     }
     return w;
+  }
+
+  /** A new session on the main menu. */
+  private async fresh(
+    hop: Pick<Hop, 'phoneNumber' | 'networkCode'>,
+    carried: Record<string, unknown>,
+    remaining: () => number,
+  ): Promise<Working> {
+    return {
+      phone: hop.phoneNumber,
+      screens: [],
+      networkCode: hop.networkCode,
+      live: await this.menu.start(
+        { phone: hop.phoneNumber, networkCode: hop.networkCode, ...carried },
+        remaining(),
+      ),
+      history: [],
+      page: 0,
+      badInputs: 0,
+    };
+  }
+
+  /** A saved journey this code can continue, or undefined. */
+  private current(saved: Saved | undefined): Saved | undefined {
+    return saved && this.menu.isCurrent(saved.snapshot) ? saved : undefined;
   }
 
   private async apply(w: Working, raw: string, remaining: () => number): Promise<void> {
@@ -433,7 +456,7 @@ export class UssdEngine {
   private writes(hop: Hop, w: Working, result: HopResult, isNew: boolean): StoreWrite[] {
     const ended = result.kind === 'END';
     const rec: SessionRecord = {
-      v: 1,
+      v: RECORD_VERSION,
       phone: w.phone,
       networkCode: w.networkCode,
       snapshot: w.live.persisted,
@@ -452,7 +475,7 @@ export class UssdEngine {
     const ops: StoreWrite[] = [
       {
         key: keys.session(hop.sessionId),
-        value: JSON.stringify(rec),
+        value: serialiseRecord(rec),
         ttlSeconds: this.opts.sessionTtlSeconds,
       },
     ];
@@ -466,7 +489,7 @@ export class UssdEngine {
         const saved: Saved = { snapshot: w.live.persisted, history: w.history, page: w.page };
         ops.push({
           key: keys.resume(w.phone),
-          value: JSON.stringify(saved),
+          value: serialiseSaved(saved),
           ttlSeconds: this.opts.resumeWindowSeconds,
         });
       }
@@ -483,7 +506,9 @@ export class UssdEngine {
   ): Promise<{ phone: string; lastScreen: string; screens: string[] } | undefined> {
     const raw = await this.store.get(keys.session(sessionId));
     if (!raw) return undefined;
-    const rec = JSON.parse(raw) as SessionRecord;
+    const read = readRecord(raw);
+    if (read.kind !== 'current') return undefined;
+    const rec = read.record;
     return { phone: rec.phone, lastScreen: rec.last.screenId, screens: rec.screens ?? [] };
   }
 

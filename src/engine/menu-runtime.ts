@@ -2,6 +2,7 @@
 // `output.next` hands over to the next journey (carrying sticky context such as the language and the
 // login). A snapshot is only taken at rest, after invoked domain calls have settled, so no in-flight call
 // (and no password passed to one) is ever part of it.
+import { createHash } from 'node:crypto';
 import {
   StateMachine,
   createActor,
@@ -14,16 +15,16 @@ import {
 } from 'xstate';
 import type { BaseContext, JourneyOutput, MenuEvent, MenuInput, AnyScreenSpec } from '../../menus/screen';
 import { withDeadline } from '../db/work-deadline';
+import type { Persisted } from './session-record';
 
-/** What is saved of a journey: its name and XState's persisted snapshot. */
-export type Persisted = {
-  journey: string;
-  state: { context: Record<string, unknown> } & Record<string, unknown>;
-};
+export type { Persisted } from './session-record';
 
 export type Live = { persisted: Persisted; snapshot: AnyMachineSnapshot };
 
 export class MenuError extends Error {}
+
+/** A saved snapshot that this code's journeys cannot continue (a deploy renamed or removed its state). */
+export class StaleSnapshot extends MenuError {}
 
 const MAIN = 'main';
 /** Not a journey: a hand-over to it returns to a resumed snapshot the engine holds (after a login). */
@@ -33,6 +34,8 @@ const MAX_HANDOVERS = 5;
 export class MenuRuntime {
   private readonly journeys: Record<string, AnyStateMachine>;
   private readonly screens = new WeakMap<AnyMachineSnapshot, AnyScreenSpec>();
+  /** Each journey's shape (shapeOf), written into what is saved and compared when it is read back. */
+  private readonly shapes: Record<string, string>;
 
   constructor(
     /** The journeys by name (`main` is where a session starts), or a single machine used as `main`. */
@@ -42,6 +45,15 @@ export class MenuRuntime {
   ) {
     this.journeys = journeys instanceof StateMachine ? { [MAIN]: journeys } : journeys;
     if (!this.journeys[MAIN]) throw new MenuError('no main journey');
+    this.shapes = Object.fromEntries(Object.entries(this.journeys).map(([name, m]) => [name, shapeOf(m)]));
+  }
+
+  /**
+   * Whether a saved snapshot was written by a journey of the same shape as this code's: one that was not
+   * (a deploy renamed, added or removed a state, or the journey is gone) is not restored.
+   */
+  isCurrent(persisted: Persisted): boolean {
+    return persisted.shape !== undefined && persisted.shape === this.shapes[persisted.journey];
   }
 
   private machine(journey: string): AnyStateMachine {
@@ -55,6 +67,8 @@ export class MenuRuntime {
    * without starting an actor (cheaper: most hops read before they send, and only send creates one).
    */
   restore(persisted: Persisted): Live {
+    if (!this.isCurrent(persisted))
+      throw new StaleSnapshot(`${persisted.journey}: saved by another shape of the journey`);
     const { value, context, status, output, error } = persisted.state as {
       value: StateValue;
       context: Record<string, unknown>;
@@ -62,7 +76,12 @@ export class MenuRuntime {
       output?: unknown;
       error?: unknown;
     };
-    const snapshot = this.machine(persisted.journey).resolveState({ value, context, status, output, error });
+    let snapshot: AnyMachineSnapshot;
+    try {
+      snapshot = this.machine(persisted.journey).resolveState({ value, context, status, output, error });
+    } catch (err) {
+      throw new StaleSnapshot(`${persisted.journey}: ${(err as Error).message}`);
+    }
     return { persisted, snapshot };
   }
 
@@ -87,7 +106,7 @@ export class MenuRuntime {
   /** A previous screen's snapshot, carrying the current sticky context forward. */
   backTo(previous: Persisted, current: Live): Live {
     const state = { ...previous.state, context: { ...previous.state.context, ...this.carry(current) } };
-    return this.restore({ journey: previous.journey, state });
+    return this.restore({ ...previous, state });
   }
 
   /** A saved snapshot restored with some context replaced (what a login hands over). */
@@ -184,11 +203,29 @@ export class MenuRuntime {
       });
       if (snapshot.status === 'error') throw snapshot.error;
       const state = actor.getPersistedSnapshot() as unknown as Persisted['state'];
-      return { persisted: { journey, state }, snapshot };
+      return { persisted: { journey, shape: this.shapes[journey], state }, snapshot };
     } finally {
       actor.stop();
     }
   }
+}
+
+/**
+ * A digest of a journey's states (their ids) and its `version` (which a journey raises when the meaning
+ * of its context changes): what a saved snapshot must match to be restored.
+ */
+export function shapeOf(machine: AnyStateMachine): string {
+  const ids: string[] = [];
+  const walk = (node: AnyStateMachine['root']): void => {
+    ids.push(node.id);
+    for (const child of Object.values(node.states)) walk(child);
+  };
+  walk(machine.root);
+  ids.sort();
+  return createHash('sha256')
+    .update(`${machine.version ?? ''}\n${ids.join('\n')}`)
+    .digest('base64url')
+    .slice(0, 12);
 }
 
 /** The screen of the deepest active state that declares one. */

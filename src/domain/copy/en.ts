@@ -21,6 +21,7 @@ export const en = {
   'engine.notKenyan': 'Sorry, this service is for Kenyan mobile numbers only.',
   'engine.resumeContinue': 'Continue where you left off',
   'engine.resumeRestart': 'Start again',
+  'engine.updated': 'The service was updated, so you are back at the start.',
 
   // main menu
   'main.title': 'Welcome to CP2 Exam Council',

@@ -19,6 +19,7 @@ export const sw: Record<CopyKey, string> = {
   'engine.resume': 'Hukumaliza mara iliyopita.',
   'engine.resumeContinue': 'Endelea ulipoachia',
   'engine.resumeRestart': 'Anza upya',
+  'engine.updated': 'Huduma imesasishwa, kwa hivyo umerudi mwanzo.',
 
   'main.title': 'Karibu CP2 - Baraza la Mitihani',
   'main.createAccount': 'Fungua akaunti',
