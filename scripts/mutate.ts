@@ -52,6 +52,8 @@ async function main(): Promise<number> {
     `[mutate] template ${process.env.CP2_TEMPLATE_DB} built in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
   process.env.CP2_TEMPLATE_PREBUILT = '1';
+  // Tests that start our scripts as child processes skip that part (instrumented sources cannot load there).
+  process.env.CP2_MUTATION_RUN = '1';
   try {
     return await runStryker(process.argv.slice(2));
   } finally {
