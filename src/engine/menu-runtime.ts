@@ -2,17 +2,24 @@
 // `output.next` hands over to the next journey (carrying sticky context such as the language and the
 // login). A snapshot is only taken at rest, after invoked domain calls have settled, so no in-flight call
 // (and no password passed to one) is ever part of it.
+//
+// No actor is created per hop: the machine's own `transition` moves it, in a scope made once per machine,
+// and the runtime itself runs the domain calls the machine invokes (promise logic only: menus invoke
+// nothing else) and feeds their results back as XState's own done/error events. An actor per hop
+// (created, started, stopped, its snapshot persisted) was the largest part of the engine's CPU
+// (docs/performance.md). XState's exported `transition` would not help: it creates an actor per call.
 import { createHash } from 'node:crypto';
 import {
   StateMachine,
   createActor,
-  waitFor,
+  type AnyActorScope,
   type AnyMachineSnapshot,
   type AnyStateMachine,
-  type Snapshot,
+  type EventObject,
   type SnapshotStatus,
   type StateValue,
 } from 'xstate';
+import { DeadlineExceeded } from '../db/bounded-transaction';
 import type { BaseContext, JourneyOutput, MenuEvent, MenuInput, AnyScreenSpec } from '../../menus/screen';
 import { withDeadline } from '../db/work-deadline';
 import type { Persisted } from './session-record';
@@ -34,6 +41,8 @@ const MAX_HANDOVERS = 5;
 export class MenuRuntime {
   private readonly journeys: Record<string, AnyStateMachine>;
   private readonly screens = new WeakMap<AnyMachineSnapshot, AnyScreenSpec>();
+  /** Per machine, the scope its transitions run in (see step). */
+  private readonly scopes = new Map<AnyStateMachine, AnyActorScope>();
   /** Each journey's shape (shapeOf), written into what is saved and compared when it is read back. */
   private readonly shapes: Record<string, string>;
 
@@ -96,10 +105,13 @@ export class MenuRuntime {
 
   async send(from: Live, event: MenuEvent, timeoutMs: number): Promise<Live> {
     const deadline = Date.now() + timeoutMs;
-    const actor = createActor(this.machine(from.persisted.journey), {
-      snapshot: from.persisted.state as unknown as Snapshot<unknown>,
-    });
-    const live = await this.run(from.persisted.journey, actor, event, deadline);
+    const machine = this.machine(from.persisted.journey);
+    const live = await this.settle(
+      from.persisted.journey,
+      machine,
+      this.step(machine, (scope) => machine.transition(from.snapshot, event, scope)),
+      deadline,
+    );
     return this.handOver(live, deadline);
   }
 
@@ -154,10 +166,15 @@ export class MenuRuntime {
     return screen;
   }
 
-  private begin(journey: string, input: MenuInput, deadline: number): Promise<Live> {
-    return this.run(journey, createActor(this.machine(journey), { input }), undefined, deadline).then((l) =>
-      this.handOver(l, deadline),
+  private async begin(journey: string, input: MenuInput, deadline: number): Promise<Live> {
+    const machine = this.machine(journey);
+    const live = await this.settle(
+      journey,
+      machine,
+      this.step(machine, (scope) => machine.getInitialSnapshot(scope, input)),
+      deadline,
     );
+    return this.handOver(live, deadline);
   }
 
   /** A journey that finished with `output.next` starts the next one, with the sticky context carried. */
@@ -173,41 +190,116 @@ export class MenuRuntime {
         networkCode: ctx.networkCode as string | undefined,
         ...this.handOverInput(current),
       };
-      current = await this.run(
+      const machine = this.machine(output.next);
+      current = await this.settle(
         output.next,
-        createActor(this.machine(output.next), { input }),
-        undefined,
+        machine,
+        this.step(machine, (scope) => machine.getInitialSnapshot(scope, input)),
         deadline,
       );
     }
     throw new MenuError('too many journey hand-overs in one hop');
   }
 
-  private async run(
+  /**
+   * One transition of `machine`, collecting the actions it leaves to run (the invoked calls) instead of
+   * running them. Transitions are synchronous, so one scope per machine serves every hop; the actors made
+   * for invoked calls are never started, so nothing registers in the scope's system and nothing piles up.
+   */
+  private step(
+    machine: AnyStateMachine,
+    move: (scope: AnyActorScope) => AnyMachineSnapshot,
+  ): [AnyMachineSnapshot, { type: string; params?: unknown }[]] {
+    let base = this.scopes.get(machine);
+    if (!base) {
+      const self = createActor(machine);
+      base = {
+        self,
+        id: '',
+        sessionId: '',
+        system: self.system,
+        defer: () => undefined,
+        logger: () => undefined,
+        stopChild: () => undefined,
+        emit: () => undefined,
+        actionExecutor: () => undefined,
+      } as unknown as AnyActorScope;
+      this.scopes.set(machine, base);
+    }
+    const actions: { type: string; params?: unknown }[] = [];
+    const snapshot = move({ ...base, actionExecutor: (a) => actions.push(a) });
+    return [snapshot, actions];
+  }
+
+  /**
+   * Runs the domain calls a transition invoked, one after the other, feeding each result back, until the
+   * journey rests on a screen or finishes. The calls run under the hop's deadline, which bounds their
+   * transactions (a call that outlives the hop must not commit after the user saw the apology).
+   */
+  private async settle(
     journey: string,
-    actor: ReturnType<typeof createActor<AnyStateMachine>>,
-    event: MenuEvent | undefined,
+    machine: AnyStateMachine,
+    step: [AnyMachineSnapshot, { type: string; params?: unknown }[]],
     deadline: number,
   ): Promise<Live> {
-    // Without an error observer XState rethrows a failed invoke asynchronously and kills the process.
-    actor.subscribe({ error: () => undefined });
-    // Invoked domain calls start inside start/send: they inherit the hop's deadline, which bounds their
-    // transactions (a call that outlives the hop must not commit after the user saw the apology).
-    withDeadline(deadline, () => {
-      actor.start();
-      if (event) actor.send(event);
-    });
-    try {
-      const snapshot = await waitFor(actor, (s) => s.status !== 'active' || screenOf(s) !== undefined, {
-        timeout: Math.max(deadline - Date.now(), 1),
-      });
+    let [snapshot, actions] = step;
+    let failure: unknown;
+    for (;;) {
       if (snapshot.status === 'error') throw snapshot.error;
-      const state = actor.getPersistedSnapshot() as unknown as Persisted['state'];
-      return { persisted: { journey, shape: this.shapes[journey], state }, snapshot };
-    } finally {
-      actor.stop();
+      if (snapshot.status !== 'active' || screenOf(snapshot) !== undefined) break;
+      const spawn = actions.find((a) => a.type === 'xstate.spawnChild');
+      if (!spawn)
+        throw failure ?? new MenuError(`${journey} state ${JSON.stringify(snapshot.value)} has no screen`);
+      const { id, input, actorRef } = spawn.params as Invoked;
+      let event: EventObject;
+      try {
+        const output = await callUntil(deadline, () =>
+          actorRef.logic.config({
+            input,
+            self: actorRef,
+            system: actorRef.system,
+            emit: () => undefined,
+            signal: actorRef.signal,
+          }),
+        );
+        event = { type: `xstate.done.actor.${id}`, output, actorId: id } as EventObject;
+      } catch (error) {
+        if (error instanceof HopOutlived) throw error;
+        failure = error;
+        event = { type: `xstate.error.actor.${id}`, error, actorId: id } as EventObject;
+      }
+      const from = snapshot;
+      [snapshot, actions] = this.step(machine, (scope) => machine.transition(from, event, scope));
     }
+    const state = machine.getPersistedSnapshot(snapshot) as unknown as Persisted['state'];
+    return { persisted: { journey, shape: this.shapes[journey], state }, snapshot };
   }
+}
+
+/** What a transition's spawn action carries for an invoked promise: its id, input and logic. */
+type Invoked = {
+  id: string;
+  input: unknown;
+  actorRef: {
+    logic: { config: (args: Record<string, unknown>) => PromiseLike<unknown> };
+    system: unknown;
+    signal?: AbortSignal;
+  };
+};
+
+/** The hop's deadline passed while an invoked call ran: the hop stops waiting (the call's own errors,
+ * a transaction cut short included, go to the machine as before). */
+class HopOutlived extends DeadlineExceeded {}
+
+/** Runs an invoked call under the hop's deadline; past it, the hop stops waiting (HopOutlived). */
+function callUntil<T>(deadline: number, call: () => PromiseLike<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new HopOutlived()), Math.max(deadline - Date.now(), 1));
+  });
+  return Promise.race([withDeadline(deadline, () => Promise.resolve(call())), late]).finally(() =>
+    clearTimeout(timer),
+  );
 }
 
 /**
