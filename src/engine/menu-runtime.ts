@@ -12,7 +12,6 @@ import { createHash } from 'node:crypto';
 import {
   StateMachine,
   createActor,
-  type AnyActorScope,
   type AnyMachineSnapshot,
   type AnyStateMachine,
   type EventObject,
@@ -42,7 +41,7 @@ export class MenuRuntime {
   private readonly journeys: Record<string, AnyStateMachine>;
   private readonly screens = new WeakMap<AnyMachineSnapshot, AnyScreenSpec>();
   /** Per machine, the scope its transitions run in (see step). */
-  private readonly scopes = new Map<AnyStateMachine, AnyActorScope>();
+  private readonly scopes = new Map<AnyStateMachine, Scope>();
   /** Each journey's shape (shapeOf), written into what is saved and compared when it is read back. */
   private readonly shapes: Record<string, string>;
 
@@ -208,7 +207,7 @@ export class MenuRuntime {
    */
   private step(
     machine: AnyStateMachine,
-    move: (scope: AnyActorScope) => AnyMachineSnapshot,
+    move: (scope: Scope) => AnyMachineSnapshot,
   ): [AnyMachineSnapshot, { type: string; params?: unknown }[]] {
     let base = this.scopes.get(machine);
     if (!base) {
@@ -223,7 +222,7 @@ export class MenuRuntime {
         stopChild: () => undefined,
         emit: () => undefined,
         actionExecutor: () => undefined,
-      } as unknown as AnyActorScope;
+      } as unknown as Scope;
       this.scopes.set(machine, base);
     }
     const actions: { type: string; params?: unknown }[] = [];
@@ -248,8 +247,10 @@ export class MenuRuntime {
       if (snapshot.status === 'error') throw snapshot.error;
       if (snapshot.status !== 'active' || screenOf(snapshot) !== undefined) break;
       const spawn = actions.find((a) => a.type === 'xstate.spawnChild');
-      if (!spawn)
-        throw failure ?? new MenuError(`${journey} state ${JSON.stringify(snapshot.value)} has no screen`);
+      if (!spawn) {
+        if (failure instanceof Error) throw failure; // an invoked call failed and the machine did not say
+        throw new MenuError(`${journey} state ${JSON.stringify(snapshot.value)} has no screen`);
+      }
       const { id, input, actorRef } = spawn.params as Invoked;
       let event: EventObject;
       try {
@@ -275,6 +276,9 @@ export class MenuRuntime {
     return { persisted: { journey, shape: this.shapes[journey], state }, snapshot };
   }
 }
+
+/** The scope a machine's transition runs in. */
+type Scope = Parameters<AnyStateMachine['transition']>[2];
 
 /** What a transition's spawn action carries for an invoked promise: its id, input and logic. */
 type Invoked = {
