@@ -1,10 +1,11 @@
 // One USSD hop: load the session, work out the new input, move the menu machine, render the screen in the
-// user's language and page, save the session. Navigation (Back, Home, More), input validation, resume
-// and failure handling live here so that no menu has to do them.
+// user's language and page, save the session, and answer within the deadline whatever fails. No menu has
+// to do any of it. What an entry means (navigation.ts), resuming (resume.ts) and the stored record
+// (session-record.ts) are pure modules of their own; this file carries them out against the store.
 import type { Logger } from 'pino';
 import { DeadlineExceeded } from '../db/bounded-transaction';
 import { translate } from '../domain/copy';
-import type { AnyScreenSpec, Lang, MenuEvent, Params, ScreenSpec, TextRef } from '../../menus/screen';
+import type { AnyScreenSpec, Lang, MenuEvent, Params, TextRef } from '../../menus/screen';
 import { createInputDiffer, directDialParts, type InputDiffer } from './input-diff';
 import { RESUME_JOURNEY, type Live, type MenuRuntime, type Persisted } from './menu-runtime';
 import {
@@ -20,7 +21,10 @@ import { renderPages, type RenderedPage } from './render';
 import { keys, type SessionStore, type StoreWrite } from './session-store';
 import { LockTimeout, withSessionLock } from './session-lock';
 import { StoreEpoch } from './store-epoch';
-import { validateInput } from './validate-input';
+import { navigate } from './navigation';
+import { continuation, keepsForResume, resumeScreen, type ResumeGate } from './resume';
+
+export { resumeScreen } from './resume';
 
 export type Hop = {
   sessionId: string;
@@ -47,7 +51,7 @@ export type EngineOptions = {
    * A resumed journey that was logged in goes through this journey first (the login): the password is
    * asked once per USSD session, and a resume is a new session.
    */
-  resumeGate?: { journey: string; sessionOnly: readonly string[] };
+  resumeGate?: ResumeGate;
 };
 
 /** The session being worked on during one hop. */
@@ -73,29 +77,6 @@ const MAX_HISTORY = 10;
 const MAX_SCREENS = 60;
 const MAX_DIRECT_DIAL_PARTS = 6;
 const SEEN_TTL_SECONDS = 3600;
-
-/**
- * The engine's own screen: offered on a new dial when a journey was dropped in the middle, naming what
- * was left unfinished when the dropped screen says (its `task`).
- */
-export function resumeScreen(task?: TextRef): ScreenSpec {
-  return {
-    id: 'resume',
-    text: task ? { key: 'engine.resumeTask', params: { task: taskParam(task) } } : 'engine.resume',
-    home: true,
-    options: [
-      { label: 'engine.resumeContinue', event: { type: 'RESUME' } },
-      { label: 'engine.resumeRestart', event: { type: 'RESTART' } },
-    ],
-  };
-}
-
-/** A task as a parameter of the resume text (a key with parameters is translated with its own). */
-function taskParam(task: TextRef): Params[string] {
-  if (typeof task === 'string') return { key: task };
-  if ('literal' in task) return task.literal;
-  return { key: task.key, params: task.params };
-}
 
 export class UssdEngine {
   private readonly differ: InputDiffer;
@@ -291,53 +272,55 @@ export class UssdEngine {
 
   private async apply(w: Working, raw: string, remaining: () => number): Promise<void> {
     const screen = this.currentScreen(w);
-    // The pages as the user sees them (with the notice, if one is shown), so that 98 moves between
-    // exactly those pages.
-    if (raw === '98' && w.page < this.pages(w, screen).length - 1) {
-      w.page += 1;
+    // Judged on the pages as the user sees them (with the notice, if one is shown), so before it goes.
+    const move = navigate(screen, raw, {
+      page: w.page,
+      pages: this.pages(w, screen),
+      history: w.history.length,
+      offering: w.offer !== undefined,
+    });
+    if (move.kind === 'page') {
+      w.page = move.page;
       w.badInputs = 0;
       return;
     }
-    if (raw === '0' && w.page > 0) {
-      w.page -= 1;
-      w.badInputs = 0;
-      return;
-    }
-    // Judged on the page as shown, so before the notice above it goes.
-    const hidden = this.offPage(w, screen, raw);
     w.notice = undefined;
-    if (raw === '0' && !screen.end && screen.back && !w.offer) {
-      // The journey goes back itself (a list queried again), so its screens need no saved copies.
-      w.live = await this.menu.send(w.live, screen.back, remaining());
-      this.moved(w, true);
-      return;
+    switch (move.kind) {
+      case 'journeyBack':
+        // The journey goes back itself (a list queried again), so its screens need no saved copies.
+        w.live = await this.menu.send(w.live, move.event, remaining());
+        return this.moved(w, true);
+      case 'historyBack':
+        w.live = this.menu.backTo(w.history.pop() as Persisted, w.live);
+        return this.moved(w, true);
+      case 'home':
+        w.offer = undefined;
+        w.live = await this.menu.start(
+          { phone: w.phone, networkCode: w.networkCode, ...this.menu.carry(w.live) },
+          remaining(),
+        );
+        w.history = [];
+        w.pendingResume = undefined;
+        return this.moved(w, false);
+      case 'refuse':
+        return refuse(w, move.reason);
+      case 'answer':
+        if (w.offer) {
+          w.badInputs = 0;
+          return this.answerOffer(w, move.event, remaining);
+        }
+        return this.answer(w, screen, move.event, remaining);
     }
-    if (raw === '0' && !screen.end && w.history.length > 0 && !w.offer) {
-      w.live = this.menu.backTo(w.history.pop() as Persisted, w.live);
-      this.moved(w, true);
-      return;
-    }
-    // 00 goes Home from every screen; on the main menu and the resume prompt, where there is nothing
-    // behind, 0 does too (it shows the main menu again rather than "Invalid choice").
-    if (!screen.end && (raw === '00' || (raw === '0' && screen.home))) {
-      w.offer = undefined;
-      w.live = await this.menu.start(
-        { phone: w.phone, networkCode: w.networkCode, ...this.menu.carry(w.live) },
-        remaining(),
-      );
-      w.history = [];
-      w.pendingResume = undefined;
-      this.moved(w, false);
-      return;
-    }
-    if (hidden) return refuse(w, 'engine.invalidOption');
-    const v = validateInput(screen, raw);
-    if (!v.ok) return refuse(w, v.reason);
-    if (w.offer) {
-      w.badInputs = 0;
-      return this.answerOffer(w, v.event, remaining);
-    }
-    const next = await this.menu.send(w.live, v.event, remaining());
+  }
+
+  /** An answer the screen accepted, sent to the journey. */
+  private async answer(
+    w: Working,
+    screen: AnyScreenSpec,
+    event: MenuEvent,
+    remaining: () => number,
+  ): Promise<void> {
+    const next = await this.menu.send(w.live, event, remaining());
     if (w.pendingResume && this.menu.handsOverTo(next, RESUME_JOURNEY)) {
       // The login asked on resume succeeded: back to the screen the user was on, now logged in.
       const pending = w.pendingResume;
@@ -377,40 +360,23 @@ export class UssdEngine {
   private async answerOffer(w: Working, event: MenuEvent, remaining: () => number): Promise<void> {
     const offer = w.offer as Saved;
     w.offer = undefined;
-    if (event.type !== 'RESUME') return;
-    const gate = this.opts.resumeGate;
-    const ctx = offer.snapshot.state.context;
-    if (gate && gate.sessionOnly.some((k) => Boolean(ctx[k]))) {
-      const carried = Object.fromEntries(
-        Object.entries(this.menu.carryFrom(ctx)).filter(([k]) => !gate.sessionOnly.includes(k)),
-      );
+    const next = continuation(offer, event, this.opts.resumeGate, (ctx) => this.menu.carryFrom(ctx));
+    if (next.kind === 'restart') return;
+    if (next.kind === 'gate') {
       w.live = await this.menu.startJourney(
-        gate.journey,
-        { phone: w.phone, networkCode: w.networkCode, ...carried, then: RESUME_JOURNEY },
+        next.journey,
+        { phone: w.phone, networkCode: w.networkCode, ...next.carried, then: RESUME_JOURNEY },
         remaining(),
       );
-      w.pendingResume = offer;
+      w.pendingResume = next.saved;
       w.history = [];
       w.page = 0;
       return;
     }
-    w.live = this.menu.restore(offer.snapshot);
-    w.history = offer.history;
-    w.page = offer.page;
+    w.live = this.menu.restore(next.saved.snapshot);
+    w.history = next.saved.history;
+    w.page = next.saved.page;
     w.quiet = true;
-  }
-
-  /**
-   * Whether `raw` is the number of one of the screen's options that the page on show does not show: the
-   * user has not seen it (a vacancy's "Confirm" behind "98 More"), so it is refused like any bad option.
-   */
-  private offPage(w: Working, screen: AnyScreenSpec, raw: string): boolean {
-    const count = screen.input ? 0 : (screen.options?.length ?? 0);
-    const n = Number(raw.trim());
-    if (!Number.isInteger(n) || n < 1 || n > count) return false; // not an option: validation refuses it
-    const pages = this.pages(w, screen);
-    const shown = pages[Math.min(w.page, pages.length - 1)];
-    return !shown?.options.includes(n);
   }
 
   private currentScreen(w: Working): AnyScreenSpec {
@@ -482,8 +448,7 @@ export class UssdEngine {
     if (isNew) ops.push({ key: keys.seen(hop.sessionId), value: '1', ttlSeconds: SEEN_TTL_SECONDS });
     // While a resume offer (or the login before it) is open the record stays as it is.
     if (!w.offer && !w.pendingResume) {
-      const shown = this.menu.screen(w.live);
-      if (ended || shown.home || shown.resumable === false || this.opts.resumeWindowSeconds === 0) {
+      if (!keepsForResume(this.menu.screen(w.live), ended, this.opts.resumeWindowSeconds)) {
         ops.push({ key: keys.resume(w.phone), delete: true });
       } else {
         const saved: Saved = { snapshot: w.live.persisted, history: w.history, page: w.page };
