@@ -246,7 +246,12 @@ export class MenuRuntime {
     for (;;) {
       if (snapshot.status === 'error') throw snapshot.error;
       if (snapshot.status !== 'active' || screenOf(snapshot) !== undefined) break;
-      const spawn = actions.find((a) => a.type === 'xstate.spawnChild');
+      // The call of a state still active: a transition may pass through a state that invokes and leave it
+      // at once (an eventless transition), and that state's call must not run.
+      const children = snapshot.children as Record<string, unknown>;
+      const spawn = actions.find(
+        (a) => a.type === 'xstate.spawnChild' && (a.params as Invoked).id in children,
+      );
       if (!spawn) {
         if (failure instanceof Error) throw failure; // an invoked call failed and the machine did not say
         throw new MenuError(`${journey} state ${JSON.stringify(snapshot.value)} has no screen`);
