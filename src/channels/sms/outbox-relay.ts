@@ -79,15 +79,18 @@ export class OutboxRelay {
 
   /**
    * Sends until nothing is due: claims as many messages as there are free slots, starts each send, and
-   * claims again when a send ends; returns when nothing was claimed and no send is in flight.
+   * claims again once a quarter of the slots are free (one claim query for several messages, not one per
+   * message); returns when nothing was claimed and no send is in flight.
    */
   private async drain(): Promise<void> {
     const inFlight = new Set<Promise<void>>();
     const limit = Math.max(1, this.opts.concurrency);
+    const refill = Math.ceil(limit / 4);
     try {
       while (!this.stopped) {
-        const free = limit - inFlight.size;
-        const claimed = free > 0 ? await this.store.claimUpTo(free, this.opts.visibilityMs) : [];
+        while (inFlight.size > limit - refill) await Promise.race(inFlight);
+        if (this.stopped) break;
+        const claimed = await this.store.claimUpTo(limit - inFlight.size, this.opts.visibilityMs);
         for (const m of claimed) {
           const send: Promise<void> = this.deliver(m)
             .catch((err: unknown) => this.log.error({ err, outboxId: m.id }, 'outbox send failed'))
@@ -95,8 +98,8 @@ export class OutboxRelay {
           inFlight.add(send);
         }
         if (inFlight.size === 0) return;
-        // Full, or nothing more is due right now: wait for a send to end, then look again.
-        if (claimed.length === 0 || inFlight.size >= limit) await Promise.race(inFlight);
+        // Nothing more is due right now: wait for a send to end, then look again.
+        if (claimed.length === 0) await Promise.race(inFlight);
       }
     } finally {
       await Promise.all(inFlight);
