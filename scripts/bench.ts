@@ -1,5 +1,7 @@
 // The bench (docs/performance.md):
-//   npm run bench                                   the service's throughput against the floor (floor.ts)
+//   npm run bench                                   the service against the floor (floor.ts): the closed-loop
+//                                                   walk, and issue 11's parts (load-parts.ts, summary.ts);
+//                                                   --only walk,auth,open,overload,memory,relay picks some
 //   npm run bench -- --dataset demo|national|both   per-hop latency of the apply journey at 1 and 50
 //                                                   logged-in walkers, and the operator API, on each
 //                                                   dataset with the targets of issue 16 (dataset-bench.ts)
