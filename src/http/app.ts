@@ -61,7 +61,7 @@ export function createApp(deps: AppDeps): Koa {
   });
   const guard = webhookToken(deps.webhookToken);
   // First, before a log line, the body or the token: a shed hop must cost next to nothing.
-  if (deps.shed) app.use(loadShedding(deps.shed, deps.metrics));
+  if (deps.shed) app.use(loadShedding(deps.shed, deps.metrics, deps.webhookToken));
   app.use(requestContext(deps.log));
   app.use(errorHandler(deps.metrics));
   app.use(canonicalPath());

@@ -21,8 +21,9 @@ async function hop(
   text = '',
   sessionId = randomUUID(),
   phone = randomPhone(),
+  query = '',
 ): Promise<Answer> {
-  const res = await fetch(`${app.url}/ussd`, {
+  const res = await fetch(`${app.url}/ussd${query}`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({
@@ -41,6 +42,19 @@ async function shedCount(app: TestApp, reason: 'in_flight' | 'lag'): Promise<num
   const text = await (await fetch(`${app.url}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith(`ussd_hops_shed_total{reason="${reason}"} `));
   return line ? Number(line.split(' ')[1]) : 0;
+}
+
+/** Resolves once `n` queries of the app's database wait on a lock (held hops are in flight). */
+async function untilWaitingOnLock(app: TestApp, n: number): Promise<void> {
+  const until = Date.now() + 5000;
+  for (;;) {
+    const { rows } = await app.db.raw<{ rows: { n: number }[] }>(
+      `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+    );
+    if ((rows[0]?.n ?? 0) >= n) return;
+    if (Date.now() > until) throw new Error(`expected ${n} hops waiting on the lock`);
+    await sleep(10);
+  }
 }
 
 test('the busy answer is the bilingual END, within one 160-character GSM-7 screen', () => {
@@ -67,23 +81,12 @@ describe('past the limit of hops in flight', () => {
     lock = await app.db.transaction();
     await lock.raw('lock table phone_preferences in access exclusive mode');
   }
-  async function untilWaitingOnLock(n: number): Promise<void> {
-    const until = Date.now() + 5000;
-    for (;;) {
-      const { rows } = await app.db.raw<{ rows: { n: number }[] }>(
-        `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
-      );
-      if ((rows[0]?.n ?? 0) >= n) return;
-      if (Date.now() > until) throw new Error(`expected ${n} hops waiting on the lock`);
-      await sleep(10);
-    }
-  }
 
   test('extra hops are answered busy at once, with Retry-After, and counted; the held ones are then served', async () => {
     const before = await shedCount(app, 'in_flight');
     await holdHops();
     const held = [hop(app), hop(app), hop(app)];
-    await untilWaitingOnLock(3);
+    await untilWaitingOnLock(app, 3);
 
     const extra = await Promise.all([hop(app), hop(app), hop(app), hop(app)]);
     // Answered while the held hops still wait on the lock.
@@ -104,7 +107,7 @@ describe('past the limit of hops in flight', () => {
   test('while hops are shed, a body is not even read: an oversized one gets the busy answer too', async () => {
     await holdHops();
     const held = [hop(app), hop(app), hop(app)];
-    await untilWaitingOnLock(3);
+    await untilWaitingOnLock(app, 3);
     const res = await fetch(`${app.url}/ussd`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -115,6 +118,37 @@ describe('past the limit of hops in flight', () => {
     await lock?.commit();
     lock = undefined;
     await Promise.all(held);
+  });
+});
+
+describe('with WEBHOOK_TOKEN set', () => {
+  let app: TestApp;
+  let lock: Knex.Transaction | undefined;
+  const TOKEN = 'webhook-secret-0123456789';
+  beforeAll(async () => {
+    app = await startTestApp({
+      env: { SHED_MAX_IN_FLIGHT: '1', SHED_MAX_LAG_MS: '0', WEBHOOK_TOKEN: TOKEN },
+    });
+  });
+  afterAll(async () => {
+    await lock?.rollback();
+    await app.close();
+  });
+
+  test('while shedding, a hop without the token is still refused 401; with it, answered busy', async () => {
+    lock = await app.db.transaction();
+    await lock.raw('lock table phone_preferences in access exclusive mode');
+    const held = hop(app, '', randomUUID(), randomPhone(), `?token=${TOKEN}`);
+    await untilWaitingOnLock(app, 1);
+    const without = await hop(app);
+    expect(without.status).toBe(401);
+    const wrong = await hop(app, '', randomUUID(), randomPhone(), '?token=nope');
+    expect(wrong.status).toBe(401);
+    const withToken = await hop(app, '', randomUUID(), randomPhone(), `?token=${TOKEN}`);
+    expect(withToken).toEqual({ status: 200, text: BUSY, retryAfter: '60' });
+    await lock.commit();
+    lock = undefined;
+    expect((await held).text).toMatch(/^CON /);
   });
 });
 

@@ -1,11 +1,13 @@
 // Load shedding for POST /ussd. Past a limit of hops in flight, or while the event loop lags, a hop is
-// answered at once, before its body is read or its token checked, with a short "busy, try again in a
-// minute" END in both languages. Served hops then keep their latency instead of every hop queueing
+// answered at once, before its body is read, with a short "busy, try again in a minute" END in both
+// languages. A hop without the webhook token (when one is set) is never answered "busy": it goes on to be
+// refused 401 as always, so the token contract holds under load too. Served hops then keep their latency instead of every hop queueing
 // past its deadline (docs/decisions/0018-load-shedding-and-relay-concurrency.md).
 import type { Middleware } from 'koa';
 import { translate } from '../../domain/copy';
 import type { Metrics } from '../../metrics';
 import { eventLoopLag, type EventLoopLag } from '../event-loop-lag';
+import { sameSecret } from './token-auth';
 
 export type ShedLimits = {
   /** Hops in flight (this process) beyond which a hop is shed; 0: no limit. */
@@ -22,8 +24,12 @@ export const SHED_RETRY_AFTER = '60';
 export function loadShedding(
   limits: ShedLimits,
   metrics: Metrics,
+  /** WEBHOOK_TOKEN, when set. */
+  webhookToken?: string,
   lag: EventLoopLag | undefined = limits.maxLagMs > 0 ? eventLoopLag() : undefined,
 ): Middleware {
+  const authorised = (token: unknown) =>
+    webhookToken === undefined || (typeof token === 'string' && sameSecret(token, webhookToken));
   let inFlight = 0;
   const shed = (): 'in_flight' | 'lag' | undefined => {
     if (limits.maxInFlight > 0 && inFlight >= limits.maxInFlight) return 'in_flight';
@@ -33,7 +39,7 @@ export function loadShedding(
   return async (ctx, next) => {
     if (ctx.method !== 'POST' || ctx.path !== '/ussd') return next();
     const reason = shed();
-    if (reason) {
+    if (reason && authorised(ctx.query.token)) {
       metrics.ussdHopsShed.inc({ reason });
       ctx.status = 200;
       ctx.type = 'text/plain';
