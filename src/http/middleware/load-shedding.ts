@@ -37,7 +37,10 @@ export function loadShedding(
     return undefined;
   };
   return async (ctx, next) => {
-    if (ctx.method !== 'POST' || ctx.path !== '/ussd') return next();
+    if (ctx.method !== 'POST' || ctx.path !== '/ussd') {
+      await next();
+      return;
+    }
     const reason = shed();
     if (reason && authorised(ctx.query.token)) {
       metrics.ussdHopsShed.inc({ reason });
