@@ -3,8 +3,8 @@
 // dial → My profile → password → a section → Back → Back → Apply for a job → exam → activity → (station
 // type) → position → county → sub-county → a vacancy → its details → Back. Options are found by label on
 // the screen just received (walker.ts's levels), following "98 More" when a label is not on the page.
-// A warm-up, then a measured window on the same connections; a walk cut by the window's end is not
-// counted as failed.
+// The connections start one after the other over the warm-up, then a measured window on the same
+// connections; a walk cut by the window's end is not counted as failed.
 import { Agent, request } from 'node:http';
 import { LEVELS, parse } from './walker';
 import { SHED_PREFIX } from './hop-load';
@@ -204,7 +204,10 @@ export async function authWalk(job: AuthWalkJob, report: (event: string) => void
     return fail('too many hops', '');
   };
 
+  // The connections start one after the other over the warm-up: all of them at once would put 100 password
+  // checks (scrypt) in the same instant, and keep them in step walk after walk.
   const connection = async (c: number) => {
+    await new Promise((resolve) => setTimeout(resolve, (c * job.warmupSeconds * 1000) / job.connections));
     for (let w = 0; !stop; w++) {
       const phone = job.phones[(c + w * job.connections) % job.phones.length] as string;
       phones.add(phone);

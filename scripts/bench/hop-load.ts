@@ -153,7 +153,11 @@ export type OpenResult = {
 export async function openLoop(job: OpenJob, report: (event: string) => void): Promise<OpenResult> {
   const sessions = new Sessions(job.sessionPrefix);
   const idle: Session[] = [];
-  const hops = new Hops(job.url, job.target, 4096);
+  // At most 256 connections, kept alive, like a proxy's pool of upstream connections: hops beyond them wait
+  // for a free one (counted in their latency). A connection per outstanding hop overflowed the service's
+  // listen backlog under overload, and the figures were the kernel's SYN retries (1, 3, 7 s), not the
+  // service's.
+  const hops = new Hops(job.url, job.target, 256);
   const latencies: number[] = [];
   const served: number[] = [];
   const sendLag: number[] = [];
