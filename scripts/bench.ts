@@ -1,5 +1,7 @@
 // The bench (docs/performance.md):
-//   npm run bench                                   the service's throughput against the floor (floor.ts)
+//   npm run bench                                   the service against the floor (floor.ts): the closed-loop
+//                                                   walk, and issue 11's parts (load-parts.ts, summary.ts);
+//                                                   --only walk,auth,open,overload,memory,relay picks some
 //   npm run bench -- --dataset demo|national|both   per-hop latency of the apply journey at 1 and 50
 //                                                   logged-in walkers, and the operator API, on each
 //                                                   dataset with the targets of issue 16 (dataset-bench.ts)
@@ -13,11 +15,24 @@
 import { runDatasetBench, type DatasetOptions } from './bench/dataset-bench';
 import type { DatasetName } from './bench/datasets';
 import { killChild } from './bench/fork';
-import { runFloorBench } from './bench/floor';
+import { PARTS, runFloorBench, type FloorOptions, type Part } from './bench/floor';
 import { Cleanups } from './bench/util';
 
 const USAGE = `usage: npm run bench [-- options]
-  (no --dataset)                 the service's throughput against the floor (BENCH_* variables)
+  (no --dataset)                 the service against the floor (BENCH_* variables): every part below
+  --only <parts>                 without --dataset: some of ${PARTS.join(',')} (comma-separated)
+                                   walk      the closed-loop walk against the floor (the original bench)
+                                   auth      the authenticated walk (login, profile, apply … details)
+                                   open      an open loop at a fixed rate, service and floor
+                                   overload  an open loop at a multiple of the capacity, shedding on
+                                   memory    RSS and heap after N hops, and at half of them
+                                   relay     the outbox relay's SMS/s to a fake AT
+  --open-rate <n>                hops/s of the open loop (default 1000)
+  --open-seconds <s>             measured seconds of the open loop (default 30)
+  --overload-factor <x>          the overload run's rate, times the capacity measured (default 2)
+  --memory-hops <n>              hops of the memory part (default 100000)
+  --relay-messages <n>           SMS the relay part sends (default 5000)
+  --at-delay <ms>                the fake AT's time per request in the relay part (default 20)
   --dataset demo|national|both   apply journeys per hop at 1 and N walkers, and the operator API
   --floor                        with --dataset: run the floor bench too, first
   --walkers <n>                  concurrent walkers (default 50)
@@ -25,7 +40,7 @@ const USAGE = `usage: npm run bench [-- options]
   --ramp <s>                     N walkers start one after the other over s seconds (default 2)
   --think <ms>                   at N walkers, pause before each hop but the dial (default 0: a closed
                                  loop; 1000 is closer to people on phones)
-  --only ussd|admin              only the journeys or only the operator API
+  --only ussd|admin              with --dataset: only the journeys or only the operator API
   --admin-repeats <n>            requests per operator API figure (default 5)
   --export-seconds <s>           read each export at most this long (default 3)
   --reseed                       rebuild the national template database cp2_bench_national
@@ -36,7 +51,7 @@ function usage(message: string): never {
   process.exit(2);
 }
 
-type Parsed = { floor: boolean; datasets?: DatasetOptions };
+type Parsed = { floor?: FloorOptions; datasets?: DatasetOptions };
 
 function parseArgs(argv: string[]): Parsed {
   const o: DatasetOptions = {
@@ -52,6 +67,17 @@ function parseArgs(argv: string[]): Parsed {
     thinkMs: 0,
   };
   let floor = false;
+  const f: FloorOptions = {
+    parts: new Set(PARTS),
+    openRate: 1000,
+    openSeconds: 30,
+    overloadFactor: 2,
+    memoryHops: 100_000,
+    relayMessages: 5000,
+    atDelayMs: 20,
+  };
+  let only: string | undefined;
+  let floorOptionGiven = false;
   let dataset: string | undefined;
   let seconds: number | undefined;
   const num = (i: number, min: number, max: number, int = true): number => {
@@ -74,25 +100,42 @@ function parseArgs(argv: string[]): Parsed {
     else if (a === '--scale') o.scale = num(i++, 0.001, 1, false);
     else if (a === '--ramp') o.rampSeconds = num(i++, 0, 600, false);
     else if (a === '--think') o.thinkMs = num(i++, 0, 60_000);
-    else if (a === '--only') {
-      const v = argv[++i];
-      if (v !== 'ussd' && v !== 'admin') usage('--only must be ussd or admin');
-      o.only = v;
-    } else usage(`unknown argument ${a}`);
+    else if (a === '--only') only = argv[++i];
+    else if (a === '--open-rate') [f.openRate, floorOptionGiven] = [num(i++, 1, 100_000), true];
+    else if (a === '--open-seconds') [f.openSeconds, floorOptionGiven] = [num(i++, 1, 3600), true];
+    else if (a === '--overload-factor')
+      [f.overloadFactor, floorOptionGiven] = [num(i++, 0.1, 100, false), true];
+    else if (a === '--memory-hops') [f.memoryHops, floorOptionGiven] = [num(i++, 2, 10_000_000), true];
+    else if (a === '--relay-messages') [f.relayMessages, floorOptionGiven] = [num(i++, 1, 1_000_000), true];
+    else if (a === '--at-delay') [f.atDelayMs, floorOptionGiven] = [num(i++, 0, 10_000), true];
+    else usage(`unknown argument ${a}`);
   }
   if (seconds !== undefined) {
     o.manySeconds = seconds;
     o.oneSeconds = Math.max(1, Math.round(seconds / 2));
   }
   if (dataset === undefined) {
-    if (o.reseed || o.only || seconds !== undefined) usage('these options need --dataset');
-    return { floor: true };
+    if (o.reseed || seconds !== undefined) usage('these options need --dataset');
+    if (only !== undefined) {
+      const parts = only.split(',');
+      const unknown = parts.filter((p) => !(PARTS as readonly string[]).includes(p));
+      if (unknown.length || !parts.length)
+        usage(`--only takes some of ${PARTS.join(',')} (not ${unknown.join(',')})`);
+      f.parts = new Set(parts as Part[]);
+    }
+    return { floor: f };
+  }
+  if (floorOptionGiven)
+    usage('--open-*, --overload-factor, --memory-hops, --relay-messages, --at-delay: not with --dataset');
+  if (only !== undefined) {
+    if (only !== 'ussd' && only !== 'admin') usage('--only must be ussd or admin with --dataset');
+    o.only = only;
   }
   const all: DatasetName[] = ['demo', 'national'];
   if (dataset === 'both') o.datasets = all;
   else if ((all as string[]).includes(dataset)) o.datasets = [dataset as DatasetName];
   else usage(`unknown dataset ${dataset}`);
-  return { floor, datasets: o };
+  return { floor: floor ? { ...f, parts: new Set<Part>(['walk']) } : undefined, datasets: o };
 }
 
 const cleanups = new Cleanups();
@@ -100,7 +143,7 @@ const cleanups = new Cleanups();
 async function main(parsed: Parsed): Promise<number> {
   try {
     let code = 0;
-    if (parsed.floor) code = Math.max(code, await runFloorBench(cleanups));
+    if (parsed.floor) code = Math.max(code, await runFloorBench(cleanups, parsed.floor));
     if (parsed.datasets) code = Math.max(code, await runDatasetBench(parsed.datasets, cleanups));
     return code;
   } finally {

@@ -121,6 +121,12 @@ const schema = z.object({
   SCREEN_LIMIT: int(160, 100, 182),
   SCREEN_LIMITS: screenLimits,
   OUTBOX_POLL_MS: int(500, 10, 60000),
+  /** Sends in flight at once per relay (decision 0018): also the most one crash can send twice. */
+  OUTBOX_CONCURRENCY: int(32, 1, 256),
+  /** POST /ussd hops in flight beyond which a hop is answered "busy" at once; 0: no limit. */
+  SHED_MAX_IN_FLIGHT: int(64, 0, 100000),
+  /** Sustained event-loop lag (ms) beyond which a hop is answered "busy" at once; 0: not checked. */
+  SHED_MAX_LAG_MS: int(100, 0, 10000),
   AT_SMS_URL: url(['http:', 'https:']),
   // Below the outbox's 60 s visibility timeout, so a send ends before its claim can be taken over.
   AT_TIMEOUT_MS: int(10000, 100, 30000),
@@ -154,6 +160,10 @@ export type Config = {
   hopDeadlineMs: number;
   screenLimit: { default: number; byNetwork: Record<string, number> };
   outboxPollMs: number;
+  /** Sends in flight at once per outbox relay. */
+  outboxConcurrency: number;
+  /** Load shedding on POST /ussd (src/http/middleware/load-shedding.ts); 0 turns a check off. */
+  shed: { maxInFlight: number; maxLagMs: number };
 };
 
 export class ConfigError extends Error {}
@@ -202,6 +212,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, purpose: Config
     hopDeadlineMs: e.HOP_DEADLINE_MS,
     screenLimit: { default: e.SCREEN_LIMIT, byNetwork: { '63903': 182, ...(e.SCREEN_LIMITS ?? {}) } },
     outboxPollMs: e.OUTBOX_POLL_MS,
+    outboxConcurrency: e.OUTBOX_CONCURRENCY,
+    shed: { maxInFlight: e.SHED_MAX_IN_FLIGHT, maxLagMs: e.SHED_MAX_LAG_MS },
   };
 }
 

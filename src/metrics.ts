@@ -79,6 +79,12 @@ export function createMetrics(opts: { db?: Db } = {}) {
       buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
       registers: [registry],
     }),
+    ussdHopsShed: new Counter({
+      name: 'ussd_hops_shed_total',
+      help: 'USSD hops answered "busy, try again in a minute" before any work, by reason (in_flight, lag)',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
     smsOutbound: new Counter({
       name: 'sms_outbound_total',
       help: 'Outbound SMS send attempts, by result (sent, retry, failed)',

@@ -102,6 +102,7 @@ export function buildService(
     ...DEFAULT_RELAY,
     sender: config.smsSender,
     pollMs: config.outboxPollMs,
+    concurrency: config.outboxConcurrency,
   });
   const app = createApp({
     log,
@@ -122,6 +123,7 @@ export function buildService(
       },
     },
     webhookToken: config.webhookToken,
+    shed: config.shed,
     metricsToken: config.metricsToken,
     probes: [
       { name: 'database', check: () => pingDb(db) },

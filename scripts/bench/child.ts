@@ -3,6 +3,8 @@ import type { ChildTask } from './fork';
 import { generateLoad, type Job } from './floor-load';
 import { walk, type WalkJob } from './walker';
 import { probeAdmin, type AdminJob } from './admin-probe';
+import { authWalk, type AuthWalkJob } from './auth-walk';
+import { closedAmount, openLoop, type AmountJob, type OpenJob } from './hop-load';
 
 const report = (event: string) => {
   if (process.connected) process.send?.({ event });
@@ -16,6 +18,12 @@ async function run(task: ChildTask): Promise<unknown> {
       return walk(task.job as WalkJob, report);
     case 'admin':
       return probeAdmin(task.job as AdminJob, report);
+    case 'auth-walk':
+      return authWalk(task.job as AuthWalkJob, report);
+    case 'open':
+      return openLoop(task.job as OpenJob, report);
+    case 'amount':
+      return closedAmount(task.job as AmountJob, report);
   }
 }
 

@@ -56,7 +56,7 @@ const slices = (phones: string[], warmup: number, one: number) => ({
 const elapsed = (started: number) => `${((Date.now() - started) / 1000).toFixed(1)} s`;
 
 /** Accounts with complete profiles and the password `password`, created before any walk. */
-async function createTeachers(db: Db, phones: string[], password: string): Promise<void> {
+export async function createTeachers(db: Db, phones: string[], password: string): Promise<void> {
   const hash = await hashPassword(password);
   const base = await completeProfileColumns(db, phones[0] as string);
   for (let i = 0; i < phones.length; i += 500) {

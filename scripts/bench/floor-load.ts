@@ -7,16 +7,23 @@ import { percentile } from './util';
 
 export const SERVICE_CODE = '*384*22262#';
 /**
- * One session: dial, choose Language, choose English (saved, back on the main menu), choose Help (END).
+ * One session: dial, choose Language, choose English (saved, back on the main menu), choose Help. Help
+ * used to answer END; it now answers CON with "0 Back 00 Home", and the walk accepts either (the session
+ * is left there, as a caller who hangs up leaves it).
  * Each choice is found by its label on the screen just received (the main menu's numbering depends on
  * whether the caller has an account), and `text` accumulates the choices with '*' as AT sends it.
  */
-const WALK = [
+export const WALK = [
   { choose: 'Language', kind: 'CON' },
   { choose: 'English', kind: 'CON' },
   { choose: 'Help', kind: 'CON' },
-  { choose: undefined, kind: 'END' },
+  { choose: undefined, kind: 'CON|END' },
 ] as const;
+
+/** Whether an answer is of the kind a step of the walk expects. */
+export function isKind(body: string, kind: (typeof WALK)[number]['kind']): boolean {
+  return kind.split('|').some((k) => body.startsWith(`${k} `));
+}
 
 /** The option number whose label contains `label` on a screen ("6. Language/Lugha" → "6"). */
 export function optionFor(screen: string, label: string): string | undefined {
@@ -58,6 +65,8 @@ export type LoadResult = {
   wrongSamples: string[];
   /** Phones whose session was cut by the end of the run (their resume record stays in Redis). */
   openPhones: string[];
+  /** CPU time of the bench's process (the service or the floor) over the window per hop; set by floor.ts. */
+  cpuMicrosPerHop?: number;
 };
 
 export async function generateLoad(job: Job, report: (event: string) => void): Promise<LoadResult> {
@@ -106,7 +115,7 @@ export async function generateLoad(job: Job, report: (event: string) => void): P
         ctx.inputs.push(['6', '1', '7'][i] ?? '');
         return;
       }
-      if (!body.startsWith(`${hop.kind} `)) wrong(i, ctx, body);
+      if (!isKind(body, hop.kind)) wrong(i, ctx, body);
       if (hop.choose) {
         const option = optionFor(body.slice(4), hop.choose);
         if (!option) wrong(i, ctx, `no option "${hop.choose}" on: ${body}`);

@@ -3,7 +3,10 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
-export type ChildTask = { kind: 'floor' | 'walk' | 'admin'; job: unknown };
+export type ChildTask = {
+  kind: 'floor' | 'walk' | 'admin' | 'auth-walk' | 'open' | 'amount';
+  job: unknown;
+};
 
 let current: ChildProcess | undefined;
 

@@ -90,7 +90,7 @@ export const HOP_ORDER = [
 /** Hops whose time is mostly the password check (scrypt): reported apart from the targets. */
 export const LOGIN_HOPS = new Set<string>(['login → exam list', 'login → My applications']);
 
-const LEVELS = [
+export const LEVELS = [
   { re: /choose the exam/i, level: 'exam', next: 'activity list' },
   { re: /choose the activity/i, level: 'activity', next: 'station type list' },
   { re: /type of duty station/i, level: 'station type', next: 'position list' },
@@ -102,7 +102,12 @@ type Level = (typeof LEVELS)[number]['level'] | 'vacancy' | 'details' | 'applica
 
 type Option = { n: string; label: string };
 
-function parse(body: string): { kind: 'CON' | 'END' | '?'; text: string; options: Option[]; more: boolean } {
+export function parse(body: string): {
+  kind: 'CON' | 'END' | '?';
+  text: string;
+  options: Option[];
+  more: boolean;
+} {
   const kind = body.startsWith('CON ') ? 'CON' : body.startsWith('END ') ? 'END' : '?';
   const text = kind === '?' ? body : body.slice(4);
   const options: Option[] = [];

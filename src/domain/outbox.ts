@@ -55,7 +55,18 @@ export function createOutboxStore(db: Db) {
      * is in flight until its result is stored, and a crash re-sends all of those.
      */
     async claimNext(visibilityMs: number): Promise<OutboundSms | undefined> {
-      return (await claim(db, 'expired', visibilityMs)) ?? (await claim(db, 'due', visibilityMs));
+      return (await claim(db, 'expired', visibilityMs, 1))[0] ?? (await claim(db, 'due', visibilityMs, 1))[0];
+    },
+
+    /**
+     * Claims up to `limit` messages at once, in the same order as claimNext (expired claims first): for a
+     * relay with `limit` free send slots, so that every message claimed is sent at once (a claimed
+     * message waiting for a slot would be one more re-sent by a crash, and could outlive its claim).
+     */
+    async claimUpTo(limit: number, visibilityMs: number): Promise<OutboundSms[]> {
+      const expired = await claim(db, 'expired', visibilityMs, limit);
+      if (expired.length >= limit) return expired;
+      return [...expired, ...(await claim(db, 'due', visibilityMs, limit - expired.length))];
     },
 
     /**
@@ -137,17 +148,18 @@ async function claim(
   db: Db,
   kind: keyof typeof CLAIMABLE,
   visibilityMs: number,
-): Promise<OutboundSms | undefined> {
+  limit: number,
+): Promise<OutboundSms[]> {
   const { rows } = await db.raw<{ rows: OutboundSms[] }>(
-    `with next as (select id from outbound_sms where ${CLAIMABLE[kind]} limit 1 for update skip locked)
+    `with next as (select id from outbound_sms where ${CLAIMABLE[kind]} limit ? for update skip locked)
      update outbound_sms o
         set status = 'sending', attempts = o.attempts + 1, updated_at = now(),
             claimed_until = now() + (? * interval '1 millisecond')
        from next where o.id = next.id
      returning o.*`,
-    [visibilityMs],
+    [limit, visibilityMs],
   );
-  return rows[0];
+  return rows;
 }
 
 /** A claimed message as the relay holds it: the id and the attempt number its claim set. */

@@ -9,6 +9,7 @@ import type { SessionEnds } from '../domain/session-analytics';
 import type { UssdEngine } from '../engine/engine';
 import type { Metrics } from '../metrics';
 import { canonicalPath } from './middleware/canonical-path';
+import { loadShedding, type ShedLimits } from './middleware/load-shedding';
 import { errorHandler, requestContext } from './middleware/request-context';
 import { webhookToken } from './middleware/token-auth';
 import { healthRoutes, type Probe } from './routes/health';
@@ -30,6 +31,8 @@ export type AppDeps = {
   sms?: { inbound: InboundSmsService; deliveryReports: DeliveryReports; simulator?: SimulatorGateway };
   /** The operator API under /admin (refused while no token is configured). */
   admin?: { tokens: { name: string; token: string }[]; deps: AdminDeps };
+  /** Load shedding on POST /ussd; without it, none. */
+  shed?: ShedLimits;
 };
 
 /** A body that does not parse (or is too large) reaches the handler as no body, which refuses it in the
@@ -57,6 +60,8 @@ export function createApp(deps: AppDeps): Koa {
     else log.error({ err }, 'request error');
   });
   const guard = webhookToken(deps.webhookToken);
+  // First, before a log line, the body or the token: a shed hop must cost next to nothing.
+  if (deps.shed) app.use(loadShedding(deps.shed, deps.metrics, deps.webhookToken));
   app.use(requestContext(deps.log));
   app.use(errorHandler(deps.metrics));
   app.use(canonicalPath());

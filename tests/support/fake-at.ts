@@ -79,6 +79,8 @@ export type FakeAt = {
   reset(): void;
   /** Resolves once `count` requests have arrived (in total since the last reset). */
   waitForRequests(count: number, timeoutMs?: number): Promise<FakeRequest[]>;
+  /** The most requests the fake held at once (received, not yet answered) since the last reset. */
+  maxInFlight(): number;
   /** Requests whose message text contains `needle`. */
   requestsWith(needle: string): FakeRequest[];
   close(): Promise<void>;
@@ -109,8 +111,13 @@ export async function startFakeAt(): Promise<FakeAt> {
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const held = new Set<ServerResponse>();
+  let inFlight = 0;
+  let maxInFlight = 0;
 
   const server: Server = createServer((req, res) => {
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    res.on('close', () => inFlight--);
     void handle(req, res).catch((err: unknown) => {
       console.error('fake AT failed', err);
       res.destroy();
@@ -236,6 +243,7 @@ export async function startFakeAt(): Promise<FakeAt> {
       requests.length = 0;
       queue = [];
       fallback = SUCCESS_DEFAULT;
+      maxInFlight = inFlight;
     },
     async waitForRequests(count, timeoutMs = 5000) {
       const until = Date.now() + timeoutMs;
@@ -247,6 +255,7 @@ export async function startFakeAt(): Promise<FakeAt> {
       }
       return requests;
     },
+    maxInFlight: () => maxInFlight,
     requestsWith: (needle) => requests.filter((r) => r.message?.includes(needle)),
     close: async () => {
       endHeld();

@@ -5,6 +5,7 @@
 //   AT_SMS_URL     the fake AT server's SMS URL
 //   VISIBILITY_MS  how long its claims are honoured (default 1000)
 //   AT_TIMEOUT_MS  the gateway's timeout (default 60000: a hanging AT holds the send until the kill)
+//   CONCURRENCY    sends in flight at once (default 1)
 // Runs until killed; prints "relay started" on stdout once polling.
 import pino from 'pino';
 import { AtGateway } from '../../src/channels/sms/at-gateway';
@@ -34,6 +35,7 @@ const relay = new OutboxRelay(createOutboxStore(db), gateway, pino({ level: 'sil
   sender: '22262',
   pollMs: 20,
   visibilityMs: Number(env('VISIBILITY_MS', '1000')),
+  concurrency: Number(env('CONCURRENCY', '1')),
 });
 relay.start();
 console.log('relay started');

@@ -28,6 +28,10 @@ test.each([
   [{ AT_API_KEY: 'k' }, 'AT_USERNAME'],
   [{ AT_TIMEOUT_MS: '90000' }, 'AT_TIMEOUT_MS'],
   [{ DEMO_DATA: 'yes' }, 'DEMO_DATA'],
+  [{ OUTBOX_CONCURRENCY: '0' }, 'OUTBOX_CONCURRENCY'],
+  [{ OUTBOX_CONCURRENCY: '1000' }, 'OUTBOX_CONCURRENCY'],
+  [{ SHED_MAX_IN_FLIGHT: '-1' }, 'SHED_MAX_IN_FLIGHT'],
+  [{ SHED_MAX_LAG_MS: 'fast' }, 'SHED_MAX_LAG_MS'],
   [{ DATA_KEY: 'too-short' }, 'DATA_KEY'],
   [{ DATA_KEY: KEY, DATA_KEY_PREVIOUS: `${KEY},nope` }, 'DATA_KEY_PREVIOUS'],
   [{ NODE_ENV: 'production', SMS_GATEWAY: 'africastalking', AT_USERNAME: 'u', AT_API_KEY: 'k' }, 'DATA_KEY'],
@@ -45,6 +49,15 @@ test.each([
 ])('%j is refused with a message naming %s', (env, name) => {
   expect(() => loadConfig(env)).toThrow(ConfigError);
   expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid environment:\\n {2}${name}: `));
+});
+
+test('load shedding and the relay: defaults, and 0 turns each shedding check off', () => {
+  const c = loadConfig({});
+  expect(c.shed).toEqual({ maxInFlight: 64, maxLagMs: 100 });
+  expect(c.outboxConcurrency).toBe(32);
+  const off = loadConfig({ SHED_MAX_IN_FLIGHT: '0', SHED_MAX_LAG_MS: '0', OUTBOX_CONCURRENCY: '1' });
+  expect(off.shed).toEqual({ maxInFlight: 0, maxLagMs: 0 });
+  expect(off.outboxConcurrency).toBe(1);
 });
 
 test('SCREEN_LIMITS adds per-network limits; AT settings come together', () => {

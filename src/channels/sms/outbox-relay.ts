@@ -2,9 +2,10 @@
 // use FOR UPDATE SKIP LOCKED), and a message claimed by a process that died is claimed again once its
 // visibility timeout passes. Delivery is at-least-once: see docs/decisions/0004-outbox.md.
 //
-// One message at a time: claim, send, record, next. AT has no idempotency key, so every send in flight
-// when the process dies is sent again; one in flight bounds a crash to one duplicate. Throughput comes
-// from running more relays (one per instance), not from concurrency within one.
+// Up to `concurrency` sends in flight: as send slots free up, it claims that many messages (never more
+// than it can send at once) and sends each as soon as it is claimed. AT has no idempotency key, so every
+// send in flight when the process dies is sent again: a crash sends at most `concurrency` messages twice
+// (decision 0018, which revisits 0004's one at a time). `concurrency: 1` is the old relay.
 import type { Logger } from 'pino';
 import type { OutboundSms, OutboxStore } from '../../domain/outbox';
 import type { Metrics } from '../../metrics';
@@ -19,6 +20,8 @@ export type RelayOptions = {
   maxAttempts: number;
   /** Delay before attempt n+1 after attempt n failed, before jitter. */
   backoffMs: readonly number[];
+  /** Sends in flight at most; also the most that one crash of this process sends twice. */
+  concurrency: number;
 };
 
 export const DEFAULT_RELAY: Omit<RelayOptions, 'sender' | 'pollMs'> = {
@@ -26,6 +29,8 @@ export const DEFAULT_RELAY: Omit<RelayOptions, 'sender' | 'pollMs'> = {
   maxAttempts: 3,
   // 3 attempts over about 15 minutes.
   backoffMs: [3 * 60_000, 12 * 60_000],
+  // The service sets OUTBOX_CONCURRENCY (32 by default); one is the bound on duplicates the tests rely on.
+  concurrency: 1,
 };
 
 /** ±25% so that messages failed together are not all retried at the same moment. */
@@ -51,7 +56,7 @@ export class OutboxRelay {
     this.schedule(0);
   }
 
-  /** Finishes the send in flight, then stops. */
+  /** Finishes the sends in flight, then stops. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
@@ -72,8 +77,33 @@ export class OutboxRelay {
     if (!this.stopped) this.schedule(this.opts.pollMs);
   }
 
+  /**
+   * Sends until nothing is due: claims as many messages as there are free slots, starts each send, and
+   * claims again once a quarter of the slots are free (one claim query for several messages, not one per
+   * message); returns when nothing was claimed and no send is in flight.
+   */
   private async drain(): Promise<void> {
-    while (!this.stopped && (await this.runOnce()) > 0);
+    const inFlight = new Set<Promise<void>>();
+    const limit = Math.max(1, this.opts.concurrency);
+    const refill = Math.ceil(limit / 4);
+    try {
+      while (!this.stopped) {
+        while (inFlight.size > limit - refill) await Promise.race(inFlight);
+        if (this.stopped) break;
+        const claimed = await this.store.claimUpTo(limit - inFlight.size, this.opts.visibilityMs);
+        for (const m of claimed) {
+          const send: Promise<void> = this.deliver(m)
+            .catch((err: unknown) => this.log.error({ err, outboxId: m.id }, 'outbox send failed'))
+            .finally(() => inFlight.delete(send));
+          inFlight.add(send);
+        }
+        if (inFlight.size === 0) return;
+        // Nothing more is due right now: wait for a send to end, then look again.
+        if (claimed.length === 0) await Promise.race(inFlight);
+      }
+    } finally {
+      await Promise.all(inFlight);
+    }
   }
 
   /** Claims one due message and sends it; returns how many it claimed (0 or 1). */

@@ -7,6 +7,9 @@ export const en = {
   'nav.more': '98 More',
   'engine.expired': 'Session expired, please dial {code} again.',
   'engine.apology': 'Sorry, we could not complete your request. Please dial {code} again shortly.',
+  // The busy answer given before any work when the service is overloaded (src/http/middleware/load-shedding.ts):
+  // it is shown in both languages at once, since the caller's language is not read for it.
+  'ussd.shed': 'Sorry, the service is busy. Please try again in a minute.',
   'engine.busy': 'Sorry, the service is busy. Please dial {code} again shortly.',
   'engine.tooManyErrors': 'Too many invalid entries. Dial {code} to try again or SMS HELP to {sms}.',
   'engine.invalidOption': 'Invalid choice. Enter a number below.',

@@ -8,6 +8,7 @@ export const sw: Record<CopyKey, string> = {
   'nav.more': '98 Zaidi',
   'engine.expired': 'Muda umeisha. Tafadhali piga {code} tena.',
   'engine.apology': 'Samahani, hatukuweza kukamilisha hatua hii. Tafadhali piga {code} tena baadaye kidogo.',
+  'ussd.shed': 'Samahani, huduma ina watumiaji wengi sasa. Jaribu tena baada ya dakika moja.',
   'engine.busy': 'Samahani, huduma haipatikani kwa sasa. Tafadhali piga {code} tena baadaye kidogo.',
   'engine.tooManyErrors':
     'Umekosea mara nyingi mno. Piga {code} ujaribu tena, au tuma neno MSAADA kwa {sms}.',
