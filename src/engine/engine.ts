@@ -92,8 +92,9 @@ export class UssdEngine {
   }
 
   /** Always answers, within the hop deadline: a failure becomes END with an apology. */
-  async handleHop(hop: Hop, log: Logger): Promise<HopResult> {
-    const deadline = Date.now() + this.opts.hopDeadlineMs;
+  async handleHop(hop: Hop, log: Logger, receivedAt = Date.now()): Promise<HopResult> {
+    // From the request's arrival: time it spent queued behind others counts (the caller waited it too).
+    const deadline = receivedAt + this.opts.hopDeadlineMs;
     const state = { timedOut: false, lang: 'en' as Lang };
     const work = this.process(hop, deadline, state, log).then(
       (r) => ({ r }),
@@ -101,7 +102,7 @@ export class UssdEngine {
     );
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), this.opts.hopDeadlineMs);
+      timer = setTimeout(() => resolve('timeout'), Math.max(deadline - Date.now(), 0));
     });
     const first = await Promise.race([work, timeout]);
     clearTimeout(timer);

@@ -60,6 +60,12 @@ export function createApp(deps: AppDeps): Koa {
     else log.error({ err }, 'request error');
   });
   const guard = webhookToken(deps.webhookToken);
+  // When the request reached us: a hop's deadline counts from here, not from when the engine got it
+  // (under load, parsing and queueing behind other requests take time the caller waits too).
+  app.use((ctx, next) => {
+    ctx.state.receivedAt = Date.now();
+    return next();
+  });
   // First, before a log line, the body or the token: a shed hop must cost next to nothing.
   if (deps.shed) app.use(loadShedding(deps.shed, deps.metrics, deps.webhookToken));
   app.use(requestContext(deps.log));

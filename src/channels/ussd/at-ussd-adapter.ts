@@ -24,6 +24,8 @@ const NOT_KENYAN = `${translate('en', 'engine.notKenyan')}\n${translate('sw', 'e
 export async function answerUssd(
   body: unknown,
   deps: { engine: UssdEngine; metrics: Metrics; log: Logger },
+  /** When the request arrived (epoch ms): the hop's deadline counts from then. */
+  receivedAt?: number,
 ): Promise<UssdReply> {
   const parsed = hopSchema.safeParse(body);
   // The issue paths name the bad fields; zod does not echo their values (`text` may hold a password).
@@ -40,7 +42,7 @@ export async function answerUssd(
   }
   const hop = { ...parsed.data, phoneNumber: phone };
   const stop = deps.metrics.ussdHopSeconds.startTimer();
-  const result = await deps.engine.handleHop(hop, deps.log);
+  const result = await deps.engine.handleHop(hop, deps.log, receivedAt);
   const journey = journeyOfScreen(result.screenId);
   stop({ outcome: result.outcome });
   deps.metrics.ussdHops.inc({ journey, outcome: result.outcome });

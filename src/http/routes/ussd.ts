@@ -13,7 +13,8 @@ export function ussdRoutes(
 ): Router {
   const router = exactRouter();
   router.post('/ussd', guard, async (ctx) => {
-    const reply = await answerUssd(ctx.request.body, { ...deps, log: ctx.log });
+    const receivedAt = (ctx.state as { receivedAt?: number }).receivedAt;
+    const reply = await answerUssd(ctx.request.body, { ...deps, log: ctx.log }, receivedAt);
     ctx.status = reply.status;
     ctx.type = 'text/plain';
     ctx.body = reply.body;
