@@ -10,7 +10,7 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { Db } from '../db/knex';
 import { codesOf, importer, lockImports, runImport, upsertStaged, type Issue, type Kind } from './csv-import';
-import { resolveDemoTime } from './demo-dates';
+import { resolveDemoDay, resolveDemoTime } from './demo-dates';
 import { deploymentRow, dutyStationRow, namedRow } from './row-schemas';
 import { VACANCY_LISTS_LOCK, vacancyKind } from './vacancies';
 import { NATIONAL_ID_INDEX } from './personal-data/at-rest';
@@ -183,6 +183,8 @@ function demoVacancies(loadedAt: Date): typeof vacancyKind {
     ...v,
     opens_at: resolveDemoTime(v.opens_at ?? '', loadedAt),
     closes_at: resolveDemoTime(v.closes_at ?? '', loadedAt),
+    duty_starts_on: resolveDemoDay(v.duty_starts_on ?? '', loadedAt),
+    duty_ends_on: resolveDemoDay(v.duty_ends_on ?? '', loadedAt),
   });
   return {
     ...vacancyKind,
@@ -195,6 +197,16 @@ function demoVacancies(loadedAt: Date): typeof vacancyKind {
         .string()
         .transform((s) => resolveDemoTime(s, loadedAt))
         .pipe(vacancyKind.schema.shape.closes_at),
+      duty_starts_on: z
+        .string()
+        .transform((s) => resolveDemoDay(s, loadedAt))
+        .pipe(vacancyKind.schema.shape.duty_starts_on.unwrap())
+        .optional(),
+      duty_ends_on: z
+        .string()
+        .transform((s) => resolveDemoDay(s, loadedAt))
+        .pipe(vacancyKind.schema.shape.duty_ends_on.unwrap())
+        .optional(),
     }),
     check: (...[v, row, ctx]: Parameters<NonNullable<typeof vacancyKind.check>>) =>
       vacancyKind.check?.(dated(v), row, ctx) ?? [],
