@@ -85,7 +85,11 @@ export async function markIn(trx: Knex, req: MarkRequest, at: Date): Promise<Mar
       if (req.applicationId !== undefined) void q.where('ap.id', req.applicationId);
     })
     .orderBy('ap.id')
-    .select('ap.id', 'd.name as station', 'c.code')) as { id: number; station: string; code: string | null }[];
+    .select('ap.id', 'd.name as station', 'c.code')) as {
+    id: number;
+    station: string;
+    code: string | null;
+  }[];
   if (duties.length === 0) return { status: 'noDutyToday' };
 
   const duty = duties.find((d) => d.code !== null && sameCode(d.code, req.code));
@@ -120,7 +124,13 @@ export async function markIn(trx: Knex, req: MarkRequest, at: Date): Promise<Mar
       return { status: 'already', kind: 'in', ...base, at: formatEatTime(seen.checked_in_at) };
     }
     await recordDutyEvents(trx, [
-      { kind: 'attendance.in', subject: `attendance:${row.id}`, actor, at, details: { applicationId: duty.id, day } },
+      {
+        kind: 'attendance.in',
+        subject: `attendance:${row.id}`,
+        actor,
+        at,
+        details: { applicationId: duty.id, day },
+      },
     ]);
   } else {
     const [row] = (await trx('attendance')
@@ -136,7 +146,13 @@ export async function markIn(trx: Knex, req: MarkRequest, at: Date): Promise<Mar
       return { status: 'already', kind: 'out', ...base, at: formatEatTime(seen.checked_out_at) };
     }
     await recordDutyEvents(trx, [
-      { kind: 'attendance.out', subject: `attendance:${row.id}`, actor, at, details: { applicationId: duty.id, day } },
+      {
+        kind: 'attendance.out',
+        subject: `attendance:${row.id}`,
+        actor,
+        at,
+        details: { applicationId: duty.id, day },
+      },
     ]);
   }
   const result: MarkResult = { status: 'recorded', kind: req.kind, ...base, at: formatEatTime(at) };
@@ -149,9 +165,7 @@ export async function markIn(trx: Knex, req: MarkRequest, at: Date): Promise<Mar
   return result;
 }
 
-export type CodeResult =
-  | { status: 'found'; code: string; created: boolean }
-  | { status: 'noStation' };
+export type CodeResult = { status: 'found'; code: string; created: boolean } | { status: 'noStation' };
 
 export type AttendanceFilter = { dutyStation: string; date: string };
 
@@ -170,8 +184,7 @@ export function createAttendance(db: Db, opts: { now?: Clock } = {}) {
     async code(stationCode: string, day: string, actor: string): Promise<CodeResult> {
       return db.transaction(async (trx) => {
         const station = (await trx('duty_stations').where({ code: stationCode }).first('id')) as
-          | { id: number }
-          | undefined;
+          { id: number } | undefined;
         if (!station) return { status: 'noStation' } as const;
         const inserted = (await trx('attendance_codes')
           .insert({ duty_station_id: station.id, day, code: newAttendanceCode(), created_by: actor })

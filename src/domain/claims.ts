@@ -12,7 +12,7 @@ import type { Db } from '../db/knex';
 import { recordAdminAction } from './admin-audit';
 import { codesOf, importer, lockImports, runImport, type ImportResult, type Kind } from './csv-import';
 import { recordDutyEvents } from './duty-events';
-import { kes, type ClaimStatus, type ClaimView } from './duty-types';
+import { kes, type ClaimStatus, type ClaimView, type PaymentPage } from './duty-types';
 import type { Lang } from './language';
 import { enqueueSms, languageOf } from './outbox';
 import { revealProfileRow } from './personal-data/at-rest';
@@ -113,7 +113,9 @@ export function claimView(r: ClaimRow): ClaimView {
  * concurrently (one claim per application: unique). `accountId`: only that teacher's.
  */
 export async function settleClaims(db: Knex, at: Date, accountId?: number): Promise<number> {
-  const { rows } = await db.raw<{ rows: { id: number; application_id: number; days: number; amount_kes: number }[] }>(
+  const { rows } = await db.raw<{
+    rows: { id: number; application_id: number; days: number; amount_kes: number }[];
+  }>(
     `insert into claims (application_id, days, daily_rate_kes, amount_kes, created_at, updated_at)
      select ap.id, a.days, r.daily_rate_kes, a.days * r.daily_rate_kes, ?, ?
        from applications ap
@@ -175,7 +177,13 @@ async function smsNames(trx: Knex, claimId: number) {
   const r = (await claimsWithDuty(trx)
     .leftJoin('profiles as pr', 'pr.account_id', 'ap.account_id')
     .where('c.id', claimId)
-    .first('ac.phone', 'p.name as position', 'p.name_sw as position_sw', 'd.name as station', 'pr.mpesa_phone')) as {
+    .first(
+      'ac.phone',
+      'p.name as position',
+      'p.name_sw as position_sw',
+      'd.name as station',
+      'pr.mpesa_phone',
+    )) as {
     phone: string | null;
     position: string;
     position_sw: string | null;
@@ -208,7 +216,8 @@ export function createClaims(db: Db, opts: { now?: Clock; cipher: FieldCipher })
       amount_kes: number;
     }[];
     if (!row) {
-      const found = (await trx('claims').where({ id }).first('status')) as { status: ClaimStatus } | undefined;
+      const found = (await trx('claims').where({ id }).first('status')) as
+        { status: ClaimStatus } | undefined;
       if (!found) return { id, result: 'notFound' };
       if (found.status === target) return { id, result: 'unchanged', status: found.status };
       return { id, result: 'notPending', status: found.status };
@@ -286,7 +295,11 @@ export function createClaims(db: Db, opts: { now?: Clock; cipher: FieldCipher })
         if (f.status) q.where('c.status', f.status);
         return q;
       };
-      const ids = matching().select('c.id').where('c.id', '>', f.after ?? 0).orderBy('c.id').limit(f.limit);
+      const ids = matching()
+        .select('c.id')
+        .where('c.id', '>', f.after ?? 0)
+        .orderBy('c.id')
+        .limit(f.limit);
       const [claims, total] = await Promise.all([
         claimsWithDuty(db).whereIn('c.id', ids).orderBy('c.id').select(ADMIN_COLUMNS) as Promise<
           Record<string, unknown>[]
@@ -319,20 +332,30 @@ export function createClaims(db: Db, opts: { now?: Clock; cipher: FieldCipher })
           lockKey: PAYMENTS_LOCK,
           context: async () => null,
           keys: [
-            { name: 'claim', needs: ['claim_id'], of: (v) => ({ key: String(Number(v.claim_id)), shown: `claim ${v.claim_id}` }) },
-            { name: 'ref', needs: ['mpesa_ref'], of: (v) => ({ key: v.mpesa_ref ?? '', shown: `mpesa_ref ${v.mpesa_ref}` }) },
+            {
+              name: 'claim',
+              needs: ['claim_id'],
+              of: (v) => ({ key: String(Number(v.claim_id)), shown: `claim ${v.claim_id}` }),
+            },
+            {
+              name: 'ref',
+              needs: ['mpesa_ref'],
+              of: (v) => ({ key: v.mpesa_ref ?? '', shown: `mpesa_ref ${v.mpesa_ref}` }),
+            },
           ],
           write: async (t) => {
             const problems = await paymentProblems(t);
             if (problems.length) return problems;
             const at = now();
-            paid = (await t.raw<{ rows: typeof paid }>(
-              `update claims c set status = 'paid', mpesa_ref = x.mpesa_ref, updated_at = ?
+            paid = (
+              await t.raw<{ rows: typeof paid }>(
+                `update claims c set status = 'paid', mpesa_ref = x.mpesa_ref, updated_at = ?
                  from import_rows s cross join lateral jsonb_to_record(s.row) as x(claim_id bigint, mpesa_ref text, amount_kes int)
                 where c.id = x.claim_id and c.status = 'approved' and c.amount_kes = x.amount_kes
                returning c.id, c.mpesa_ref, c.amount_kes`,
-              [at],
-            )).rows;
+                [at],
+              )
+            ).rows;
             return undefined;
           },
         };
@@ -352,7 +375,9 @@ export function createClaims(db: Db, opts: { now?: Clock; cipher: FieldCipher })
         for (const p of paid) {
           const n = await smsNames(trx, p.id);
           if (!n.phone) continue;
-          const mpesa = n.mpesa_phone ? revealProfileRow(opts.cipher, { mpesa_phone: n.mpesa_phone }).mpesa_phone : null;
+          const mpesa = n.mpesa_phone
+            ? revealProfileRow(opts.cipher, { mpesa_phone: n.mpesa_phone }).mpesa_phone
+            : null;
           await enqueueSms(trx, {
             to: n.phone,
             template: 'sms.claimPaid',
@@ -385,7 +410,12 @@ export function createClaims(db: Db, opts: { now?: Clock; cipher: FieldCipher })
           await recordDutyEvents(trx, [
             { kind: 'rate.import', subject: 'rates', actor, at: now(), details: { rows: r.inserted } },
           ]);
-          await recordAdminAction(trx, { actor, action: 'rate.import', target: 'rates', details: { rows: r.inserted } });
+          await recordAdminAction(trx, {
+            actor,
+            action: 'rate.import',
+            target: 'rates',
+            details: { rows: r.inserted },
+          });
         }
         return r;
       });
@@ -440,6 +470,21 @@ export async function claimsOfAccount(
     })),
     total: Number(total.n),
   };
+}
+
+/** My payments: a page of the teacher's claims, most recent first, and where the next page starts. */
+export async function paymentsPage(
+  db: Knex,
+  accountId: number,
+  at: Date,
+  page: { limit: number; after?: number; lang: Lang },
+): Promise<PaymentPage> {
+  const { claims } = await claimsOfAccount(db, accountId, at, page.lang, {
+    limit: page.limit + 1,
+    after: page.after,
+  });
+  const shown = claims.slice(0, page.limit);
+  return { claims: shown, next: claims.length > page.limit ? shown.at(-1)?.id : undefined };
 }
 
 export type Claims = ReturnType<typeof createClaims>;

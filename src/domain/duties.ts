@@ -79,16 +79,17 @@ export function createDuties(db: Db, opts: { now?: Clock } = {}) {
       }[];
       await settleClaims(db, at, accountId);
       const claim = (await db('claims').where({ application_id: applicationId }).first()) as
-        | Parameters<typeof claimView>[0]
-        | undefined;
+        Parameters<typeof claimView>[0] | undefined;
       const today = eatDay(at);
+      const attendance = marks.map((m) => ({
+        day: m.day,
+        in: formatEatTime(m.checked_in_at),
+        out: m.checked_out_at ? formatEatTime(m.checked_out_at) : null,
+      }));
       return {
         ...summary(row, lang),
-        attendance: marks.map((m) => ({
-          day: m.day,
-          in: formatEatTime(m.checked_in_at),
-          out: m.checked_out_at ? formatEatTime(m.checked_out_at) : null,
-        })),
+        attendance,
+        todayMark: attendance.find((a) => a.day === today) ?? null,
         attended: marks.filter((m) => m.checked_out_at !== null).length,
         today:
           row.duty_starts_on !== null &&

@@ -27,9 +27,7 @@ export type DutyEvent = {
 
 export async function recordDutyEvents(db: Db, events: DutyEvent[]): Promise<void> {
   if (events.length === 0) return;
-  await db('duty_events').insert(
-    events.map((e) => ({ ...e, details: JSON.stringify(e.details ?? {}) })),
-  );
+  await db('duty_events').insert(events.map((e) => ({ ...e, details: JSON.stringify(e.details ?? {}) })));
 }
 
 /** The events of one subject, oldest first (for the operators' views). */

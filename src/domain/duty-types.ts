@@ -44,6 +44,8 @@ export type DutyDetails = DutySummary & {
   attended: number;
   /** Today (Nairobi) is one of its days: check-in and check-out are offered. */
   today: boolean;
+  /** Today's check-in and check-out, when checked in today. */
+  todayMark: AttendanceDay | null;
   claim: ClaimView | null;
 };
 
@@ -67,7 +69,9 @@ export type MarkResult =
   | { status: 'locked'; until: string }
   | { status: 'noAccount' };
 
-export type ClaimsPage = { claims: ClaimView[] };
+/** A claim with the duty it pays for, named in the reader's language. */
+export type PaymentSummary = ClaimView & { exam: string; position: string; station: string };
+export type PaymentPage = { claims: PaymentSummary[]; next?: number };
 
 export type QueryView = {
   id: number;
@@ -89,3 +93,5 @@ export type QueryResult =
 export function kes(amount: number): string {
   return amount.toLocaleString('en-US', { maximumFractionDigits: 0 });
 }
+
+export type QueryPage = { queries: QueryView[]; next?: number };

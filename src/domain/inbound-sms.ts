@@ -169,10 +169,14 @@ async function answer(
     await reply('sms.myData', params);
     return 'my_data';
   }
-  if (match?.keyword === 'CHECKIN' || match?.keyword === 'CHECKOUT' || match?.keyword === 'PAY' || match?.keyword === 'QUERY') {
+  if (
+    match?.keyword === 'CHECKIN' ||
+    match?.keyword === 'CHECKOUT' ||
+    match?.keyword === 'PAY' ||
+    match?.keyword === 'QUERY'
+  ) {
     const account = (await trx('accounts').where({ phone }).whereNull('erased_at').first('id')) as
-      | { id: number }
-      | undefined;
+      { id: number } | undefined;
     if (!account) {
       await reply('sms.noAccount');
       return 'no_account';
@@ -185,7 +189,11 @@ async function answer(
       return 'payments';
     }
     if (match.keyword === 'QUERY') {
-      const r = await askIn(trx, { accountId: account.id, phone, topic: 'other', text: match.arg ?? '', via: 'sms' }, at);
+      const r = await askIn(
+        trx,
+        { accountId: account.id, phone, topic: 'other', text: match.arg ?? '', via: 'sms' },
+        at,
+      );
       if (r.status === 'sent') return 'query';
       await reply(r.status === 'tooLong' ? 'sms.queryTooLong' : 'sms.queryUsage');
       return 'query_refused';
@@ -208,7 +216,9 @@ async function answer(
 }
 
 /** The reply to a check-in or check-out that recorded nothing new: what is recorded, or why not. */
-function attendanceReply(r: MarkResult): { template: SmsTemplate; params: Record<string, string> } | undefined {
+function attendanceReply(
+  r: MarkResult,
+): { template: SmsTemplate; params: Record<string, string> } | undefined {
   switch (r.status) {
     case 'already':
       return {

@@ -25,7 +25,13 @@ export function cleanQueryText(text: string): string {
     .trim();
 }
 
-export type AskRequest = { accountId: number; phone: string; topic: QueryTopic; text: string; via: 'ussd' | 'sms' };
+export type AskRequest = {
+  accountId: number;
+  phone: string;
+  topic: QueryTopic;
+  text: string;
+  via: 'ussd' | 'sms';
+};
 
 /** Records a query in the caller's transaction and queues the SMS with its reference. */
 export async function askIn(trx: Knex, req: AskRequest, at: Date): Promise<QueryResult> {
@@ -38,7 +44,13 @@ export async function askIn(trx: Knex, req: AskRequest, at: Date): Promise<Query
   const id = (row as { id: number }).id;
   const reference = queryReference(id);
   await recordDutyEvents(trx, [
-    { kind: 'query.asked', subject: `query:${id}`, actor: `${req.via}:${req.phone}`, at, details: { topic: req.topic } },
+    {
+      kind: 'query.asked',
+      subject: `query:${id}`,
+      actor: `${req.via}:${req.phone}`,
+      at,
+      details: { topic: req.topic },
+    },
   ]);
   await enqueueSms(trx, {
     to: req.phone,
@@ -67,7 +79,10 @@ export function createQueries(db: Db, opts: { now?: Clock } = {}) {
     },
 
     /** The account's queries, most recent first, `limit` of them after `after` (ids). */
-    async ofAccount(accountId: number, page: { limit: number; after?: number }): Promise<{ queries: QueryView[]; next?: number }> {
+    async ofAccount(
+      accountId: number,
+      page: { limit: number; after?: number },
+    ): Promise<{ queries: QueryView[]; next?: number }> {
       const rows = (await db('queries')
         .where({ account_id: accountId })
         .modify((q) => {
@@ -142,10 +157,13 @@ export function createQueries(db: Db, opts: { now?: Clock } = {}) {
         if (q.status !== 'open') return { id, result: 'answeredAlready' };
         const lang = q.phone ? await languageOf(trx, q.phone) : 'en';
         const params = { reference: queryReference(id), answer };
-        const over = gsm7Length(toGsm7(translate(lang, { key: 'sms.queryAnswer', params }))) - SMS_TWO_SEGMENTS;
+        const over =
+          gsm7Length(toGsm7(translate(lang, { key: 'sms.queryAnswer', params }))) - SMS_TWO_SEGMENTS;
         if (over > 0) return { id, result: 'tooLong', over };
         const at = now();
-        await trx('queries').where({ id, status: 'open' }).update({ status: 'answered', answer, answered_at: at });
+        await trx('queries')
+          .where({ id, status: 'open' })
+          .update({ status: 'answered', answer, answered_at: at });
         await recordDutyEvents(trx, [{ kind: 'query.answered', subject: `query:${id}`, actor, at }]);
         await recordAdminAction(trx, { actor, action: 'query.answer', target: `query:${id}` });
         if (q.phone) await enqueueSms(trx, { to: q.phone, template: 'sms.queryAnswer', lang, params });
@@ -157,9 +175,10 @@ export function createQueries(db: Db, opts: { now?: Clock } = {}) {
     async openStats(): Promise<{ open: number; oldestSeconds: number }> {
       const row = (await db('queries')
         .where({ status: 'open' })
-        .first(db.raw('count(*)::int as open'), db.raw('extract(epoch from now() - min(created_at))::float as oldest'))) as
-        | { open: number | null; oldest: number | null }
-        | undefined;
+        .first(
+          db.raw('count(*)::int as open'),
+          db.raw('extract(epoch from now() - min(created_at))::float as oldest'),
+        )) as { open: number | null; oldest: number | null } | undefined;
       return { open: Number(row?.open ?? 0), oldestSeconds: Math.max(0, Number(row?.oldest ?? 0)) };
     },
   };

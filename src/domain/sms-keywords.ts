@@ -6,15 +6,7 @@ import { editDistance } from './edit-distance';
 import type { Lang } from './language';
 
 export type Keyword =
-  | 'PASSWORD'
-  | 'HELP'
-  | 'STATUS'
-  | 'PRIVACY'
-  | 'MYDATA'
-  | 'CHECKIN'
-  | 'CHECKOUT'
-  | 'PAY'
-  | 'QUERY';
+  'PASSWORD' | 'HELP' | 'STATUS' | 'PRIVACY' | 'MYDATA' | 'CHECKIN' | 'CHECKOUT' | 'PAY' | 'QUERY';
 /** `arg`: what follows the keyword (the attendance code, the query's text), for the keywords that take one. */
 export type KeywordMatch = { keyword: Keyword; lang: Lang; arg?: string };
 
@@ -55,9 +47,7 @@ const ATTENDANCE_WORDS: Record<string, KeywordMatch> = {
 
 /** The text after the keyword's word (a query's question), separators trimmed. */
 function afterFirstWord(text: string): string {
-  return text
-    .replace(/^[^\p{L}]*\p{L}+[\s:;,.!-]*/u, '')
-    .trim();
+  return text.replace(/^[^\p{L}]*\p{L}+[\s:;,.!-]*/u, '').trim();
 }
 
 /**

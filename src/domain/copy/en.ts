@@ -369,7 +369,8 @@ export const en = {
     'CP2: you have no duty today, so nothing was recorded. Check-in is only on the days of an approved duty.',
   'sms.attendanceWrongCode':
     "CP2: wrong code, nothing was recorded. Attempts left: {left}. Ask the centre manager for today's code.",
-  'sms.attendanceLocked': 'CP2: check-in is locked after 3 wrong codes. Nothing was recorded. Try again after {time}.',
+  'sms.attendanceLocked':
+    'CP2: check-in is locked after 3 wrong codes. Nothing was recorded. Try again after {time}.',
   'sms.attendanceUsage':
     'CP2: to check in, SMS IN and the code the centre manager reads out, e.g. IN 123456. To check out, SMS OUT and the code.',
   'sms.claimApproved':

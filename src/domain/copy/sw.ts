@@ -310,8 +310,10 @@ export const sw: Record<CopyKey, string> = {
   'duties.wrongCode.other': 'Namba si sahihi. Majaribio yaliyobaki: {left}.',
   'duties.checkedIn': 'Umeripoti kuingia {station} tarehe {date} saa {time}.',
   'duties.checkedOut': 'Umeripoti kutoka {station} tarehe {date} saa {time}.',
-  'duties.alreadyIn': 'Tayari uliripoti kuingia {station} tarehe {date} saa {time}. Hakuna jipya lililorekodiwa.',
-  'duties.alreadyOut': 'Tayari uliripoti kutoka {station} tarehe {date} saa {time}. Hakuna jipya lililorekodiwa.',
+  'duties.alreadyIn':
+    'Tayari uliripoti kuingia {station} tarehe {date} saa {time}. Hakuna jipya lililorekodiwa.',
+  'duties.alreadyOut':
+    'Tayari uliripoti kutoka {station} tarehe {date} saa {time}. Hakuna jipya lililorekodiwa.',
   'duties.notCheckedIn': 'Hujaripoti kuingia {station} leo ({date}). Ripoti kuingia kwanza.',
   'duties.noDutyToday': 'Zamu hii haina siku leo. Kuripoti ni siku za zamu pekee.',
   'duties.locked': 'Kuripoti kumefungwa baada ya namba 3 zisizo sahihi. Jaribu tena baada ya saa {time}.',
@@ -367,7 +369,8 @@ export const sw: Record<CopyKey, string> = {
   'sms.claimApproved':
     'CP2: dai lako la {position} katika {station} limekubaliwa: KES {amount} (siku {days} x KES {rate}). Litalipwa kwa M-Pesa.',
   'sms.claimRejected': 'CP2: dai lako la {position} katika {station} halikukubaliwa. Sababu: {reason}',
-  'sms.claimPaid': 'CP2: KES {amount} za {position} katika {station} zimelipwa kwa M-Pesa {mpesa}. Kumbukumbu {ref}.',
+  'sms.claimPaid':
+    'CP2: KES {amount} za {position} katika {station} zimelipwa kwa M-Pesa {mpesa}. Kumbukumbu {ref}.',
   'sms.payments': 'CP2 malipo:{claims}',
   'sms.paymentsNone':
     'CP2: huna madai ya malipo bado. Dai hufanywa baada ya siku ya mwisho ya zamu. Piga {code} kwa Zamu zangu.',

@@ -75,7 +75,7 @@ function notFound(ctx: Context): void {
 }
 
 /** Reads the raw request body as UTF-8, refusing (413) more than `limit` bytes. */
-async function readText(ctx: Context, limit: number): Promise<string | undefined> {
+export async function readText(ctx: Context, limit: number): Promise<string | undefined> {
   const declared = Number(ctx.get('content-length') || 0);
   if (declared > limit) {
     ctx.status = 413;
@@ -152,7 +152,7 @@ export function registerVacanciesRoutes(api: AdminApi, deps: AdminDeps): void {
     {
       method: 'patch',
       path: '/vacancies/:id',
-      summary: "Change the positions, closing time, status or duty days of a vacancy",
+      summary: 'Change the positions, closing time, status or duty days of a vacancy',
       params: z.object({ id }),
       body: patchBody,
       responses: {
