@@ -29,7 +29,11 @@ const status = (c: PaymentSummary) => ({ key: `claims.status.${c.status}` });
 function detailScreen(ctx: Context): ScreenSpec {
   const c = ctx.chosen as PaymentSummary;
   const lines: TextRef[] = [
-    { key: 'payments.amount', params: { days: c.days, rate: kes(c.dailyRate), amount: kes(c.amount) } },
+    {
+      key: 'payments.amount',
+      plural: 'days',
+      params: { days: c.days, rate: kes(c.dailyRate), amount: kes(c.amount) },
+    },
     { key: 'payments.status', params: { status: status(c), date: c.updatedOn } },
   ];
   if (c.mpesaRef) lines.push({ key: 'payments.ref', params: { ref: c.mpesaRef } });

@@ -115,6 +115,17 @@ export const JOURNEY_SCREENS = {
       'applications.notWithdrawable': {},
     },
   },
+  changePassword: {
+    screens: { 'password.current': {}, 'password.new': {}, 'password.confirm': {}, 'password.changed': {} },
+  },
+  erase: {
+    screens: {
+      'erase.warning': { milestone: 'started' },
+      'erase.password': {},
+      'erase.confirm': {},
+      'erase.done': { milestone: 'completed' },
+    },
+  },
   // After the application (issue 12): the hub under "My duties and pay", and its four journeys.
   work: { screens: { 'work.menu': {} } },
   duties: {
@@ -136,17 +147,6 @@ export const JOURNEY_SCREENS = {
       'queries.list': {},
       'queries.none': {},
       'queries.details': {},
-    },
-  },
-  changePassword: {
-    screens: { 'password.current': {}, 'password.new': {}, 'password.confirm': {}, 'password.changed': {} },
-  },
-  erase: {
-    screens: {
-      'erase.warning': { milestone: 'started' },
-      'erase.password': {},
-      'erase.confirm': {},
-      'erase.done': { milestone: 'completed' },
     },
   },
   language: { screens: { language: {} } },

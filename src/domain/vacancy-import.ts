@@ -13,6 +13,7 @@ import { codesOf, importer, lockImports, runImport, upsertStaged, type Issue, ty
 import { resolveDemoDay, resolveDemoTime } from './demo-dates';
 import { deploymentRow, dutyStationRow, namedRow } from './row-schemas';
 import { VACANCY_LISTS_LOCK, vacancyKind } from './vacancies';
+import { rateKind } from './claims';
 import { NATIONAL_ID_INDEX } from './personal-data/at-rest';
 import type { FieldCipher } from './personal-data/field-cipher';
 
@@ -221,6 +222,7 @@ function demoFiles(loadedAt: Date): [string, Kind<z.ZodObject, unknown, unknown>
     ['positions.csv', positions],
     ['duty-stations.csv', dutyStations],
     ['vacancies.csv', demoVacancies(loadedAt)],
+    ['rates.csv', rateKind],
   ] as unknown as [string, Kind<z.ZodObject, unknown, unknown>][];
 }
 
@@ -230,7 +232,8 @@ export type DemoDataOptions = {
 };
 
 /**
- * Loads the demo set (`dir`/exams.csv, activities.csv, positions.csv, duty-stations.csv, vacancies.csv)
+ * Loads the demo set (`dir`/exams.csv, activities.csv, positions.csv, duty-stations.csv, vacancies.csv,
+ * rates.csv)
  * in one transaction when the `vacancies` table is empty; otherwise leaves everything as it is. The
  * caller decides whether demo data is wanted at all (the embedded default, DEMO_DATA=1 and the tests do).
  */

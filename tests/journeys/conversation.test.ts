@@ -30,7 +30,7 @@ const T = {
       '1. My profile',
       '2. Apply for a job',
       '3. My applications',
-      '4. Withdraw application',
+      '4. My duties and pay',
       '5. Change password',
       '6. Language/Lugha',
       '7. Help',
@@ -130,7 +130,7 @@ const T = {
       '1. Wasifu wangu',
       '2. Omba kazi',
       '3. Maombi yangu',
-      '4. Ondoa ombi',
+      '4. Zamu zangu na malipo',
       '5. Badilisha nenosiri',
       '6. Lugha/Language',
       '7. Msaada',
@@ -440,12 +440,15 @@ describe.each(['en', 'sw'] as const)('in %s', (lang) => {
       await toKcseSupervisionVacancies(phone, lang);
       await phone.send('1');
       expect((await chooseOnAnyPage(phone, lang, t.confirm)).kind).toBe('END');
-      await logIn(phone, lang, password, '4');
+      // Withdraw application is under My applications (3).
+      await logIn(phone, lang, password, '3');
+      await phone.choose(t.withdrawItem);
       await phone.send('1');
       await phone.choose(t.withdrawItem);
       const done = await phone.choose(t.withdrawYes);
       expect(done).toMatchObject({ kind: 'END', text: t.withdrawn });
-      expect(await logIn(phone, lang, password, '4')).toMatchObject({ kind: 'CON', text: t.noneToWithdraw });
+      await logIn(phone, lang, password, '3');
+      expect(await phone.choose(t.withdrawItem)).toMatchObject({ kind: 'CON', text: t.noneToWithdraw });
     });
   });
 

@@ -209,7 +209,7 @@ test('a teacher: approved, checked in and out on two days, claim approved and pa
   const approved = await admin(`/claims/${claim.id}/approve`, { body: {} });
   expect(approved).toEqual({ status: 200, body: { id: claim.id, result: 'approved' } });
   expect(await newSms(number, seen)).toEqual([
-    `CP2: your claim for ${duty.position_name} at ${duty.name} is approved: KES 3,000 (2 days x KES 1,500). It will be paid by M-Pesa.`,
+    `CP2: your claim for ${duty.position_name} at ${duty.name} is approved: KES 3,000 (days: 2, KES 1,500 a day). It will be paid by M-Pesa.`,
   ]);
   seen += 1;
 

@@ -332,7 +332,8 @@ export const en = {
   'payments.none': 'You have no payment claims yet. A claim is made after the last day of a duty.',
   'payments.item': '{exam} {position}: KES {amount} {status}',
   'payments.more': 'More payments',
-  'payments.amount': '{days} days x KES {rate} = KES {amount}',
+  'payments.amount.one': '{days} day x KES {rate} = KES {amount}',
+  'payments.amount.other': '{days} days x KES {rate} = KES {amount}',
   'payments.status': 'Status: {status} on {date}',
   'payments.ref': 'M-Pesa ref: {ref}',
   'payments.reason': 'Reason: {reason}',
@@ -374,7 +375,7 @@ export const en = {
   'sms.attendanceUsage':
     'CP2: to check in, SMS IN and the code the centre manager reads out, e.g. IN 123456. To check out, SMS OUT and the code.',
   'sms.claimApproved':
-    'CP2: your claim for {position} at {station} is approved: KES {amount} ({days} days x KES {rate}). It will be paid by M-Pesa.',
+    'CP2: your claim for {position} at {station} is approved: KES {amount} (days: {days}, KES {rate} a day). It will be paid by M-Pesa.',
   'sms.claimRejected': 'CP2: your claim for {position} at {station} was not approved. Reason: {reason}',
   'sms.claimPaid': 'CP2: KES {amount} for {position} at {station} was paid to M-Pesa {mpesa}. Ref {ref}.',
   'sms.payments': 'CP2 payments:{claims}',

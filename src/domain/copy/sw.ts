@@ -325,7 +325,8 @@ export const sw: Record<CopyKey, string> = {
   'payments.none': 'Huna madai ya malipo bado. Dai hufanywa baada ya siku ya mwisho ya zamu.',
   'payments.item': '{exam} {position}: KES {amount}, {status}',
   'payments.more': 'Malipo zaidi',
-  'payments.amount': 'Siku {days} x KES {rate} = KES {amount}',
+  'payments.amount.one': 'Siku {days} x KES {rate} = KES {amount}',
+  'payments.amount.other': 'Siku {days} x KES {rate} = KES {amount}',
   'payments.status': 'Hali: {status} tarehe {date}',
   'payments.ref': 'Kumbukumbu ya M-Pesa: {ref}',
   'payments.reason': 'Sababu: {reason}',
@@ -367,7 +368,7 @@ export const sw: Record<CopyKey, string> = {
   'sms.attendanceUsage':
     'CP2: kuripoti kuingia, tuma NDANI na namba anayosoma meneja wa kituo, mfano NDANI 123456. Kutoka, tuma NJE na namba.',
   'sms.claimApproved':
-    'CP2: dai lako la {position} katika {station} limekubaliwa: KES {amount} (siku {days} x KES {rate}). Litalipwa kwa M-Pesa.',
+    'CP2: dai lako la {position} katika {station} limekubaliwa: KES {amount} (siku: {days}, KES {rate} kwa siku). Litalipwa kwa M-Pesa.',
   'sms.claimRejected': 'CP2: dai lako la {position} katika {station} halikukubaliwa. Sababu: {reason}',
   'sms.claimPaid':
     'CP2: KES {amount} za {position} katika {station} zimelipwa kwa M-Pesa {mpesa}. Kumbukumbu {ref}.',

@@ -41,7 +41,7 @@ export const queriesQuery = z.object({
   offset: offsetRefused,
 });
 export const rejectBody = z
-  .object({ reason: line(80).describe('sent to the teacher by SMS; at most 80 characters') })
+  .object({ reason: line(60).describe('sent to the teacher by SMS; at most 60 characters') })
   .strict();
 export const answerBody = z
   .object({ text: line(280).describe('sent to the teacher by SMS (at most 2 segments with the reference)') })
