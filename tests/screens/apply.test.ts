@@ -430,8 +430,9 @@ describe('my applications', () => {
       .press('Yes, withdraw it')
       .expectEnd('Your application has been withdrawn.')
       .dial()
-      .press('Withdraw application')
+      .press('My applications')
       .type(PASSWORD)
+      .press('Withdraw application')
       .expectSee('You have no application that can be withdrawn.')
       .press('My applications')
       .expectSee('1. KCSE Supervisor: withdrawn');

@@ -286,7 +286,7 @@ export const sw: Record<CopyKey, string> = {
   'sms.myData.bank': 'Akaunti ya benki',
   'sms.myData.none': 'hakuna',
 
-  'main.duties': 'Zamu zangu na malipo',
+  'main.duties': 'Zamu & malipo',
   'work.title': 'Zamu zangu na malipo:',
   'work.duties': 'Zamu zangu',
   'work.payments': 'Malipo yangu',
