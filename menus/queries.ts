@@ -11,7 +11,7 @@ import {
 } from '../src/domain/duty-types';
 import { sessionContext, type SessionContext } from './context';
 import type { MenuServices } from './services';
-import { INPUT, screen, type InputEvent, type JourneyOutput, type MenuInput, type TextRef } from './screen';
+import { INPUT, screen, type InputEvent, type JourneyOutput, type MenuInput } from './screen';
 
 type AskContext = SessionContext & { topic?: QueryTopic; result?: QueryResult };
 type AskEvents = { type: 'TOPIC'; topic: QueryTopic } | InputEvent;

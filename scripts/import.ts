@@ -69,7 +69,8 @@ const kinds: Record<
     run: importDutyStations,
   },
   vacancies: {
-    header: 'code,exam,activity,duty_station,position,positions,opens_at,closes_at,status[,duty_starts_on,duty_ends_on]',
+    header:
+      'code,exam,activity,duty_station,position,positions,opens_at,closes_at,status[,duty_starts_on,duty_ends_on]',
     what: 'vacancies (upserted by code)',
     run: importVacancies,
   },

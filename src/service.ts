@@ -62,7 +62,15 @@ export function createServices(
     places: createPlaces(db),
     vacancies: createVacancies(db),
     applications: createApplications(db, deps),
-    duties: { ...createDuties(db, { now: clock }), mark: createAttendance(db, { now: clock }).mark },
+    duties: (() => {
+      const duties = createDuties(db, { now: clock });
+      const attendance = createAttendance(db, { now: clock });
+      return {
+        list: (accountId, page) => duties.list(accountId, page),
+        details: (accountId, applicationId, lang) => duties.details(accountId, applicationId, lang),
+        mark: (req) => attendance.mark(req),
+      };
+    })(),
     payments: {
       list: (accountId, page) => paymentsPage(db, accountId, clock(), page),
     },

@@ -215,7 +215,8 @@ export function createAttendance(db: Db, opts: { now?: Clock } = {}) {
      * check-out; `undefined` when there is no such station.
      */
     async list(f: AttendanceFilter): Promise<Record<string, unknown>[] | undefined> {
-      const station = await db('duty_stations').where({ code: f.dutyStation }).first('id');
+      const station = (await db('duty_stations').where({ code: f.dutyStation }).first('id')) as
+        { id: number } | undefined;
       if (!station) return undefined;
       return (await onDay(dutiesWithStation(db), f.date)
         .join('accounts as ac', 'ac.id', 'ap.account_id')

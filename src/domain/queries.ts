@@ -19,10 +19,17 @@ export const queryReference = (id: number) => `Q${id}`;
 
 /** What a teacher typed, as it is kept: control characters out, spaces collapsed. */
 export function cleanQueryText(text: string): string {
-  return text
-    .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
+  return [...text]
+    .map((ch) => (isControl(ch) ? ' ' : ch))
+    .join('')
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+/** A control character (C0, DEL, C1). */
+export function isControl(ch: string): boolean {
+  const c = ch.charCodeAt(0);
+  return c < 0x20 || (c >= 0x7f && c <= 0x9f);
 }
 
 export type AskRequest = {

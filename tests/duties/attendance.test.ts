@@ -59,17 +59,25 @@ test('50 concurrent check-ins with the right code make one attendance row; every
   const d = today(app);
   const t = await teacherWithDuty(app.db, fx, { from: d, to: today(app, 1) });
   const c = await code('S1', d);
-  const statuses = await Promise.all(Array.from({ length: 50 }, () => textShortCode(app.url, t.phone, `IN ${c}`)));
+  const statuses = await Promise.all(
+    Array.from({ length: 50 }, () => textShortCode(app.url, t.phone, `IN ${c}`)),
+  );
   expect(statuses.every((s) => s === 200)).toBe(true);
   const rows = await app.db('attendance').where({ application_id: t.applicationId });
   expect(rows).toHaveLength(1);
-  expect(await app.db('duty_events').where({ kind: 'attendance.in', actor: `sms:${t.phone}` })).toHaveLength(1);
+  expect(await app.db('duty_events').where({ kind: 'attendance.in', actor: `sms:${t.phone}` })).toHaveLength(
+    1,
+  );
   const texts = (await waitForSms(app.url, t.phone, 50)).map((m) => m.text);
   const at = formatEatTime(rows[0].checked_in_at as Date);
-  expect(texts.filter((x) => x === `CP2: checked in at Alpha School on ${shownDay(d)} at ${at}.`)).toHaveLength(1);
+  expect(
+    texts.filter((x) => x === `CP2: checked in at Alpha School on ${shownDay(d)} at ${at}.`),
+  ).toHaveLength(1);
   expect(
     texts.filter(
-      (x) => x === `CP2: you already checked in at Alpha School on ${shownDay(d)} at ${at}. Nothing new was recorded.`,
+      (x) =>
+        x ===
+        `CP2: you already checked in at Alpha School on ${shownDay(d)} at ${at}. Nothing new was recorded.`,
     ),
   ).toHaveLength(49);
 });
@@ -81,17 +89,24 @@ test('check-out only after a check-in, once a day; the operator sees both times'
   expect(await sms(t.phone, `OUT ${c}`, 1)).toBe(
     `CP2: you have not checked in at Alpha School today (${shownDay(d)}), so nothing was recorded. SMS IN and the code first.`,
   );
-  expect(await sms(t.phone, `IN ${c}`, 2)).toBe(`CP2: checked in at Alpha School on ${shownDay(d)} at 10:00.`);
+  expect(await sms(t.phone, `IN ${c}`, 2)).toBe(
+    `CP2: checked in at Alpha School on ${shownDay(d)} at 10:00.`,
+  );
   app.clock.advance(7 * 3600_000 + 5 * 60_000);
-  expect(await sms(t.phone, `out ${c}`, 3)).toBe(`CP2: checked out of Alpha School on ${shownDay(d)} at 17:05.`);
+  expect(await sms(t.phone, `out ${c}`, 3)).toBe(
+    `CP2: checked out of Alpha School on ${shownDay(d)} at 17:05.`,
+  );
   app.clock.advance(60_000);
   expect(await sms(t.phone, `OUT ${c}`, 4)).toBe(
     `CP2: you already checked out of Alpha School on ${shownDay(d)} at 17:05. Nothing new was recorded.`,
   );
   const list = await admin(`/attendance?duty_station=S1&date=${d}`);
-  const mine = (list.body.attendance as Record<string, unknown>[]).find((r) => r.application_id === t.applicationId);
+  const mine = (list.body.attendance as Record<string, unknown>[]).find(
+    (r) => r.application_id === t.applicationId,
+  );
   expect(mine).toMatchObject({ phone: t.phone, full_name: 'Jane Wanjiku', position: 'Invigilator' });
-  const worked = new Date(mine?.checked_out_at as string).getTime() - new Date(mine?.checked_in_at as string).getTime();
+  const worked =
+    new Date(mine?.checked_out_at as string).getTime() - new Date(mine?.checked_in_at as string).getTime();
   // The clock moved 7 h 05; the wall clock ran on a little meanwhile.
   expect(worked).toBeGreaterThanOrEqual((7 * 60 + 5) * 60_000);
   expect(worked).toBeLessThan((7 * 60 + 6) * 60_000);
@@ -102,7 +117,11 @@ test('only on the duty days, only for an approved duty, only with that station c
   const noDuty =
     'CP2: you have no duty today, so nothing was recorded. Check-in is only on the days of an approved duty.';
   // Days not begun yet, and days past.
-  const early = await teacherWithDuty(app.db, fx, { vacancy: 'inv2', from: today(app, 1), to: today(app, 2) });
+  const early = await teacherWithDuty(app.db, fx, {
+    vacancy: 'inv2',
+    from: today(app, 1),
+    to: today(app, 2),
+  });
   expect(await sms(early.phone, `IN ${await code('S2', d)}`, 1)).toBe(noDuty);
   // A submitted (not approved) application is not a duty.
   const pending = await teacherWithDuty(app.db, fx, { vacancy: 'sup1', status: 'submitted', from: d, to: d });
@@ -116,7 +135,9 @@ test('only on the duty days, only for an approved duty, only with that station c
       "CP2: wrong code, nothing was recorded. Attempts left: 2. Ask the centre manager for today's code.",
     );
   }
-  expect(await app.db('attendance').whereIn('application_id', [early.applicationId, pending.applicationId])).toEqual([]);
+  expect(
+    await app.db('attendance').whereIn('application_id', [early.applicationId, pending.applicationId]),
+  ).toEqual([]);
   // Without a code: how to send one. Not a check-in: "In the morning" is the help reply, not a wrong code.
   expect(await sms(t.phone, 'IN', s1 !== s2 ? 2 : 1)).toBe(
     'CP2: to check in, SMS IN and the code the centre manager reads out, e.g. IN 123456. To check out, SMS OUT and the code.',
@@ -141,16 +162,22 @@ test('3 wrong codes lock check-in for 30 minutes, even with the right code; afte
   );
   expect(await app.db('attendance').where({ application_id: t.applicationId })).toEqual([]);
   app.clock.advance(2 * 60_000);
-  expect(await sms(t.phone, `IN ${c}`, 5)).toBe(`CP2: checked in at Alpha School on ${shownDay(d)} at 10:31.`);
+  expect(await sms(t.phone, `IN ${c}`, 5)).toBe(
+    `CP2: checked in at Alpha School on ${shownDay(d)} at 10:31.`,
+  );
 });
 
 test('in Kiswahili: NDANI and NJE, answered in Kiswahili', async () => {
   const d = today(app);
   const t = await teacherWithDuty(app.db, fx, { from: d, to: d, lang: 'sw' });
   const c = await code('S1', d);
-  expect(await sms(t.phone, `ndani ${c}`, 1)).toBe(`CP2: umeripoti kuingia Alpha School tarehe ${shownDay(d)} saa 10:00.`);
+  expect(await sms(t.phone, `ndani ${c}`, 1)).toBe(
+    `CP2: umeripoti kuingia Alpha School tarehe ${shownDay(d)} saa 10:00.`,
+  );
   app.clock.advance(6 * 3600_000);
-  expect(await sms(t.phone, `NJE ${c}`, 2)).toBe(`CP2: umeripoti kutoka Alpha School tarehe ${shownDay(d)} saa 16:00.`);
+  expect(await sms(t.phone, `NJE ${c}`, 2)).toBe(
+    `CP2: umeripoti kutoka Alpha School tarehe ${shownDay(d)} saa 16:00.`,
+  );
 });
 
 test('the attendance export is streamed CSV, filtered, with formulas in names neutralised', async () => {
@@ -166,9 +193,13 @@ test('the attendance export is streamed CSV, filtered, with formulas in names ne
     'application_id,day,duty_station,station_name,exam,activity,position,phone,full_name,checked_in_at,checked_out_at',
   );
   expect(lines).toHaveLength(2);
-  expect(lines[1]).toContain(`${t.applicationId},${d},S3,Charlie Marking Centre,KCSE,MK,Invigilator,${t.phone},`);
+  expect(lines[1]).toContain(
+    `${t.applicationId},${d},S3,Charlie Marking Centre,KCSE,MK,Invigilator,${t.phone},`,
+  );
   expect(lines[1]).toContain(`"'=HYPERLINK(""x"")"`);
-  expect((await admin(`/exports/attendance.csv?date=${today(app, 1)}`)).text.trim().split('\n')).toHaveLength(1);
+  expect((await admin(`/exports/attendance.csv?date=${today(app, 1)}`)).text.trim().split('\n')).toHaveLength(
+    1,
+  );
   expect(await app.db('admin_audit').where({ action: 'export.attendance' })).toHaveLength(2);
 });
 
@@ -180,5 +211,7 @@ test('a day later the same code no longer works: codes are per day', async () =>
   const c2 = await code('S2', today(app));
   if (c1 === c2) return; // one in a million
   expect(await sms(t.phone, `IN ${c1}`, 1)).toContain('CP2: wrong code, nothing was recorded.');
-  expect(await sms(t.phone, `IN ${c2}`, 2)).toBe(`CP2: checked in at Bravo School on ${shownDay(today(app))} at 10:00.`);
+  expect(await sms(t.phone, `IN ${c2}`, 2)).toBe(
+    `CP2: checked in at Bravo School on ${shownDay(today(app))} at 10:00.`,
+  );
 });

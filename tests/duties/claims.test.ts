@@ -56,7 +56,9 @@ test('a claim is the days checked in and out × the rate, worked out after the l
   expect(claim).toMatchObject({ days: 2, daily_rate_kes: 1500, amount_kes: 3000, status: 'pending' });
   // A day checked in but not out does not count; a duty not over yet has no claim.
   const open = await teacherWithDuty(app.db, fx, { vacancy: 'kpsea', from: today(app, -1), to: today(app) });
-  await app.db('attendance').insert({ application_id: open.applicationId, day: today(app, -1), checked_in_at: new Date() });
+  await app
+    .db('attendance')
+    .insert({ application_id: open.applicationId, day: today(app, -1), checked_in_at: new Date() });
   // A rate changed later changes no claim already worked out.
   await admin('/rates/import', { csv: 'exam,activity,position,daily_rate_kes\nKCSE,SI,INV,2000\n' });
   await admin('/claims');
@@ -95,7 +97,10 @@ test('approve and reject only a pending claim; the teacher gets each decision by
     'CP2: your claim for Invigilator at Alpha School was not approved. Reason: The register shows one day only.',
   );
   expect((await admin('/claims/999999999/approve', { body: {} })).status).toBe(404);
-  const events = await app.db('duty_events').whereIn('subject', [`claim:${a.claimId}`, `claim:${r.claimId}`]).orderBy('id');
+  const events = await app
+    .db('duty_events')
+    .whereIn('subject', [`claim:${a.claimId}`, `claim:${r.claimId}`])
+    .orderBy('id');
   expect(events.map((e: Json) => [e.subject, e.kind, e.actor]).sort()).toEqual(
     [
       [`claim:${a.claimId}`, 'claim.created', 'system'],
@@ -148,7 +153,9 @@ test('50 concurrent uploads of the same payment file pay once: one SMS, one even
   await admin(`/claims/${d.claimId}/approve`, { body: {} });
   const csv = `claim_id,mpesa_ref,amount_kes\n${d.claimId},QPAY123456,4500\n`;
   const results = await Promise.all(Array.from({ length: 50 }, () => admin('/claims/payments', { csv })));
-  expect(results.filter((r) => r.status === 200)).toEqual([{ status: 200, body: { paid: 1 }, text: '{"paid":1}' }]);
+  expect(results.filter((r) => r.status === 200)).toEqual([
+    { status: 200, body: { paid: 1 }, text: '{"paid":1}' },
+  ]);
   const refused = results.filter((r) => r.status === 400);
   expect(refused).toHaveLength(49);
   expect(refused[0]?.body.errors).toEqual([`line 2: claim ${d.claimId} is paid already (QPAY123456)`]);
@@ -156,7 +163,9 @@ test('50 concurrent uploads of the same payment file pay once: one SMS, one even
     status: 'paid',
     mpesa_ref: 'QPAY123456',
   });
-  expect(await app.db('duty_events').where({ subject: `claim:${d.claimId}`, kind: 'claim.paid' })).toHaveLength(1);
+  expect(
+    await app.db('duty_events').where({ subject: `claim:${d.claimId}`, kind: 'claim.paid' }),
+  ).toHaveLength(1);
   const messages = await waitForSms(app.url, d.phone, 2);
   await new Promise((r) => setTimeout(r, 200));
   expect((await inbox(app.url, d.phone)).map((m) => m.text)).toEqual([
@@ -164,12 +173,17 @@ test('50 concurrent uploads of the same payment file pay once: one SMS, one even
     `CP2: KES 4,500 for Invigilator at Alpha School was paid to M-Pesa ${'0' + d.phone.slice(4, 7)} ${d.phone.slice(7, 10)} ${d.phone.slice(10)}. Ref QPAY123456.`,
   ]);
   // The M-Pesa number is not kept in the outbox once the SMS is sent (it is encrypted at rest).
-  const row = await app.db('outbound_sms').where({ to_phone: d.phone, template: 'sms.claimPaid' }).first('params');
+  const row = await app
+    .db('outbound_sms')
+    .where({ to_phone: d.phone, template: 'sms.claimPaid' })
+    .first('params');
   expect(row.params.mpesa).toBeUndefined();
   // And the same reference cannot pay another claim.
   const other = await finishedDuty(1);
   await admin(`/claims/${other.claimId}/approve`, { body: {} });
-  const reused = await admin('/claims/payments', { csv: `claim_id,mpesa_ref,amount_kes\n${other.claimId},QPAY123456,1500\n` });
+  const reused = await admin('/claims/payments', {
+    csv: `claim_id,mpesa_ref,amount_kes\n${other.claimId},QPAY123456,1500\n`,
+  });
   expect(reused.body.errors).toEqual([`line 2: mpesa_ref QPAY123456 already paid claim ${d.claimId}`]);
 });
 
@@ -180,7 +194,12 @@ test('PAY / MALIPO: the claims with their status in one SMS; none yet said so', 
   await textShortCode(app.url, d.phone, 'pay');
   const [, reply] = await waitForSms(app.url, d.phone, 2);
   expect(reply?.text).toBe('CP2 payments: KCSE Invigilator KES 3,000 approved.');
-  const fresh = await teacherWithDuty(app.db, fx, { vacancy: 'kpsea', from: today(app, 5), to: today(app, 6), lang: 'sw' });
+  const fresh = await teacherWithDuty(app.db, fx, {
+    vacancy: 'kpsea',
+    from: today(app, 5),
+    to: today(app, 6),
+    lang: 'sw',
+  });
   await textShortCode(app.url, fresh.phone, 'MALIPO');
   const [none] = await waitForSms(app.url, fresh.phone, 1);
   expect(none?.text).toBe(
@@ -214,12 +233,20 @@ test('queries by SMS: a reference by SMS, refused when too long or empty; answer
   expect((await admin('/queries/999999999/answer', { body: { text: 'x' } })).status).toBe(404);
   const all = await waitForSms(app.url, t.phone, 4);
   expect(all[3]?.text).toBe(`CP2 answer to your query Q${q.id}: ${answer}`);
-  expect(await app.db('queries').where({ id: q.id }).first('status', 'answer')).toEqual({ status: 'answered', answer });
+  expect(await app.db('queries').where({ id: q.id }).first('status', 'answer')).toEqual({
+    status: 'answered',
+    answer,
+  });
   const answered = (await admin('/queries?status=answered')).body.queries as Json[];
   expect(answered.map((x) => x.id)).toContain(q.id);
 
   // In Kiswahili, SWALI.
-  const sw = await teacherWithDuty(app.db, fx, { vacancy: 'kpsea', from: today(app, 5), to: today(app, 6), lang: 'sw' });
+  const sw = await teacherWithDuty(app.db, fx, {
+    vacancy: 'kpsea',
+    from: today(app, 5),
+    to: today(app, 6),
+    lang: 'sw',
+  });
   await textShortCode(app.url, sw.phone, 'swali Nitalipwa lini?');
   const qs = await app.db('queries').where({ account_id: sw.accountId }).first('id');
   expect((await waitForSms(app.url, sw.phone, 1))[0]?.text).toBe(
@@ -241,7 +268,11 @@ test('the operator routes are in the OpenAPI document', async () => {
     ['/admin/queries', 'get'],
     ['/admin/queries/{id}/answer', 'post'],
   ] as const) {
-    expect({ path, method, documented: Boolean(doc.paths[path]?.[method]) }).toEqual({ path, method, documented: true });
+    expect({ path, method, documented: Boolean(doc.paths[path]?.[method]) }).toEqual({
+      path,
+      method,
+      documented: true,
+    });
   }
   expect((await fetch(`${app.url}/admin/claims`)).status).toBe(401);
 });

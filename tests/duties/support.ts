@@ -34,7 +34,8 @@ export async function adminCall(
 }
 
 /** Today and the following days in Nairobi, as the app's clock reads them. */
-export const today = (app: TestApp, plusDays = 0) => eatDay(new Date(app.clock.now().getTime() + plusDays * DAY));
+export const today = (app: TestApp, plusDays = 0) =>
+  eatDay(new Date(app.clock.now().getTime() + plusDays * DAY));
 export const shownDay = formatDay;
 
 let seq = 0;
@@ -53,7 +54,10 @@ export async function teacherWithDuty(
   const accountId = await applicant(db, phone, String(30_000_000 + (process.pid % 1000) * 1000 + seq));
   if (opts.lang === 'sw') await db('phone_preferences').insert({ phone, language: 'sw' });
   const vacancy = fx.v[opts.vacancy ?? 'inv1'];
-  const v = (await db('vacancies').where({ id: vacancy }).first('exam', 'activity')) as { exam: string; activity: string };
+  const v = (await db('vacancies').where({ id: vacancy }).first('exam', 'activity')) as {
+    exam: string;
+    activity: string;
+  };
   const [row] = (await db('applications')
     .insert({ account_id: accountId, vacancy_id: vacancy, ...v, status: opts.status ?? 'approved' })
     .returning('id')) as { id: number }[];

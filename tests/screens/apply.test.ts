@@ -422,7 +422,9 @@ describe('my applications', () => {
       .dial()
       .press('My applications')
       .type(PASSWORD)
-      .expectScreen('My applications:\n1. KCSE Supervisor: submitted\n2. Withdraw application\n0 Back 00 Home')
+      .expectScreen(
+        'My applications:\n1. KCSE Supervisor: submitted\n2. Withdraw application\n0 Back 00 Home',
+      )
       .press('KCSE Supervisor')
       .expectSee('Status: submitted')
       .press('Withdraw application')

@@ -6,6 +6,7 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { CLAIM_STATUSES, QUERY_STATUSES } from '../../domain/duty-types';
 import type { ImportResult } from '../../domain/csv-import';
+import { isControl } from '../../domain/queries';
 import { isDay } from '../../domain/time';
 import type { AdminApi } from './api';
 import type { AdminDeps } from './deps';
@@ -25,7 +26,7 @@ const line = (max: number) =>
     .trim()
     .min(1)
     .max(max)
-    .refine((s) => !/[\u0000-\u001f\u007f-\u009f]/.test(s), 'control characters are not allowed');
+    .refine((s) => ![...s].some(isControl), 'control characters are not allowed');
 
 export const stationDayQuery = z.object({ duty_station: stationCode, date: day });
 export const claimsQuery = z.object({
