@@ -54,19 +54,23 @@ const dutyTitle = (d: DutySummary): TextRef => ({
 
 function detailScreen(ctx: Context): ScreenSpec {
   const d = ctx.details as DutyDetails;
-  const lines: TextRef[] = [
-    d.startsOn && d.endsOn
-      ? { key: 'duties.days', params: { from: formatDay(d.startsOn), to: formatDay(d.endsOn) } }
-      : 'duties.noDays',
-    { key: 'duties.attended', params: { count: d.attended } },
-  ];
-  if (d.today) {
-    lines.push(
-      d.todayMark
-        ? { key: 'duties.today', params: { in: d.todayMark.in, out: d.todayMark.out ?? '-' } }
-        : 'duties.todayNone',
-    );
-  }
+  // On a duty day one line says today's marks and the days attended, so that Check in and Check out
+  // stay on the first page; on other days, the duty's days and the days attended.
+  const lines: TextRef[] = d.today
+    ? [
+        d.todayMark
+          ? {
+              key: 'duties.today',
+              params: { in: d.todayMark.in, out: d.todayMark.out ?? '-', count: d.attended },
+            }
+          : { key: 'duties.todayNone', params: { count: d.attended } },
+      ]
+    : [
+        d.startsOn && d.endsOn
+          ? { key: 'duties.days', params: { from: formatDay(d.startsOn), to: formatDay(d.endsOn) } }
+          : 'duties.noDays',
+        { key: 'duties.attended', params: { count: d.attended } },
+      ];
   // On a duty day there is no claim yet (it comes after the last day): the line gives way to the options.
   if (!d.today)
     lines.push(

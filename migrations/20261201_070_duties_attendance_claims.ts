@@ -103,7 +103,15 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const t of ['duty_events', 'queries', 'claims', 'rates', 'attendance_lockouts', 'attendance', 'attendance_codes']) {
+  for (const t of [
+    'duty_events',
+    'queries',
+    'claims',
+    'rates',
+    'attendance_lockouts',
+    'attendance',
+    'attendance_codes',
+  ]) {
     await knex.schema.dropTable(t);
   }
   await knex.raw(`alter table vacancies drop constraint vacancies_duty_days,

@@ -3,6 +3,7 @@
 // SMS. An operator answers once (`where status = 'open'`): the answer goes to the teacher by SMS in the
 // same transaction (at most two segments) and the query closes. Asking and answering are duty_events rows.
 import type { Knex } from 'knex';
+import { boundedTransaction } from '../db/bounded-transaction';
 import { countUpTo, type Total } from '../db/count';
 import type { Db } from '../db/knex';
 import { recordAdminAction } from './admin-audit';
@@ -80,9 +81,9 @@ export type AnswerResult =
 export function createQueries(db: Db, opts: { now?: Clock } = {}) {
   const now = opts.now ?? systemClock;
   return {
-    /** A query from USSD (bounded by the hop's deadline through the caller's transaction). */
+    /** A query from USSD, in a transaction bounded by the hop's deadline (db/bounded-transaction.ts). */
     ask(req: AskRequest): Promise<QueryResult> {
-      return db.transaction((trx) => askIn(trx, req, now()));
+      return boundedTransaction(db, (trx) => askIn(trx, req, now()));
     },
 
     /** The account's queries, most recent first, `limit` of them after `after` (ids). */

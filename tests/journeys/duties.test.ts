@@ -121,9 +121,7 @@ test('a teacher: approved, checked in and out on two days, claim approved and pa
   await work(phone, password, 'My duties');
   expect(phone.last.text).toContain(`1. ${duty.position_name} at ${duty.name}`);
   await phone.choose(`${duty.position_name} at`);
-  expect(phone.last.text).toContain(
-    `Days: ${shown(day1)} to ${shown(day2)}\nDays attended: 0\nToday: not checked in`,
-  );
+  expect(phone.last.text).toContain('Today: not checked in. Days attended: 0\n1. Check in\n2. Check out');
 
   // Day 1, 08:02: the centre manager reads out the code; the teacher checks in over USSD.
   clockAt(8, 2);
@@ -177,7 +175,7 @@ test('a teacher: approved, checked in and out on two days, claim approved and pa
   app.clock.advance(8 * 3600_000 + 30 * 60_000);
   await work(phone, password, 'My duties');
   await phone.choose(`${duty.position_name} at`);
-  expect(phone.last.text).toContain('Days attended: 1\nToday: in 08:15, out -\n1. Check in\n2. Check out');
+  expect(phone.last.text).toContain('Today: in 08:15, out -. Days attended: 1\n1. Check in\n2. Check out');
   await phone.choose('Check out');
   await phone.send(code2);
   expect(phone.last).toMatchObject({
@@ -235,6 +233,13 @@ test('a teacher: approved, checked in and out on two days, claim approved and pa
     `CP2 payments: ${duty.exam} ${duty.position_name} KES 3,000 paid.`,
   ]);
   seen += 1;
+
+  // My duties, after its days: the days, the days attended and the claim.
+  await work(phone, password, 'My duties');
+  await phone.choose(`${duty.position_name} at`);
+  expect(phone.last.text).toContain(
+    `Days: ${shown(day1)} to ${shown(day2)}\nDays attended: 2\nClaim: KES 3,000, paid`,
+  );
 
   // A query over USSD: topic, then the text on one screen; the reference on screen and by SMS.
   await work(phone, password, 'Send a query');
@@ -299,4 +304,50 @@ test('a teacher: approved, checked in and out on two days, claim approved and pa
     [day1, '08:02', '17:10'],
     [day2, '08:15', '16:45'],
   ]);
+  // A long walk (about 40 hops and 12 SMS): more time than one hop's test, on a loaded machine.
+}, 90_000);
+
+test('in Kiswahili over USSD: a wrong code says the attempts left, the third locks check-in with the time', async () => {
+  const { phone, password, accountId } = await applicantPhone(app, 'sw');
+  const vacancy = await app
+    .db('vacancies')
+    .where({ status: 'open' })
+    .orderBy('id')
+    .offset(3)
+    .first('id', 'exam', 'activity');
+  const [row] = await app
+    .db('applications')
+    .insert({
+      account_id: accountId,
+      vacancy_id: vacancy.id,
+      exam: vacancy.exam,
+      activity: vacancy.activity,
+      status: 'approved',
+    })
+    .returning('id');
+  clockAt(10, 0);
+  const day = nairobiDay(app.clock.now());
+  await app.db('vacancies').where({ id: vacancy.id }).update({ duty_starts_on: day, duty_ends_on: day });
+  await phone.dialFresh();
+  await phone.choose('Zamu & malipo');
+  await phone.send(password);
+  expect(phone.last.text.split('\n')[0]).toBe('Zamu zangu na malipo:');
+  await phone.choose('Zamu zangu');
+  await phone.send('1');
+  expect(phone.last.text).toContain(
+    'Leo: hujaripoti. Siku ulizohudhuria: 0\n1. Ripoti kuingia\n2. Ripoti kutoka',
+  );
+  await phone.choose('Ripoti kuingia');
+  expect(phone.last.text).toContain('Weka namba ya tarakimu 6 anayosoma meneja wa kituo:');
+  // No code was read out for the station today: any code is wrong.
+  await phone.send('111111');
+  expect(phone.last.text.split('\n')[0]).toBe('Namba si sahihi. Majaribio yaliyobaki: 2.');
+  await phone.send('222222');
+  expect(phone.last.text.split('\n')[0]).toBe('Namba si sahihi. Jaribio lililobaki: 1.');
+  await phone.send('333333');
+  expect(phone.last).toMatchObject({
+    kind: 'CON',
+    text: 'Kuripoti kumefungwa baada ya namba 3 zisizo sahihi. Jaribu tena baada ya saa 10:30.\n1. Zamu zangu\n0 Rudi 00 Mwanzo',
+  });
+  expect(await app.db('attendance').where({ application_id: row.id })).toEqual([]);
 });
