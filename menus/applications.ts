@@ -52,6 +52,8 @@ export function applicationsJourney(services: MenuServices, mode: 'all' | 'withd
         event: { type: 'OPEN', id: a.id },
       })),
       ...(ctx.more ? [{ label: 'applications.more', event: { type: 'MORE' } }] : []),
+      // Withdrawing is reached from here (the main menu groups it with the applications).
+      ...(mode === 'all' ? [{ label: 'main.withdraw', event: { type: 'GO', journey: 'withdraw' } }] : []),
     ],
   });
   const detailScreen = (ctx: Context): ScreenSpec => {

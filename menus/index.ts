@@ -10,6 +10,10 @@ import { applicationsJourney } from './applications';
 import { applyJourney } from './apply';
 import { profileJourney } from './profile';
 import { eraseJourney } from './erase';
+import { dutiesJourney } from './duties';
+import { paymentsJourney } from './payments';
+import { askQueryJourney, queriesJourney } from './queries';
+import { workJourney } from './work';
 import type { MenuServices } from './services';
 
 export type { MenuServices };
@@ -25,6 +29,11 @@ export function createJourneys(services: MenuServices): Record<string, AnyStateM
     apply: applyJourney(services),
     applications: applicationsJourney(services, 'all'),
     withdraw: applicationsJourney(services, 'withdraw'),
+    work: workJourney(),
+    duties: dutiesJourney(services),
+    payments: paymentsJourney(services),
+    askQuery: askQueryJourney(services),
+    queries: queriesJourney(services),
   };
 }
 

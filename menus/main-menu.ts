@@ -13,7 +13,7 @@ import {
 } from './screen';
 
 /** Journeys an account holder reaches from the main menu; each asks for the password first. */
-export type AccountTarget = 'changePassword' | 'profile' | 'apply' | 'applications' | 'withdraw';
+export type AccountTarget = 'changePassword' | 'profile' | 'apply' | 'applications' | 'work';
 
 type Events =
   | { type: 'CREATE' }
@@ -40,7 +40,8 @@ export function mainScreen(
         { label: 'main.myProfile', event: account('profile') },
         { label: 'main.apply', event: account('apply') },
         { label: 'main.myApplications', event: account('applications') },
-        { label: 'main.withdraw', event: account('withdraw') },
+        // Withdrawing is under My applications; what comes after an application is grouped under one entry.
+        { label: 'main.duties', event: account('work') },
         { label: 'main.changePassword', event: account('changePassword') },
         ...common,
       ]

@@ -18,6 +18,16 @@ import type {
   VacancyQuery,
   WithdrawResult,
 } from '../src/domain/vacancy-types';
+import type { MarkRequest } from '../src/domain/attendance';
+import type {
+  DutyDetails,
+  DutyPage,
+  MarkResult,
+  PaymentPage,
+  QueryPage,
+  QueryResult,
+} from '../src/domain/duty-types';
+import type { AskRequest } from '../src/domain/queries';
 import type { Lang } from './screen';
 
 export type { CreateResult, LoginResult, NewPasswordResult, ResetResult };
@@ -67,5 +77,23 @@ export interface MenuServices {
     /** A page of the account's applications, most recent first. */
     list(accountId: number, page: ApplicationQuery): Promise<ApplicationPage>;
     withdraw(accountId: number, applicationId: number, actor: string): Promise<WithdrawResult>;
+  };
+  /** An approved application is a duty (docs/duties.md). */
+  duties: {
+    /** A page of the account's duties, most recent first. */
+    list(accountId: number, page: { limit: number; after?: number; lang: Lang }): Promise<DutyPage>;
+    /** One duty with its attendance and its claim; undefined when it is not the account's duty. */
+    details(accountId: number, applicationId: number, lang: Lang): Promise<DutyDetails | undefined>;
+    /** Check in or out with the station's code for today. */
+    mark(req: MarkRequest): Promise<MarkResult>;
+  };
+  payments: {
+    /** A page of the account's claims, most recent first. */
+    list(accountId: number, page: { limit: number; after?: number; lang: Lang }): Promise<PaymentPage>;
+  };
+  queries: {
+    ask(req: AskRequest): Promise<QueryResult>;
+    /** A page of the account's queries, most recent first. */
+    list(accountId: number, page: { limit: number; after?: number }): Promise<QueryPage>;
   };
 }

@@ -16,6 +16,7 @@ import * as m130 from './20261201_030_funnel_rollups';
 import * as m140 from './20261201_040_reference_names_sw';
 import * as m150 from './20261201_050_sub_counties_as_constituencies';
 import * as m160 from './20261201_060_personal_data_at_rest';
+import * as m170 from './20261201_070_duties_attendance_claims';
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Knex.Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261201_040_reference_names_sw': m140,
   '20261201_050_sub_counties_as_constituencies': m150,
   '20261201_060_personal_data_at_rest': m160,
+  '20261201_070_duties_attendance_claims': m170,
 };

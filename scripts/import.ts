@@ -4,6 +4,7 @@
 //   npm run import -- sub-counties council-list.csv       (county_code,name; the table becomes the file)
 //   npm run import -- vacancies vacancies.csv             (and exams, activities, positions, duty-stations,
 //                                                          deployments: docs/vacancies.md)
+//   npm run import -- rates rates.csv                     (exam,activity,position,daily_rate_kes: docs/duties.md)
 //
 // Configuration as `npm start` reads it (.env if present, then the environment): DATABASE_URL when set,
 // else the embedded PostgreSQL under DATA_DIR. Migrations and the shipped reference data are applied
@@ -25,6 +26,7 @@ import {
   loadReferenceData,
 } from '../src/domain/reference-data';
 import { importVacancies } from '../src/domain/vacancies';
+import { importRates } from '../src/domain/claims';
 import {
   importActivities,
   importDeployments,
@@ -67,9 +69,15 @@ const kinds: Record<
     run: importDutyStations,
   },
   vacancies: {
-    header: 'code,exam,activity,duty_station,position,positions,opens_at,closes_at,status',
+    header:
+      'code,exam,activity,duty_station,position,positions,opens_at,closes_at,status[,duty_starts_on,duty_ends_on]',
     what: 'vacancies (upserted by code)',
     run: importVacancies,
+  },
+  rates: {
+    header: 'exam,activity,position,daily_rate_kes',
+    what: 'daily rates (upserted by exam, activity and position; docs/duties.md)',
+    run: importRates,
   },
   deployments: {
     header: 'national_id,duty_station,year',

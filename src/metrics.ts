@@ -3,6 +3,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Db } from './db/knex';
 import { createOutboxStore } from './domain/outbox';
+import { createQueries } from './domain/queries';
 import { JOURNEYS, journeyOfScreen as journeyOf } from './domain/screens';
 import { APPLICATION_STATUSES } from './domain/vacancy-types';
 
@@ -46,6 +47,31 @@ export function createMetrics(opts: { db?: Db } = {}) {
       registers: [registry],
       async collect() {
         this.set((await depth()).oldestDueSeconds);
+      },
+    });
+    // Teachers' queries waiting for an answer: how many, and how long the oldest has waited (one query).
+    const queries = createQueries(db);
+    let pendingQueries: Promise<{ open: number; oldestSeconds: number }> | undefined;
+    const openQueries = () => {
+      pendingQueries ??= queries.openStats().finally(() => {
+        pendingQueries = undefined;
+      });
+      return pendingQueries;
+    };
+    new Gauge({
+      name: 'queries_open',
+      help: "Teachers' queries not answered yet",
+      registers: [registry],
+      async collect() {
+        this.set((await openQueries()).open);
+      },
+    });
+    new Gauge({
+      name: 'queries_oldest_open_seconds',
+      help: "Age in seconds of the oldest teacher's query not answered yet (0 when none)",
+      registers: [registry],
+      async collect() {
+        this.set((await openQueries()).oldestSeconds);
       },
     });
     new Gauge({

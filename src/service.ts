@@ -28,6 +28,11 @@ import type { SessionStore } from './engine/session-store';
 import { createApp } from './http/app';
 import { createMetrics, type Metrics } from './metrics';
 import { createAdminServices } from './domain/admin-services';
+import { createAttendance } from './domain/attendance';
+import { paymentsPage } from './domain/claims';
+import { createDuties } from './domain/duties';
+import { createQueries } from './domain/queries';
+import { systemClock, type Clock } from './domain/time';
 
 export type Service = {
   app: Koa;
@@ -38,8 +43,14 @@ export type Service = {
 };
 
 /** The domain services the menus use, built on one database handle. */
-export function createServices(db: Db, deps: AccountDeps, cipher: FieldCipher): MenuServices {
+export function createServices(
+  db: Db,
+  deps: AccountDeps,
+  cipher: FieldCipher,
+  clock: Clock = systemClock,
+): MenuServices {
   const preferences = createPreferences(db);
+  const queries = createQueries(db, { now: clock });
   return {
     callers: { lookup: (phone) => preferences.lookupCaller(phone) },
     preferences,
@@ -51,6 +62,22 @@ export function createServices(db: Db, deps: AccountDeps, cipher: FieldCipher): 
     places: createPlaces(db),
     vacancies: createVacancies(db),
     applications: createApplications(db, deps),
+    duties: (() => {
+      const duties = createDuties(db, { now: clock });
+      const attendance = createAttendance(db, { now: clock });
+      return {
+        list: (accountId, page) => duties.list(accountId, page),
+        details: (accountId, applicationId, lang) => duties.details(accountId, applicationId, lang),
+        mark: (req) => attendance.mark(req),
+      };
+    })(),
+    payments: {
+      list: (accountId, page) => paymentsPage(db, accountId, clock(), page),
+    },
+    queries: {
+      ask: (req) => queries.ask(req),
+      list: (accountId, page) => queries.ofAccount(accountId, page),
+    },
   };
 }
 
@@ -62,9 +89,14 @@ export type ChannelServices = {
   sessionEnds: SessionEnds;
 };
 
-export function createChannelServices(db: Db, deps: AccountDeps, cipher: FieldCipher): ChannelServices {
+export function createChannelServices(
+  db: Db,
+  deps: AccountDeps,
+  cipher: FieldCipher,
+  clock: Clock = systemClock,
+): ChannelServices {
   return {
-    inboundSms: createInboundSms(db, { ...deps, cipher }),
+    inboundSms: createInboundSms(db, { ...deps, cipher, clock }),
     deliveryReports: createDeliveryReports(db),
     outbox: createOutboxStore(db),
     sessionEnds: createSessionEnds(db),
@@ -80,7 +112,15 @@ export function createGateway(config: Config): SmsGateway {
 export function buildService(
   config: Config,
   /** `adminDb`: the operator API's pool (resources.ts opens one); without it the admin routes share `db`. */
-  resources: { db: Db; adminDb?: Db; store: SessionStore; inputDigestKey: Buffer; cipher: FieldCipher },
+  resources: {
+    db: Db;
+    adminDb?: Db;
+    store: SessionStore;
+    inputDigestKey: Buffer;
+    cipher: FieldCipher;
+    /** What the duty rules read the day and time from (attendance, claims, queries); tests move it. */
+    clock?: Clock;
+  },
   log: Logger,
   gateway: SmsGateway = createGateway(config),
 ): Service {
@@ -89,8 +129,9 @@ export function buildService(
   // A scrape counts applications by status and the outbox: reports, on the operator pool, not a hop's.
   const metrics = createMetrics({ db: adminDb });
   const accounts = { ussdCode: config.ussdServiceCode, smsCode: config.smsSender };
-  const channels = createChannelServices(db, accounts, resources.cipher);
-  const engine = createEngine(store, createServices(db, accounts, resources.cipher), {
+  const clock = resources.clock ?? systemClock;
+  const channels = createChannelServices(db, accounts, resources.cipher, clock);
+  const engine = createEngine(store, createServices(db, accounts, resources.cipher, clock), {
     sessionTtlSeconds: config.sessionTtlSeconds,
     resumeWindowSeconds: config.resumeWindowSeconds,
     hopDeadlineMs: config.hopDeadlineMs,
@@ -117,7 +158,7 @@ export function buildService(
     admin: {
       tokens: config.adminTokens,
       deps: {
-        services: createAdminServices(adminDb, { codes: accounts, cipher: resources.cipher, log }),
+        services: createAdminServices(adminDb, { codes: accounts, cipher: resources.cipher, log, clock }),
         log,
         metrics,
       },

@@ -3,6 +3,8 @@ import pg from 'pg';
 
 // count(*) and bigint come back as strings from pg; our counts and ids fit in a JS number.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
+// A date (a duty's days) is a calendar day, not an instant: kept as the text `2026-12-03`.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v: string) => v);
 
 export type Db = Knex;
 

@@ -6,15 +6,31 @@ import type { Db } from '../db/knex';
 import type { AccountDeps } from './accounts';
 import { recordAdminAction, type AdminAction } from './admin-audit';
 import { createApplications } from './applications';
-import { exportApplications, exportProfiles, type ExportFilters } from './exports';
+import { createAttendance } from './attendance';
+import { createClaims } from './claims';
+import {
+  exportApplications,
+  exportAttendance,
+  exportProfiles,
+  type AttendanceExportFilters,
+  type ExportFilters,
+} from './exports';
+import { createQueries } from './queries';
+import type { Clock } from './time';
 import { eraseAccount } from './personal-data/erasure';
 import type { FieldCipher } from './personal-data/field-cipher';
 import { createReview } from './review';
 import { funnelReport } from './session-analytics';
 import { createVacancyAdmin } from './vacancies';
 
-export function createAdminServices(db: Db, deps: { codes: AccountDeps; cipher: FieldCipher; log: Logger }) {
+export function createAdminServices(
+  db: Db,
+  deps: { codes: AccountDeps; cipher: FieldCipher; log: Logger; clock?: Clock },
+) {
   return {
+    attendance: createAttendance(db, { now: deps.clock }),
+    claims: createClaims(db, { now: deps.clock, cipher: deps.cipher }),
+    queries: createQueries(db, { now: deps.clock }),
     review: createReview(db, deps.cipher),
     applications: createApplications(db, deps.codes),
     vacancies: createVacancyAdmin(db),
@@ -22,6 +38,7 @@ export function createAdminServices(db: Db, deps: { codes: AccountDeps; cipher: 
     exports: {
       applications: (f: ExportFilters): Readable => exportApplications(db, f, deps.log, deps.cipher),
       profiles: (f: ExportFilters): Readable => exportProfiles(db, f, deps.log, deps.cipher),
+      attendance: (f: AttendanceExportFilters): Readable => exportAttendance(db, f, deps.log),
     },
     audit: { record: (a: AdminAction) => recordAdminAction(db, a) },
     funnel: { report: (from: Date, to: Date) => funnelReport(db, from, to) },

@@ -21,3 +21,15 @@ export function resolveDemoTime(text: string, loadedAt: Date): string {
   const day = new Date(Date.UTC(y, mo - 1, d) + Number(days) * DAY_MS).toISOString().slice(0, 10);
   return `${day} ${hh}:${mm}`;
 }
+
+const DAY_OFFSET = /^D([+-]\d{1,4})?$/;
+
+/**
+ * `D+61` → the Nairobi day (`2027-01-31`) that many days after the Nairobi date of `loadedAt`: a demo
+ * duty's first or last day. Any other text is returned as it is.
+ */
+export function resolveDemoDay(text: string, loadedAt: Date): string {
+  const m = DAY_OFFSET.exec(text.trim());
+  if (!m) return text;
+  return resolveDemoTime(`D${m[1] ?? ''} 00:00`, loadedAt).slice(0, 10);
+}

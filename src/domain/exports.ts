@@ -220,3 +220,53 @@ export function exportProfiles(db: Db, filters: ExportFilters, log: Logger, ciph
   const reveal = (row: Record<string, unknown>) => revealProfileRow(cipher, row);
   return csvStream(db, { build, columns: PROFILE_COLUMNS, reveal }, log);
 }
+
+export type AttendanceExportFilters = { dutyStation?: string; date?: string; exam?: string };
+
+const ATTENDANCE_COLUMNS: Column[] = [
+  'application_id',
+  'day',
+  'duty_station',
+  'station_name',
+  'exam',
+  'activity',
+  'position',
+  'phone',
+  'full_name',
+  'checked_in_at',
+  'checked_out_at',
+].map((k) => col(k));
+
+/** Every attendance row (a duty's day), narrowed by station, day and exam, by station, day and duty. */
+export function exportAttendance(db: Db, f: AttendanceExportFilters, log: Logger): Readable {
+  const build = (trx: Db) => {
+    const q = trx('attendance as t')
+      .join('applications as ap', 'ap.id', 't.application_id')
+      .join('vacancies as v', 'v.id', 'ap.vacancy_id')
+      .join('duty_stations as d', 'd.id', 'v.duty_station_id')
+      .join('positions as pos', 'pos.code', 'v.position')
+      .join('accounts as acc', 'acc.id', 'ap.account_id')
+      .leftJoin('profiles as p', 'p.account_id', 'ap.account_id')
+      .select(
+        't.application_id',
+        trx.raw(`to_char(t.day, 'YYYY-MM-DD') as day`),
+        'd.code as duty_station',
+        'd.name as station_name',
+        'ap.exam',
+        'ap.activity',
+        'pos.name as position',
+        'acc.phone',
+        'p.full_name',
+        't.checked_in_at',
+        't.checked_out_at',
+      )
+      .orderBy('d.code')
+      .orderBy('t.day')
+      .orderBy('t.application_id');
+    if (f.dutyStation !== undefined) q.where('d.code', f.dutyStation);
+    if (f.date !== undefined) q.where('t.day', f.date);
+    if (f.exam !== undefined) q.where('ap.exam', f.exam);
+    return q;
+  };
+  return csvStream(db, { build, columns: ATTENDANCE_COLUMNS, reveal: (row) => row }, log);
+}

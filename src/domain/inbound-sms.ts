@@ -11,7 +11,13 @@ import { createPreferences } from './preferences';
 import { LIMITED_REPLIED, LIMITED_SILENT, limitedReplyDue } from './reset-limit-replies';
 import { matchKeyword, type Keyword, type KeywordMatch } from './sms-keywords';
 import { applicationsSuffix } from './sms-status';
-import { formatEatDate } from './time';
+import { formatEatDate, systemClock, type Clock } from './time';
+import { markIn } from './attendance';
+import { claimsOfAccount } from './claims';
+import { kes, type MarkResult } from './duty-types';
+import { askIn } from './queries';
+import { gsm7Length, toGsm7 } from './gsm7';
+import { SMS_SEGMENT, fitWholeEntries } from './sms-fit';
 import { createApplications } from './applications';
 import type { FieldCipher } from './personal-data/field-cipher';
 import { ownCopyParams } from './personal-data/own-copy';
@@ -46,6 +52,12 @@ export type InboundOutcome =
   | 'status'
   | 'privacy'
   | 'my_data'
+  | 'attendance'
+  | 'attendance_refused'
+  | 'attendance_usage'
+  | 'payments'
+  | 'query'
+  | 'query_refused'
   | 'invalid_sender';
 
 export type InboundResult =
@@ -54,8 +66,11 @@ export type InboundResult =
   /** `keyword` is undefined for anything that is not a keyword (it gets the HELP reply). */
   | { kind: 'processed'; keyword: Keyword | undefined; outcome: InboundOutcome };
 
-/** What answering needs: the codes named in replies, and the data key for MY DATA. */
-export type InboundDeps = AccountDeps & { cipher: FieldCipher };
+/**
+ * What answering needs: the codes named in replies, the data key for MY DATA, and the clock that says
+ * which day it is for attendance and claims.
+ */
+export type InboundDeps = AccountDeps & { cipher: FieldCipher; clock?: Clock };
 
 export function createInboundSms(db: Db, deps: InboundDeps) {
   return {
@@ -154,6 +169,92 @@ async function answer(
     await reply('sms.myData', params);
     return 'my_data';
   }
+  if (
+    match?.keyword === 'CHECKIN' ||
+    match?.keyword === 'CHECKOUT' ||
+    match?.keyword === 'PAY' ||
+    match?.keyword === 'QUERY'
+  ) {
+    const account = (await trx('accounts').where({ phone }).whereNull('erased_at').first('id')) as
+      { id: number } | undefined;
+    if (!account) {
+      await reply('sms.noAccount');
+      return 'no_account';
+    }
+    const at = (deps.clock ?? systemClock)();
+    if (match.keyword === 'PAY') {
+      const claims = await paymentsSuffix(trx, account.id, at, lang, deps.ussdCode);
+      if (claims === undefined) await reply('sms.paymentsNone');
+      else await reply('sms.payments', { claims });
+      return 'payments';
+    }
+    if (match.keyword === 'QUERY') {
+      const r = await askIn(
+        trx,
+        { accountId: account.id, phone, topic: 'other', text: match.arg ?? '', via: 'sms' },
+        at,
+      );
+      if (r.status === 'sent') return 'query';
+      await reply(r.status === 'tooLong' ? 'sms.queryTooLong' : 'sms.queryUsage');
+      return 'query_refused';
+    }
+    const code = match.arg ?? '';
+    if (!/^\d{6}$/.test(code)) {
+      await reply('sms.attendanceUsage');
+      return 'attendance_usage';
+    }
+    const kind = match.keyword === 'CHECKIN' ? 'in' : 'out';
+    const r = await markIn(trx, { accountId: account.id, phone, kind, code, via: 'sms' }, at);
+    // A mark recorded queued its own confirmation (attendance.ts); every other answer is a reply here.
+    if (r.status === 'recorded') return 'attendance';
+    const refusal = attendanceReply(r);
+    if (refusal) await reply(refusal.template, refusal.params);
+    return 'attendance_refused';
+  }
   await reply('sms.help');
   return 'help';
+}
+
+/** The reply to a check-in or check-out that recorded nothing new: what is recorded, or why not. */
+function attendanceReply(
+  r: MarkResult,
+): { template: SmsTemplate; params: Record<string, string> } | undefined {
+  switch (r.status) {
+    case 'already':
+      return {
+        template: r.kind === 'in' ? 'sms.attendanceAlreadyIn' : 'sms.attendanceAlreadyOut',
+        params: { station: r.station, date: r.day, time: r.at },
+      };
+    case 'notCheckedIn':
+      return { template: 'sms.attendanceNotIn', params: { station: r.station, date: r.day } };
+    case 'noDutyToday':
+      return { template: 'sms.attendanceNoDuty', params: {} };
+    case 'wrongCode':
+      return { template: 'sms.attendanceWrongCode', params: { left: String(r.left) } };
+    case 'locked':
+      return { template: 'sms.attendanceLocked', params: { time: r.until } };
+    default:
+      return undefined;
+  }
+}
+
+/** The PAY reply's claims: the most recent whole entries that fit one segment, then how many more. */
+async function paymentsSuffix(
+  trx: Db,
+  accountId: number,
+  at: Date,
+  lang: Lang,
+  code: string,
+): Promise<string | undefined> {
+  const { claims, total } = await claimsOfAccount(trx, accountId, at, lang, { limit: 5 });
+  if (total === 0) return undefined;
+  const entries = claims.map(
+    (c) => `${c.exam} ${c.position} KES ${kes(c.amount)} ${translate(lang, `claims.status.${c.status}`)}`,
+  );
+  const base = translate(lang, 'sms.payments', { claims: '' });
+  const more = (hidden: number) =>
+    hidden > 0 ? ` ${translate(lang, 'sms.applicationsMore', { count: hidden, code })}` : '';
+  return fitWholeEntries(entries, total, SMS_SEGMENT - gsm7Length(toGsm7(base)), (shown, hidden) =>
+    toGsm7(` ${shown.join('; ')}.${more(hidden)}`),
+  );
 }

@@ -6,8 +6,11 @@ import type { Db } from '../db/knex';
 import { applyPendingReports, lockProviderId } from './delivery-reports';
 import { createPreferences } from './preferences';
 
-/** Params that must not outlive the send: removed once a message is sent or given up. */
-export const SECRET_PARAMS = ['password'] as const;
+/**
+ * Params that must not outlive the send: removed once a message is sent or given up (a password; the
+ * M-Pesa number a payment went to, encrypted at rest in the profile).
+ */
+export const SECRET_PARAMS = ['password', 'mpesa'] as const;
 
 export type OutboundSms = {
   id: number;

@@ -6,7 +6,7 @@
 // activity) is checked by the kind that imports it.
 import { z } from 'zod';
 import { isGsm7, toGsm7 } from './gsm7';
-import { formatEatDate } from './time';
+import { formatEatDate, isDay } from './time';
 
 export const COUNTY_COUNT = 47;
 export const NAME_MAX = 60;
@@ -105,6 +105,37 @@ export const timeField = (field: string) =>
     return z.NEVER;
   });
 
+/**
+ * A calendar day (`2026-12-03`, Nairobi): a duty's first or last day. An empty cell is no value (an
+ * import then leaves the stored day as it is).
+ */
+export const dayField = (field: string) =>
+  z
+    .string()
+    .transform((text, ctx) => {
+      if (text === '') return undefined;
+      if (isDay(text)) return text;
+      ctx.addIssue({ code: 'custom', message: `${field} "${text}" is not a day: write it as 2026-12-03` });
+      return z.NEVER;
+    })
+    .describe('a day, 2026-12-03 (Nairobi)');
+
+/** A whole number of shillings from 1 to `max` (text in a CSV file). */
+export const shillingsField = (field: string, max = 10_000_000) =>
+  z
+    .union([z.number(), z.string()])
+    .transform((value, ctx) => {
+      const text = String(value);
+      const n = Number(text);
+      if (/^\d+$/.test(text) && n >= 1 && n <= max) return n;
+      ctx.addIssue({
+        code: 'custom',
+        message: `${field} "${text}" must be a whole number of shillings from 1 to ${max}`,
+      });
+      return z.NEVER;
+    })
+    .describe(`whole shillings, 1 to ${max}`);
+
 /** How many people a vacancy takes: a whole number from 1 to MAX_POSITIONS (text in a CSV file). */
 export const positionsField = z
   .union([z.number(), z.string()])
@@ -167,6 +198,8 @@ export const vacancyRow = z.object({
   opens_at: timeField('opens_at'),
   closes_at: timeField('closes_at'),
   status: statusField,
+  duty_starts_on: dayField('duty_starts_on').optional(),
+  duty_ends_on: dayField('duty_ends_on').optional(),
 });
 export type VacancyRow = z.output<typeof vacancyRow>;
 
@@ -181,4 +214,33 @@ export const deploymentRow = z.object({
     ctx.addIssue({ code: 'custom', message: `year "${text}" must be from 1990 to ${current}` });
     return z.NEVER;
   }),
+});
+
+/** `rates`: exam,activity,position,daily_rate_kes (the codes: checked against the tables). */
+export const rateRow = z.object({
+  exam: z.string(),
+  activity: z.string(),
+  position: z.string(),
+  daily_rate_kes: shillingsField('daily_rate_kes', 100_000),
+});
+
+/** An M-Pesa transaction reference: 10 capital letters and digits, e.g. QGH7K2L9PZ. */
+export const MPESA_REF = /^[A-Z0-9]{10}$/;
+
+/** `payments` (POST /admin/claims/payments): claim_id,mpesa_ref,amount_kes. */
+export const paymentRow = z.object({
+  claim_id: z.string().transform((text, ctx) => {
+    if (/^\d{1,15}$/.test(text) && Number(text) > 0) return Number(text);
+    ctx.addIssue({ code: 'custom', message: `claim_id "${text}" must be a claim number` });
+    return z.NEVER;
+  }),
+  mpesa_ref: z.string().superRefine((text, ctx) => {
+    if (!MPESA_REF.test(text)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `mpesa_ref "${text}" must be 10 capital letters and digits, e.g. QGH7K2L9PZ`,
+      });
+    }
+  }),
+  amount_kes: shillingsField('amount_kes'),
 });

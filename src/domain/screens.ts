@@ -126,6 +126,29 @@ export const JOURNEY_SCREENS = {
       'erase.done': { milestone: 'completed' },
     },
   },
+  // After the application (issue 12): the hub under "My duties and pay", and its four journeys.
+  work: { screens: { 'work.menu': {} } },
+  duties: {
+    screens: {
+      'duties.list': {},
+      'duties.none': {},
+      'duties.details': {},
+      'duties.code': { milestone: 'started', funnel: 'attendance' },
+      'duties.marked': { milestone: 'completed' },
+      'duties.refused': {},
+    },
+  },
+  payments: { screens: { 'payments.list': {}, 'payments.none': {}, 'payments.details': {} } },
+  queries: {
+    screens: {
+      'queries.topic': { milestone: 'started' },
+      'queries.text': {},
+      'queries.sent': { milestone: 'completed' },
+      'queries.list': {},
+      'queries.none': {},
+      'queries.details': {},
+    },
+  },
   language: { screens: { language: {} } },
   help: { screens: { help: {} } },
   resume: { screens: { resume: {} } },

@@ -6,8 +6,11 @@ import { gsm7Length } from './gsm7';
 export const SMS_SEGMENT = 160;
 /** Two concatenated GSM-7 segments (each loses 7 septets to the header that joins them). */
 export const SMS_TWO_SEGMENTS = 306;
-/** The only SMS allowed two segments: the privacy notice and a teacher's own copy (docs/privacy.md). */
-export const TWO_SEGMENT_TEMPLATES: readonly string[] = ['sms.privacy', 'sms.myData'];
+/**
+ * The only SMS allowed two segments: the privacy notice and a teacher's own copy (docs/privacy.md), and an
+ * operator's answer to a query (docs/duties.md).
+ */
+export const TWO_SEGMENT_TEMPLATES: readonly string[] = ['sms.privacy', 'sms.myData', 'sms.queryAnswer'];
 
 /**
  * A name is not shortened below this many characters while another one can still give way: "Dagoret."

@@ -5,8 +5,10 @@
 import { editDistance } from './edit-distance';
 import type { Lang } from './language';
 
-export type Keyword = 'PASSWORD' | 'HELP' | 'STATUS' | 'PRIVACY' | 'MYDATA';
-export type KeywordMatch = { keyword: Keyword; lang: Lang };
+export type Keyword =
+  'PASSWORD' | 'HELP' | 'STATUS' | 'PRIVACY' | 'MYDATA' | 'CHECKIN' | 'CHECKOUT' | 'PAY' | 'QUERY';
+/** `arg`: what follows the keyword (the attendance code, the query's text), for the keywords that take one. */
+export type KeywordMatch = { keyword: Keyword; lang: Lang; arg?: string };
 
 /** Every spelling, in capitals without spaces; the language says which language to answer in. */
 const ALIASES: Record<string, KeywordMatch> = {
@@ -23,7 +25,30 @@ const ALIASES: Record<string, KeywordMatch> = {
   FARAGHA: { keyword: 'PRIVACY', lang: 'sw' },
   MYDATA: { keyword: 'MYDATA', lang: 'en' },
   DATAYANGU: { keyword: 'MYDATA', lang: 'sw' },
+  // Payment claims and queries (docs/duties.md). PAY is too short to forgive a typo; MALIPO and QUERY are not.
+  PAY: { keyword: 'PAY', lang: 'en' },
+  MALIPO: { keyword: 'PAY', lang: 'sw' },
+  QUERY: { keyword: 'QUERY', lang: 'en' },
+  SWALI: { keyword: 'QUERY', lang: 'sw' },
 };
+
+/**
+ * Attendance: `IN 493817`, `OUT 493817` (`NDANI`, `NJE`): the whole message is the word and, at most, the
+ * code. "In the morning…" is not a check-in: a wrong code counts towards the lock, so only this exact shape
+ * is read as one. The word alone is a check-in without a code (answered with how to send one).
+ */
+const ATTENDANCE = /^\W*(IN|OUT|NDANI|NJE)\b[\s:.,#-]*([\d][\d\s-]*)?\W*$/i;
+const ATTENDANCE_WORDS: Record<string, KeywordMatch> = {
+  IN: { keyword: 'CHECKIN', lang: 'en' },
+  OUT: { keyword: 'CHECKOUT', lang: 'en' },
+  NDANI: { keyword: 'CHECKIN', lang: 'sw' },
+  NJE: { keyword: 'CHECKOUT', lang: 'sw' },
+};
+
+/** The text after the keyword's word (a query's question), separators trimmed. */
+function afterFirstWord(text: string): string {
+  return text.replace(/^[^\p{L}]*\p{L}+[\s:;,.!-]*/u, '').trim();
+}
 
 /**
  * Typos are forgiven only in keywords this long: one edit away from a four-letter word such as HELP or
@@ -72,6 +97,16 @@ function nearest(candidate: string): KeywordMatch | undefined {
 
 /** The keyword an inbound SMS asks for, or undefined (it then gets the HELP reply). */
 export function matchKeyword(text: string): KeywordMatch | undefined {
+  const attendance = ATTENDANCE.exec(text.normalize('NFKC'));
+  if (attendance) {
+    const word = ATTENDANCE_WORDS[(attendance[1] as string).toUpperCase()] as KeywordMatch;
+    return { ...word, arg: (attendance[2] ?? '').replace(/[\s-]/g, '') };
+  }
+  const found = keywordOf(text);
+  return found?.keyword === 'QUERY' ? { ...found, arg: afterFirstWord(text) } : found;
+}
+
+function keywordOf(text: string): KeywordMatch | undefined {
   const spellings = candidates(text);
   for (const s of spellings) {
     const exact = ALIASES[s];

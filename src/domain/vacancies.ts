@@ -21,6 +21,7 @@ import {
 import type { Lang } from './language';
 import { localName } from './reference-names';
 import { parseTime, vacancyRow, type VacancyRow, type VacancyStatus } from './row-schemas';
+import { isDay } from './time';
 import { formatEat } from './time';
 import { activeApplications } from './active-applications';
 import {
@@ -328,15 +329,28 @@ export async function knownCodes(q: Knex, only?: Pick<VacancyRow, Reference>): P
 export function vacancyIssues(
   v: Pick<VacancyRow, Reference>,
   known: KnownCodes,
-  times: { opens?: Date; closes?: Date },
+  times: { opens?: Date; closes?: Date; startsOn?: string; endsOn?: string },
 ): Issue[] {
   const issues: Issue[] = [];
   for (const [field, , what] of REFERENCES) {
     if (!known[field].has(v[field])) issues.push({ path: field, message: `unknown ${what} "${v[field]}"` });
   }
   issues.push(...timeIssues(times.opens, times.closes));
+  issues.push(...dutyDayIssues(times.startsOn, times.endsOn));
   return issues;
 }
+
+/** A duty's days: both or neither, the last not before the first (`2026-12-03` compares as text). */
+export function dutyDayIssues(startsOn: string | undefined, endsOn: string | undefined): Issue[] {
+  if (startsOn === undefined && endsOn === undefined) return [];
+  if (startsOn === undefined || endsOn === undefined) {
+    return [{ path: 'duty_ends_on', message: 'duty_starts_on and duty_ends_on go together: give both' }];
+  }
+  return endsOn < startsOn ? [{ path: 'duty_ends_on', message: 'must not be before duty_starts_on' }] : [];
+}
+
+/** A day cell as the import reads it: a real day, or undefined (empty, absent or not a day). */
+const dayOf = (text: string | undefined) => (text && isDay(text) ? text : undefined);
 
 function timeIssues(opens: Date | undefined, closes: Date | undefined): Issue[] {
   return opens && closes && closes <= opens ? [{ path: 'closes_at', message: 'must be after opens_at' }] : [];
@@ -387,7 +401,12 @@ export const vacancyKind: Kind<typeof vacancyRow, VacancyContext> = {
         position: v.position ?? '',
       },
       ctx,
-      { opens: parseTime(v.opens_at ?? ''), closes: parseTime(v.closes_at ?? '') },
+      {
+        opens: parseTime(v.opens_at ?? ''),
+        closes: parseTime(v.closes_at ?? ''),
+        startsOn: dayOf(v.duty_starts_on),
+        endsOn: dayOf(v.duty_ends_on),
+      },
     ),
     ...frozenIssue(
       { code: v.code ?? '', exam: v.exam ?? '', activity: v.activity ?? '' },
@@ -401,8 +420,8 @@ export const vacancyKind: Kind<typeof vacancyRow, VacancyContext> = {
       of: (v) => ({ key: v.code ?? '', shown: `vacancy ${v.code}` }),
     },
   ],
-  write: (trx) =>
-    upsertStaged(
+  write: async (trx) => {
+    await upsertStaged(
       trx,
       'vacancies',
       [
@@ -421,7 +440,14 @@ export const vacancyKind: Kind<typeof vacancyRow, VacancyContext> = {
         from: 'x.code, x.exam, x.activity, d.id, x.position, x.positions, x.opens_at, x.closes_at, x.status',
         join: 'join duty_stations d on d.code = x.duty_station',
       },
-    ),
+    );
+    // The duty's days, where the row gives them (a file without the columns, or empty cells, leaves them).
+    await trx.raw(
+      `update vacancies v set duty_starts_on = x.duty_starts_on, duty_ends_on = x.duty_ends_on
+         from import_rows s cross join lateral jsonb_to_record(s.row) as x(code text, duty_starts_on date, duty_ends_on date)
+        where v.code = x.code and x.duty_starts_on is not null`,
+    );
+  },
 };
 
 /** `npm run import -- vacancies`: the vacancy kind in a transaction of its own. */
@@ -442,7 +468,13 @@ export type VacancyFilter = {
   limit: number;
 };
 
-export type VacancyChange = { positions?: number; closes_at?: Date; status?: VacancyStatus };
+export type VacancyChange = {
+  positions?: number;
+  closes_at?: Date;
+  status?: VacancyStatus;
+  duty_starts_on?: string;
+  duty_ends_on?: string;
+};
 
 export type CreateResult =
   | { status: 'created'; vacancy: Record<string, unknown> }
@@ -492,6 +524,8 @@ function columns(db: Knex) {
     'v.opens_at',
     'v.closes_at',
     'v.status',
+    'v.duty_starts_on',
+    'v.duty_ends_on',
   ];
 }
 
@@ -544,7 +578,12 @@ export function createVacancyAdmin(db: Db) {
       v: Omit<VacancyRow, 'status'> & { status?: VacancyStatus },
       actor: string,
     ): Promise<CreateResult> {
-      const issues = vacancyIssues(v, await knownCodes(db, v), { opens: v.opens_at, closes: v.closes_at });
+      const issues = vacancyIssues(v, await knownCodes(db, v), {
+        opens: v.opens_at,
+        closes: v.closes_at,
+        startsOn: v.duty_starts_on,
+        endsOn: v.duty_ends_on,
+      });
       if (issues.length) return { status: 'invalid', issues };
       const created = await db.transaction(async (trx) => {
         if (await trx('vacancies').where({ code: v.code }).first('id')) return undefined;
@@ -562,6 +601,8 @@ export function createVacancyAdmin(db: Db) {
             opens_at: v.opens_at,
             closes_at: v.closes_at,
             status: v.status ?? 'open',
+            duty_starts_on: v.duty_starts_on ?? null,
+            duty_ends_on: v.duty_ends_on ?? null,
           })
           .returning('id')) as { id: number }[];
         const vacancyId = (row as { id: number }).id;
@@ -584,9 +625,26 @@ export function createVacancyAdmin(db: Db) {
     async update(id: number, change: VacancyChange, actor: string): Promise<UpdateResult> {
       const outcome = await db.transaction(async (trx): Promise<UpdateResult | undefined> => {
         const before = (await trx('vacancies').where({ id }).forUpdate().first()) as
-          { positions: number; opens_at: Date; closes_at: Date; status: string } | undefined;
+          | {
+              positions: number;
+              opens_at: Date;
+              closes_at: Date;
+              status: string;
+              duty_starts_on: string | null;
+              duty_ends_on: string | null;
+            }
+          | undefined;
         if (!before) return { status: 'notFound' };
-        const issues = change.closes_at ? timeIssues(before.opens_at, change.closes_at) : [];
+        const days = change.duty_starts_on !== undefined || change.duty_ends_on !== undefined;
+        const issues = [
+          ...(change.closes_at ? timeIssues(before.opens_at, change.closes_at) : []),
+          ...(days
+            ? dutyDayIssues(
+                change.duty_starts_on ?? before.duty_starts_on ?? undefined,
+                change.duty_ends_on ?? before.duty_ends_on ?? undefined,
+              )
+            : []),
+        ];
         if (issues.length) return { status: 'invalid', issues };
         if (change.positions !== undefined) {
           const { approved } = await occupancy(trx, id);
@@ -596,6 +654,8 @@ export function createVacancyAdmin(db: Db) {
           ...(change.positions !== undefined ? { positions: change.positions } : {}),
           ...(change.closes_at ? { closes_at: change.closes_at } : {}),
           ...(change.status ? { status: change.status } : {}),
+          ...(change.duty_starts_on ? { duty_starts_on: change.duty_starts_on } : {}),
+          ...(change.duty_ends_on ? { duty_ends_on: change.duty_ends_on } : {}),
         };
         await trx('vacancies').where({ id }).update(set);
         await recordAdminAction(trx, {

@@ -10,9 +10,10 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { Db } from '../db/knex';
 import { codesOf, importer, lockImports, runImport, upsertStaged, type Issue, type Kind } from './csv-import';
-import { resolveDemoTime } from './demo-dates';
+import { resolveDemoDay, resolveDemoTime } from './demo-dates';
 import { deploymentRow, dutyStationRow, namedRow } from './row-schemas';
 import { VACANCY_LISTS_LOCK, vacancyKind } from './vacancies';
+import { rateKind } from './claims';
 import { NATIONAL_ID_INDEX } from './personal-data/at-rest';
 import type { FieldCipher } from './personal-data/field-cipher';
 
@@ -183,6 +184,8 @@ function demoVacancies(loadedAt: Date): typeof vacancyKind {
     ...v,
     opens_at: resolveDemoTime(v.opens_at ?? '', loadedAt),
     closes_at: resolveDemoTime(v.closes_at ?? '', loadedAt),
+    duty_starts_on: resolveDemoDay(v.duty_starts_on ?? '', loadedAt),
+    duty_ends_on: resolveDemoDay(v.duty_ends_on ?? '', loadedAt),
   });
   return {
     ...vacancyKind,
@@ -195,6 +198,16 @@ function demoVacancies(loadedAt: Date): typeof vacancyKind {
         .string()
         .transform((s) => resolveDemoTime(s, loadedAt))
         .pipe(vacancyKind.schema.shape.closes_at),
+      duty_starts_on: z
+        .string()
+        .transform((s) => resolveDemoDay(s, loadedAt))
+        .pipe(vacancyKind.schema.shape.duty_starts_on.unwrap())
+        .optional(),
+      duty_ends_on: z
+        .string()
+        .transform((s) => resolveDemoDay(s, loadedAt))
+        .pipe(vacancyKind.schema.shape.duty_ends_on.unwrap())
+        .optional(),
     }),
     check: (...[v, row, ctx]: Parameters<NonNullable<typeof vacancyKind.check>>) =>
       vacancyKind.check?.(dated(v), row, ctx) ?? [],
@@ -209,6 +222,7 @@ function demoFiles(loadedAt: Date): [string, Kind<z.ZodObject, unknown, unknown>
     ['positions.csv', positions],
     ['duty-stations.csv', dutyStations],
     ['vacancies.csv', demoVacancies(loadedAt)],
+    ['rates.csv', rateKind],
   ] as unknown as [string, Kind<z.ZodObject, unknown, unknown>][];
 }
 
@@ -218,7 +232,8 @@ export type DemoDataOptions = {
 };
 
 /**
- * Loads the demo set (`dir`/exams.csv, activities.csv, positions.csv, duty-stations.csv, vacancies.csv)
+ * Loads the demo set (`dir`/exams.csv, activities.csv, positions.csv, duty-stations.csv, vacancies.csv,
+ * rates.csv)
  * in one transaction when the `vacancies` table is empty; otherwise leaves everything as it is. The
  * caller decides whether demo data is wanted at all (the embedded default, DEMO_DATA=1 and the tests do).
  */

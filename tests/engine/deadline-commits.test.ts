@@ -137,7 +137,8 @@ test('withdraw: the hop answers the apology; the application is still submitted 
     .insert({ account_id: accountId, vacancy_id: vacancy.id, exam: vacancy.exam, activity: vacancy.activity })
     .returning('id')) as { id: number }[];
   const applicationId = (row as { id: number }).id;
-  await logIn(phone, 'Withdraw application');
+  await logIn(phone, 'My applications');
+  await phone.choose('Withdraw application');
   await phone.send('1');
   await phone.chooseOnAnyPage('Withdraw application');
   expect(phone.last.text).toContain('Yes, withdraw it');
@@ -152,7 +153,8 @@ test('withdraw: the hop answers the apology; the application is still submitted 
   expect(await queuedSms(phone.phoneNumber)).toEqual([]);
 
   // Withdrawn in time, it is confirmed by SMS as well (the truth, should the screen be lost).
-  await logIn(phone, 'Withdraw application');
+  await logIn(phone, 'My applications');
+  await phone.choose('Withdraw application');
   await phone.send('1');
   await phone.chooseOnAnyPage('Withdraw application');
   expect((await phone.choose('Yes, withdraw it')).text).toContain('Your application has been withdrawn');

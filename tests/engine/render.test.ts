@@ -239,7 +239,7 @@ describe('notices', () => {
       'main.myProfile',
       'main.apply',
       'main.myApplications',
-      'main.withdraw',
+      'main.duties',
       'main.changePassword',
       'main.language',
       'main.help',
@@ -248,7 +248,7 @@ describe('notices', () => {
     const pages = render({ screen, notice: 'Invalid choice. Enter a number below.' });
     expect(pages).toHaveLength(1);
     expect(pages[0]).toBe(
-      'Invalid choice. Enter a number below.\n1. My profile\n2. Apply for a job\n3. My applications\n4. Withdraw application\n5. Change password\n6. Language/Lugha\n7. Help',
+      'Invalid choice. Enter a number below.\n1. My profile\n2. Apply for a job\n3. My applications\n4. My duties and pay\n5. Change password\n6. Language/Lugha\n7. Help',
     );
     // Without the refusal the title is there.
     expect(render({ screen })[0]?.startsWith('Welcome to CP2 Exam Council\n1. My profile')).toBe(true);

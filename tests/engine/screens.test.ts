@@ -165,7 +165,86 @@ const APPLICATIONS_VARIANTS: Record<string, unknown>[] = [
   return { list: Array.from({ length: 20 }, (_, i) => ({ ...item, id: i + 1 })), chosen: item };
 });
 
+/** Duties, payments and queries at their longest (issue 12): long names, every status and answer. */
+const DUTY = {
+  applicationId: 1,
+  exam: 'KCSE',
+  position: 'Security officer',
+  station: LONG_STATION,
+  startsOn: '2026-12-01',
+  endsOn: '2026-12-31',
+};
+const CLAIM = (status: string) => ({
+  id: 999999999,
+  status,
+  days: 31,
+  dailyRate: 100000,
+  amount: 3100000,
+  reason: status === 'rejected' ? 'R'.repeat(60) : null,
+  mpesaRef: status === 'paid' ? 'QGH7K2L9PZ' : null,
+  updatedOn: '31/12/2026',
+});
+const MARKS = [
+  { status: 'recorded', kind: 'in', station: LONG_STATION, at: '23:59', day: '31/12/2026' },
+  { status: 'recorded', kind: 'out', station: LONG_STATION, at: '23:59', day: '31/12/2026' },
+  { status: 'already', kind: 'in', station: LONG_STATION, at: '23:59', day: '31/12/2026' },
+  { status: 'already', kind: 'out', station: LONG_STATION, at: '23:59', day: '31/12/2026' },
+  { status: 'notCheckedIn', station: LONG_STATION, day: '31/12/2026' },
+  { status: 'noDutyToday' },
+  { status: 'locked', until: '23:59' },
+];
+const DUTIES_VARIANTS: Record<string, unknown>[] = [true, false].flatMap((today) =>
+  [null, ...['pending', 'approved', 'rejected', 'paid'].map(CLAIM)].flatMap((claim) =>
+    MARKS.map((result) => ({
+      list: Array.from({ length: 20 }, (_, i) => ({ ...DUTY, applicationId: i + 1 })),
+      more: 21,
+      chosen: 1,
+      kind: 'in',
+      details: {
+        ...DUTY,
+        attendance: [],
+        attended: 31,
+        today,
+        todayMark: today ? { day: '2026-12-31', in: '23:59', out: '23:59' } : null,
+        claim,
+      },
+      notice: { key: 'duties.wrongCode', plural: 'left', params: { left: 2 } },
+      result,
+    })),
+  ),
+);
+const PAYMENTS_VARIANTS: Record<string, unknown>[] = ['pending', 'approved', 'rejected', 'paid'].map(
+  (status) => {
+    const claim = { ...CLAIM(status), exam: 'KCSE', position: 'Security officer', station: LONG_STATION };
+    return { list: Array.from({ length: 20 }, (_, i) => ({ ...claim, id: i + 1 })), more: 21, chosen: claim };
+  },
+);
+const QUERIES_VARIANTS: Record<string, unknown>[] = [null, 'A'.repeat(280)].map((answer) => {
+  const query = {
+    id: 999999999,
+    reference: 'Q999999999',
+    topic: 'account',
+    text: 'T'.repeat(140),
+    status: answer ? 'answered' : 'open',
+    answer,
+    askedOn: '31/12/2026',
+  };
+  return {
+    list: Array.from({ length: 20 }, (_, i) => ({ ...query, id: i + 1 })),
+    more: 21,
+    chosen: query,
+    topic: 'account',
+    result: { status: 'sent', reference: 'Q999999999' },
+  };
+});
+
 function variantsFor(stateId: string): Record<string, unknown>[] {
+  // The check-in's success screen is only reached with a mark recorded.
+  if (stateId === 'duties.marked')
+    return DUTIES_VARIANTS.filter((v) => (v.result as { status: string }).status === 'recorded');
+  if (stateId.startsWith('duties.')) return DUTIES_VARIANTS;
+  if (stateId.startsWith('payments.')) return PAYMENTS_VARIANTS;
+  if (stateId.startsWith('queries.') || stateId.startsWith('askQuery.')) return QUERIES_VARIANTS;
   if (stateId.startsWith('apply.')) return APPLY_VARIANTS;
   if (stateId.startsWith('applications.') || stateId.startsWith('withdraw.')) return APPLICATIONS_VARIANTS;
   if (stateId === 'profile.asking') return ASKING_VARIANTS;
@@ -256,7 +335,10 @@ test('the menus show exactly the screens the catalogue declares (src/domain/scre
   );
   const elsewhere = [...new Set(byMachine.filter(([, name, j]) => name !== j).map((x) => x.join(' ')))];
   // The withdraw menu is the applications journey in its withdraw mode.
-  const exceptions = elsewhere.filter((x) => !/^applications\.\w+ withdraw applications$/.test(x));
+  // Sending a query and My queries are two machines of the one queries journey.
+  const exceptions = elsewhere.filter(
+    (x) => !/^applications\.\w+ withdraw applications$/.test(x) && !/^queries\.\w+ askQuery queries$/.test(x),
+  );
   expect(exceptions.sort()).toEqual([
     'help main help',
     'language main language',

@@ -137,8 +137,10 @@ describe.each<Lang>(['en', 'sw'])('in %s', (lang) => {
     await waitForSms(app.url, phone.phoneNumber, 2);
 
     await phone.dialFresh();
-    await phone.choose(LABELS[lang].withdraw);
+    // Withdraw application is under My applications.
+    await phone.choose(lang === 'en' ? 'My applications' : 'Maombi yangu');
     await phone.send(password);
+    await phone.choose(LABELS[lang].withdraw);
     await phone.send('1');
     await chooseOnAnyPage(phone, lang, LABELS[lang].withdraw);
     await phone.choose(LABELS[lang].yes);

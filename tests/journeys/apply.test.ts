@@ -150,7 +150,9 @@ test('My applications lists it as submitted; withdraw with confirmation; then it
 
   const after = await logIn(phone, password, 'My applications');
   expect(after.text).toMatch(/1\. .+: withdrawn/);
-  const none = await logIn(phone, password, 'Withdraw application');
+  // Withdraw application is under My applications.
+  await logIn(phone, password, 'My applications');
+  const none = await phone.choose('Withdraw application');
   expect(none.text).toContain('You have no application that can be withdrawn.');
 
   await logIn(phone, password, 'Apply for a job');

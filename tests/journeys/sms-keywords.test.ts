@@ -258,8 +258,8 @@ test.each([
   '1234',
   '22262',
   'OK',
-  'IN',
-  'OUT',
+  'In the morning',
+  'OUTSIDE',
   'Habari',
 ])('%j is not a keyword: the HELP reply, nothing changed', async (text) => {
   const number = randomPhone();
@@ -271,4 +271,30 @@ test.each([
   expect(reply).toContain('*384*22262#');
   const after = await app.db('accounts').where({ phone: number }).first('password_hash');
   expect(after.password_hash).toBe(before.password_hash);
+});
+
+// Since issue 12 IN and OUT (NDANI, NJE) are the attendance keywords: alone they get how to send the code,
+// and nothing else changes (docs/duties.md).
+test.each([
+  [
+    'IN',
+    'CP2: to check in, SMS IN and the code the centre manager reads out, e.g. IN 123456. To check out, SMS OUT and the code.',
+  ],
+  [
+    'out',
+    'CP2: to check in, SMS IN and the code the centre manager reads out, e.g. IN 123456. To check out, SMS OUT and the code.',
+  ],
+  [
+    'NJE',
+    'CP2: kuripoti kuingia, tuma NDANI na namba anayosoma meneja wa kituo, mfano NDANI 123456. Kutoka, tuma NJE na namba.',
+  ],
+])('%j alone: how to check in or out, nothing changed', async (text, expected) => {
+  const number = randomPhone();
+  await register(number);
+  const before = await app.db('accounts').where({ phone: number }).first('password_hash');
+  await textShortCode(app.url, number, text);
+  expect(await lastReply(number, 2)).toBe(expected);
+  const after = await app.db('accounts').where({ phone: number }).first('password_hash');
+  expect(after.password_hash).toBe(before.password_hash);
+  expect(await app.db('attendance_lockouts')).toEqual([]);
 });

@@ -422,7 +422,9 @@ describe('my applications', () => {
       .dial()
       .press('My applications')
       .type(PASSWORD)
-      .expectScreen('My applications:\n1. KCSE Supervisor: submitted\n0 Back 00 Home')
+      .expectScreen(
+        'My applications:\n1. KCSE Supervisor: submitted\n2. Withdraw application\n0 Back 00 Home',
+      )
       .press('KCSE Supervisor')
       .expectSee('Status: submitted')
       .press('Withdraw application')
@@ -430,8 +432,9 @@ describe('my applications', () => {
       .press('Yes, withdraw it')
       .expectEnd('Your application has been withdrawn.')
       .dial()
-      .press('Withdraw application')
+      .press('My applications')
       .type(PASSWORD)
+      .press('Withdraw application')
       .expectSee('You have no application that can be withdrawn.')
       .press('My applications')
       .expectSee('1. KCSE Supervisor: withdrawn');
@@ -465,8 +468,10 @@ describe('my applications', () => {
     expect(shown).toBe(15);
     await phone
       .dialFresh()
-      .press('Withdraw application')
+      // Withdrawing is under My applications (the main menu groups the applications' actions there).
+      .press('My applications')
       .type(PASSWORD)
+      .press('Withdraw application')
       .expectFirstLine('Choose the application to withdraw:')
       .expectNotSee('More applications')
       .expectNotSee(': withdrawn')

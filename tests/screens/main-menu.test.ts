@@ -33,7 +33,7 @@ describe('the main menu', () => {
     await holder()
       .dial()
       .expectScreen(
-        'Welcome to CP2 Exam Council\n1. My profile\n2. Apply for a job\n3. My applications\n4. Withdraw application\n5. Change password\n6. Language/Lugha\n7. Help',
+        'Welcome to CP2 Exam Council\n1. My profile\n2. Apply for a job\n3. My applications\n4. My duties and pay\n5. Change password\n6. Language/Lugha\n7. Help',
       );
   });
 

@@ -532,6 +532,18 @@ export class FakeWorld {
           return { status: 'withdrawn' as const };
         }),
       },
+      // Duties, payments and queries run against the real database in tests/journeys/duties.test.ts;
+      // the fast phone's world has none of them.
+      duties: {
+        list: record('duties.list', () => ({ duties: [] })),
+        details: record('duties.details', () => undefined),
+        mark: record('duties.mark', () => ({ status: 'noDutyToday' as const })),
+      },
+      payments: { list: record('payments.list', () => ({ claims: [] })) },
+      queries: {
+        ask: record('queries.ask', () => ({ status: 'sent' as const, reference: 'Q1' })),
+        list: record('queries.list', () => ({ queries: [] })),
+      },
     };
   }
 }

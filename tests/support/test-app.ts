@@ -30,10 +30,29 @@ export type TestApp = {
   metrics: Metrics;
   /** Every log line the app wrote, as text (to prove secrets never reach them). */
   logs: string[];
+  /**
+   * The clock the duty rules read (attendance days, claims, queries): the wall clock until a test moves
+   * it. Time is moved, never waited for.
+   */
+  clock: TestClock;
   close: () => Promise<void>;
 };
 
 export { TEST_CIPHER, TEST_DATA_KEY } from './test-keys';
+
+/** A clock that runs with the wall clock, `offsetMs` ahead of it. */
+export type TestClock = { now: () => Date; advance: (ms: number) => void; offsetMs: number };
+
+export function testClock(): TestClock {
+  const clock: TestClock = {
+    offsetMs: 0,
+    now: () => new Date(Date.now() + clock.offsetMs),
+    advance: (ms) => {
+      clock.offsetMs += ms;
+    },
+  };
+  return clock;
+}
 
 export const redisAvailable = Boolean(process.env.REDIS_URL);
 
@@ -83,9 +102,11 @@ export async function startTestApp(
       cb();
     },
   });
+  const clock = testClock();
   const { app, engine, relay, metrics } = buildService(
     config,
     {
+      clock: clock.now,
       db: database.db,
       store,
       inputDigestKey: await serviceSecret(database.db, 'ussd-input-digest'),
@@ -108,6 +129,7 @@ export async function startTestApp(
     relay,
     metrics,
     logs,
+    clock,
     close: async () => {
       await relay.stop();
       server.closeAllConnections();

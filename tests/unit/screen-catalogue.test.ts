@@ -24,6 +24,11 @@ const BY_PREFIX: Record<string, string> = {
   engine: 'engine',
   // Added with the journey (issue 15): no older label to keep.
   erase: 'erase',
+  // Added with the journeys (issue 12): no older label to keep.
+  work: 'work',
+  duties: 'duties',
+  payments: 'payments',
+  queries: 'queries',
 };
 const oldLabel = (id: string) => BY_PREFIX[id.split('.')[0] ?? ''] ?? 'other';
 
@@ -72,7 +77,8 @@ function oldJourneysOf(screens: string[]) {
 
 const IDS = Object.values(JOURNEY_SCREENS).flatMap((j) => Object.keys(j.screens));
 /** The screens the old patterns knew (the erase journey came after them, with its own test below). */
-const OLD_IDS = IDS.filter((id) => !id.startsWith('erase.'));
+const NEW_PREFIXES = ['erase.', 'work.', 'duties.', 'payments.', 'queries.'];
+const OLD_IDS = IDS.filter((id) => !NEW_PREFIXES.some((p) => id.startsWith(p)));
 
 test('the funnel journeys and metric labels are the ones the report and dashboards know', () => {
   expect(JOURNEYS).toEqual([
@@ -85,6 +91,8 @@ test('the funnel journeys and metric labels are the ones the report and dashboar
     'profile.nextOfKin',
     'apply',
     'erase',
+    'attendance',
+    'queries',
   ]);
   expect(HOP_JOURNEYS).toEqual([
     'main',
@@ -95,6 +103,10 @@ test('the funnel journeys and metric labels are the ones the report and dashboar
     'applications',
     'changePassword',
     'erase',
+    'work',
+    'duties',
+    'payments',
+    'queries',
     'language',
     'help',
     'resume',
@@ -192,4 +204,18 @@ test('deleting an account is a funnel journey: started on the warning, completed
   expect(journeysOf(trail).started.has('erase')).toBe(true);
   expect(journeysOf(trail).completed.has('erase')).toBe(false);
   expect(journeysOf([...trail, 'erase.confirm', 'erase.done']).completed.has('erase')).toBe(true);
+});
+
+test('checking in or out and sending a query are funnel journeys (issue 12)', () => {
+  const duty = ['main', 'login.prompt', 'work.menu', 'duties.list', 'duties.details', 'duties.code'];
+  expect(journeysOf(duty).started.has('attendance')).toBe(true);
+  expect(journeysOf(duty).completed.has('attendance')).toBe(false);
+  expect(journeysOf([...duty, 'duties.marked']).completed.has('attendance')).toBe(true);
+  // A refusal (locked, already checked in) does not complete it.
+  expect(journeysOf([...duty, 'duties.refused']).completed.has('attendance')).toBe(false);
+
+  const query = ['main', 'login.prompt', 'work.menu', 'queries.topic', 'queries.text'];
+  expect(journeysOf(query).started.has('queries')).toBe(true);
+  expect(journeysOf([...query, 'queries.sent']).completed.has('queries')).toBe(true);
+  expect(journeyOfScreen('payments.details')).toBe('payments');
 });

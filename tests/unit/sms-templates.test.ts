@@ -25,6 +25,20 @@ const longest = {
   // MY DATA at its longest: every identity field, every section, every status.
   identity: 'ID *****678, KRA PIN ********45Z, M-Pesa *********999, Bank account *****************890',
   sections: 'Personal, Payment, Qualification, Workstation, Next of kin',
+  // Duties, claims and queries (docs/duties.md): at most 3 wrong codes, a month's days at the highest
+  // rate the import takes (100,000), a 60-character rejection reason (the admin API's limit), the
+  // PAY reply's claims cut to what fits (paymentsSuffix), and the longest answer the domain lets through
+  // (it refuses one whose SMS would pass two segments).
+  left: 3,
+  days: 999,
+  rate: '100,000',
+  amount: '99,900,000',
+  mpesa: '0799 999 999',
+  ref: 'QGH7K2L9PZ',
+  reason: 'R'.repeat(60),
+  claims: '',
+  reference: 'Q999999999',
+  answer: 'A'.repeat(255),
 };
 
 const templates = Object.keys(en).filter((k) => k.startsWith('sms.') && !k.startsWith('sms.profile'));

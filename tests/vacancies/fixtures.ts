@@ -9,6 +9,11 @@ const DAY = 24 * 3600_000;
 /** Removes the demo set the template database carries. */
 export async function clearVacancies(db: Db): Promise<void> {
   for (const t of [
+    // What hangs off applications and the reference lists since issue 12 (the demo set has rates).
+    'claims',
+    'attendance',
+    'attendance_codes',
+    'rates',
     'application_events',
     'applications',
     'deployments',

@@ -48,6 +48,8 @@ export async function eraseAccountIn(
   await trx('outbound_sms').where({ to_phone: phone }).del();
   await trx('inbound_sms').where({ from_phone: phone }).update({ text: '', from_phone: 'erased' });
   await trx('ussd_sessions').where({ phone }).update({ phone: null });
+  // What the teacher typed to the council may name anyone: the queries stay (answered or not), their text goes.
+  await trx('queries').where({ account_id: accountId }).update({ text: '' });
   // The last message to that phone: said once, in the language it had chosen, with nothing identifying.
   await enqueueSms(trx, {
     to: phone,

@@ -6,6 +6,7 @@ import { registerAccountsRoutes } from './accounts';
 import { registerApplicationsRoutes } from './applications';
 import { adminAuth } from './auth';
 import type { AdminDeps } from './deps';
+import { registerDutiesRoutes } from './duties';
 import { registerExportsRoutes } from './exports';
 import { registerReportsRoutes } from './reports';
 import { registerVacanciesRoutes } from './vacancies';
@@ -20,6 +21,7 @@ export function adminApi(tokens: { name: string; token: string }[], deps: AdminD
   registerExportsRoutes(api, deps);
   registerReportsRoutes(api, deps);
   registerAccountsRoutes(api, deps);
+  registerDutiesRoutes(api, deps);
   api.route(
     { method: 'get', path: '/openapi.json', summary: 'this document', responses: { 200: 'OpenAPI 3.1' } },
     async (ctx) => {

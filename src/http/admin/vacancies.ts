@@ -7,6 +7,7 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import type { Issue } from '../../domain/csv-import';
 import {
+  dayField,
   positionsField,
   statusField,
   TIME_HINT,
@@ -55,9 +56,13 @@ export const patchBody = z
     positions: positionsField.optional(),
     closes_at: timeField('closes_at').optional().describe(TIME_HINT),
     status: statusField.optional(),
+    duty_starts_on: dayField('duty_starts_on').optional(),
+    duty_ends_on: dayField('duty_ends_on').optional(),
   })
   .strict()
-  .refine((b) => Object.keys(b).length > 0, { message: 'give positions, closes_at or status' });
+  .refine((b) => Object.values(b).some((v) => v !== undefined), {
+    message: 'give positions, closes_at, status or the duty days',
+  });
 
 function invalid(ctx: Context, issues: Issue[]): void {
   ctx.status = 400;
@@ -70,7 +75,7 @@ function notFound(ctx: Context): void {
 }
 
 /** Reads the raw request body as UTF-8, refusing (413) more than `limit` bytes. */
-async function readText(ctx: Context, limit: number): Promise<string | undefined> {
+export async function readText(ctx: Context, limit: number): Promise<string | undefined> {
   const declared = Number(ctx.get('content-length') || 0);
   if (declared > limit) {
     ctx.status = 413;
@@ -147,7 +152,7 @@ export function registerVacanciesRoutes(api: AdminApi, deps: AdminDeps): void {
     {
       method: 'patch',
       path: '/vacancies/:id',
-      summary: 'Change the positions, closing time or status of a vacancy',
+      summary: 'Change the positions, closing time, status or duty days of a vacancy',
       params: z.object({ id }),
       body: patchBody,
       responses: {
@@ -195,7 +200,7 @@ export function registerVacanciesRoutes(api: AdminApi, deps: AdminDeps): void {
       path: '/vacancies/import',
       summary:
         'Import vacancies from a CSV body (Content-Type: text/csv; columns code, exam, activity, duty_station, ' +
-        'position, positions, opens_at, closes_at, status), upserted by code with the same validation as ' +
+        'position, positions, opens_at, closes_at, status, and optionally duty_starts_on, duty_ends_on), upserted by code with the same validation as ' +
         '`npm run import -- vacancies`; any error loads nothing',
       responses: {
         200: '{ inserted }: rows created or updated',

@@ -1,0 +1,195 @@
+// Teachers' queries (issue 12, docs/duties.md): asked on USSD (a topic, then up to 140 characters typed on
+// one screen) or by SMS (`QUERY <text>` / `SWALI <text>`, topic Other); the teacher gets the reference by
+// SMS. An operator answers once (`where status = 'open'`): the answer goes to the teacher by SMS in the
+// same transaction (at most two segments) and the query closes. Asking and answering are duty_events rows.
+import type { Knex } from 'knex';
+import { boundedTransaction } from '../db/bounded-transaction';
+import { countUpTo, type Total } from '../db/count';
+import type { Db } from '../db/knex';
+import { recordAdminAction } from './admin-audit';
+import { translate } from './copy';
+import { recordDutyEvents } from './duty-events';
+import { QUERY_MAX, type QueryResult, type QueryStatus, type QueryTopic, type QueryView } from './duty-types';
+import { gsm7Length, toGsm7 } from './gsm7';
+import { enqueueSms, languageOf } from './outbox';
+import { SMS_TWO_SEGMENTS } from './sms-fit';
+import { formatEatDate, systemClock, type Clock } from './time';
+
+/** The reference a teacher quotes: `Q` and the query's number. */
+export const queryReference = (id: number) => `Q${id}`;
+
+/** What a teacher typed, as it is kept: control characters out, spaces collapsed. */
+export function cleanQueryText(text: string): string {
+  return [...text]
+    .map((ch) => (isControl(ch) ? ' ' : ch))
+    .join('')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** A control character (C0, DEL, C1). */
+export function isControl(ch: string): boolean {
+  const c = ch.charCodeAt(0);
+  return c < 0x20 || (c >= 0x7f && c <= 0x9f);
+}
+
+export type AskRequest = {
+  accountId: number;
+  phone: string;
+  topic: QueryTopic;
+  text: string;
+  via: 'ussd' | 'sms';
+};
+
+/** Records a query in the caller's transaction and queues the SMS with its reference. */
+export async function askIn(trx: Knex, req: AskRequest, at: Date): Promise<QueryResult> {
+  const text = cleanQueryText(req.text);
+  if (text === '') return { status: 'empty' };
+  if (text.length > QUERY_MAX) return { status: 'tooLong', max: QUERY_MAX };
+  const [row] = (await trx('queries')
+    .insert({ account_id: req.accountId, topic: req.topic, text, created_at: at })
+    .returning('id')) as { id: number }[];
+  const id = (row as { id: number }).id;
+  const reference = queryReference(id);
+  await recordDutyEvents(trx, [
+    {
+      kind: 'query.asked',
+      subject: `query:${id}`,
+      actor: `${req.via}:${req.phone}`,
+      at,
+      details: { topic: req.topic },
+    },
+  ]);
+  await enqueueSms(trx, {
+    to: req.phone,
+    template: 'sms.queryReceived',
+    lang: await languageOf(trx, req.phone),
+    params: { reference },
+  });
+  return { status: 'sent', reference };
+}
+
+export type QueryFilter = { status?: QueryStatus; after?: number; limit: number };
+
+export type AnswerResult =
+  | { id: number; result: 'answered' }
+  | { id: number; result: 'notFound' }
+  | { id: number; result: 'answeredAlready' }
+  /** The SMS would take more than two segments: `over` characters too many. */
+  | { id: number; result: 'tooLong'; over: number };
+
+export function createQueries(db: Db, opts: { now?: Clock } = {}) {
+  const now = opts.now ?? systemClock;
+  return {
+    /** A query from USSD, in a transaction bounded by the hop's deadline (db/bounded-transaction.ts). */
+    ask(req: AskRequest): Promise<QueryResult> {
+      return boundedTransaction(db, (trx) => askIn(trx, req, now()));
+    },
+
+    /** The account's queries, most recent first, `limit` of them after `after` (ids). */
+    async ofAccount(
+      accountId: number,
+      page: { limit: number; after?: number },
+    ): Promise<{ queries: QueryView[]; next?: number }> {
+      const rows = (await db('queries')
+        .where({ account_id: accountId })
+        .modify((q) => {
+          if (page.after !== undefined) void q.where('id', '<', page.after);
+        })
+        .orderBy('id', 'desc')
+        .limit(page.limit + 1)
+        .select('id', 'topic', 'text', 'status', 'answer', 'created_at')) as {
+        id: number;
+        topic: QueryTopic;
+        text: string;
+        status: QueryStatus;
+        answer: string | null;
+        created_at: Date;
+      }[];
+      const shown = rows.slice(0, page.limit);
+      return {
+        queries: shown.map((r) => ({
+          id: r.id,
+          reference: queryReference(r.id),
+          topic: r.topic,
+          text: r.text,
+          status: r.status,
+          answer: r.answer,
+          askedOn: formatEatDate(r.created_at),
+        })),
+        next: rows.length > page.limit ? shown.at(-1)?.id : undefined,
+      };
+    },
+
+    /** Queries (filter: status) after `f.after`, by id, with the total. */
+    async list(f: QueryFilter): Promise<Total & { queries: Record<string, unknown>[] }> {
+      const matching = () => {
+        const q = db('queries as q');
+        if (f.status) q.where('q.status', f.status);
+        return q;
+      };
+      const [queries, total] = await Promise.all([
+        matching()
+          .join('accounts as ac', 'ac.id', 'q.account_id')
+          .leftJoin('profiles as pr', 'pr.account_id', 'q.account_id')
+          .where('q.id', '>', f.after ?? 0)
+          .orderBy('q.id')
+          .limit(f.limit)
+          .select(
+            'q.id',
+            db.raw(`'Q' || q.id as reference`),
+            'ac.phone',
+            'pr.full_name',
+            'q.topic',
+            'q.text',
+            'q.status',
+            'q.answer',
+            'q.created_at',
+            'q.answered_at',
+          ) as Promise<Record<string, unknown>[]>,
+        countUpTo(db, matching().select(db.raw('1'))),
+      ]);
+      return { ...total, queries };
+    },
+
+    /** Answers an open query: the SMS (at most two segments) and the close commit together. */
+    async answer(id: number, text: string, actor: string): Promise<AnswerResult> {
+      const answer = cleanQueryText(text);
+      return db.transaction(async (trx) => {
+        const q = (await trx('queries as q')
+          .join('accounts as ac', 'ac.id', 'q.account_id')
+          .where('q.id', id)
+          .forUpdate('q')
+          .first('q.status', 'ac.phone')) as { status: QueryStatus; phone: string | null } | undefined;
+        if (!q) return { id, result: 'notFound' };
+        if (q.status !== 'open') return { id, result: 'answeredAlready' };
+        const lang = q.phone ? await languageOf(trx, q.phone) : 'en';
+        const params = { reference: queryReference(id), answer };
+        const over =
+          gsm7Length(toGsm7(translate(lang, { key: 'sms.queryAnswer', params }))) - SMS_TWO_SEGMENTS;
+        if (over > 0) return { id, result: 'tooLong', over };
+        const at = now();
+        await trx('queries')
+          .where({ id, status: 'open' })
+          .update({ status: 'answered', answer, answered_at: at });
+        await recordDutyEvents(trx, [{ kind: 'query.answered', subject: `query:${id}`, actor, at }]);
+        await recordAdminAction(trx, { actor, action: 'query.answer', target: `query:${id}` });
+        if (q.phone) await enqueueSms(trx, { to: q.phone, template: 'sms.queryAnswer', lang, params });
+        return { id, result: 'answered' };
+      });
+    },
+
+    /** Open queries and the age of the oldest, for /metrics. */
+    async openStats(): Promise<{ open: number; oldestSeconds: number }> {
+      const row = (await db('queries')
+        .where({ status: 'open' })
+        .first(
+          db.raw('count(*)::int as open'),
+          db.raw('extract(epoch from now() - min(created_at))::float as oldest'),
+        )) as { open: number | null; oldest: number | null } | undefined;
+      return { open: Number(row?.open ?? 0), oldestSeconds: Math.max(0, Number(row?.oldest ?? 0)) };
+    },
+  };
+}
+
+export type Queries = ReturnType<typeof createQueries>;
