@@ -48,16 +48,29 @@ async function main(): Promise<void> {
   };
   try {
     // Teachers made on the web phone, each with a complete profile and an application.
-    const applications = createApplications(resources.db, { ussdCode: config.ussdServiceCode, smsCode: config.smsSender });
-    const open = (await resources.db('vacancies').where({ status: 'open' }).orderBy('id').limit(60).select('id')) as { id: number }[];
+    const applications = createApplications(resources.db, {
+      ussdCode: config.ussdServiceCode,
+      smsCode: config.smsSender,
+    });
+    const open = (await resources
+      .db('vacancies')
+      .where({ status: 'open' })
+      .orderBy('id')
+      .limit(60)
+      .select('id')) as { id: number }[];
     const page = await browser.newPage({ viewport: PHONE_SIZE });
     const made: { phone: WebPhone; password: string; applicationId?: number }[] = [];
     for (const [i, name] of TEACHERS.entries()) {
       const phone = await WebPhone.open(page, url, `+25471100000${i + 1}`);
       const password = await phone.createAccount();
-      const account = (await resources.db('accounts').where({ phone: phone.msisdn }).first('id')) as { id: number };
+      const account = (await resources.db('accounts').where({ phone: phone.msisdn }).first('id')) as {
+        id: number;
+      };
       await insertCompleteProfile(resources.db, Number(account.id), phone.msisdn);
-      await resources.db('profiles').where({ account_id: account.id }).update({ full_name: name, mpesa_name: name });
+      await resources
+        .db('profiles')
+        .where({ account_id: account.id })
+        .update({ full_name: name, mpesa_name: name });
       let applicationId: number | undefined;
       for (const v of open.slice(i * 3)) {
         const r = await applications.apply(Number(account.id), Number(v.id));
@@ -92,11 +105,11 @@ async function main(): Promise<void> {
     for (const size of ['desktop', 'mobile'] as const) {
       await consolePage.setViewportSize(size === 'mobile' ? PHONE_SIZE : DESKTOP_SIZE);
       await consolePage.goto(`${url}/console#vacancies`);
-      await consolePage.locator('[data-page="vacancies"] table tbody tr').first().waitFor();
+      await consolePage.locator('#page [data-page="vacancies"] table tbody tr').first().waitFor();
       await shot(consolePage, `console-vacancies-${size}`);
 
       await consolePage.goto(`${url}/console#applications`);
-      await consolePage.locator('[data-page="applications"] table tbody tr').first().waitFor();
+      await consolePage.locator('#page [data-page="applications"] table tbody tr').first().waitFor();
       const id = made[size === 'desktop' ? 0 : 1]?.applicationId;
       if (id !== undefined) {
         await consolePage.click(`[data-view="${id}"]`);
@@ -110,7 +123,7 @@ async function main(): Promise<void> {
       await shot(consolePage, `console-funnel-${size}`);
 
       await consolePage.goto(`${url}/console#queries`);
-      await consolePage.locator('[data-page="queries"] table tbody tr').first().waitFor();
+      await consolePage.locator('#page [data-page="queries"] table tbody tr').first().waitFor();
       await shot(consolePage, `console-queries-${size}`);
     }
   } finally {

@@ -11,8 +11,8 @@ const missing = !chromiumPath() && process.env.CI !== 'true';
 export const describeWithBrowser: jest.Describe = missing
   ? (Object.assign(
       (name: string) =>
-        describe.skip(`${name} [SKIPPED: no Chromium at CHROMIUM_PATH or /usr/bin/chromium]`, () => undefined),
+        describe.skip(`${name} [SKIPPED: no Chromium at CHROMIUM_PATH or /usr/bin/chromium]`, () =>
+          undefined),
       describe,
     ) as jest.Describe)
   : describe;
-

@@ -14,7 +14,7 @@ export function chromiumPath(): string | undefined {
 export async function launchBrowser(): Promise<Browser> {
   const executablePath = chromiumPath();
   if (!executablePath) {
-    throw new Error('No Chromium: install Debian\'s chromium package or set CHROMIUM_PATH (CI=true needs it)');
+    throw new Error("No Chromium: install Debian's chromium package or set CHROMIUM_PATH (CI=true needs it)");
   }
   // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
   return chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-dev-shm-usage'] });

@@ -27,6 +27,8 @@ test('configured tokens are used as they are', () => {
 });
 
 test('with DATABASE_URL or in production no token is made up: the API stays off', () => {
-  expect(operatorTokens({ adminTokens: [], dataDir: dir(), databaseUrl: 'postgres://x/y' }, log, {})).toEqual([]);
+  expect(operatorTokens({ adminTokens: [], dataDir: dir(), databaseUrl: 'postgres://x/y' }, log, {})).toEqual(
+    [],
+  );
   expect(operatorTokens({ adminTokens: [], dataDir: dir() }, log, { NODE_ENV: 'production' })).toEqual([]);
 });

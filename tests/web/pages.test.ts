@@ -72,7 +72,12 @@ describe('on the embedded default (SMS to the simulator)', () => {
     await insertCompleteProfile(app.db, Number(account.id), phone.phoneNumber);
     const applications = createApplications(app.db, { ussdCode: '*384*22262#', smsCode: '22262' });
     let id: number | undefined;
-    for (const v of await app.db('vacancies').where({ status: 'open' }).orderBy('id').limit(40).select('id')) {
+    for (const v of await app
+      .db('vacancies')
+      .where({ status: 'open' })
+      .orderBy('id')
+      .limit(40)
+      .select('id')) {
       const r = await applications.apply(Number(account.id), Number(v.id));
       if (r.status === 'submitted') {
         id = r.applicationId;
@@ -120,7 +125,7 @@ describe('with WEBHOOK_TOKEN set', () => {
   });
 });
 
-describe('with SMS going to Africa\'s Talking', () => {
+describe("with SMS going to Africa's Talking", () => {
   let app: TestApp;
   beforeAll(async () => {
     app = await startTestApp({

@@ -113,7 +113,10 @@ export function registerApplicationsRoutes(api: AdminApi, deps: AdminDeps): void
         'The SMS the application sent the applicant (submitted, each decision, a withdrawal), oldest first, ' +
         'as the phone shows them, with their delivery status; never a credentials message',
       params: z.object({ id }),
-      responses: { 200: '{ messages: [{ event, at, to, text, status, delivery_status, sent_at }] }', 404: 'no such application' },
+      responses: {
+        200: '{ messages: [{ event, at, to, text, status, delivery_status, sent_at }] }',
+        404: 'no such application',
+      },
     },
     async (ctx, { params }) => {
       const found = await review.messages(params.id);

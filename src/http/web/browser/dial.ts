@@ -10,7 +10,10 @@ export function parseDial(dialled: string, serviceCode: string): Dialled {
   if (d.startsWith(`${base}*`) && d.endsWith('#') && d.length > base.length + 2) {
     return { ok: true, text: d.slice(base.length + 1, -1) };
   }
-  return { ok: false, reason: `Only ${serviceCode} (or a direct dial such as ${base}*2#) reaches this service.` };
+  return {
+    ok: false,
+    reason: `Only ${serviceCode} (or a direct dial such as ${base}*2#) reaches this service.`,
+  };
 }
 
 /** AT's `text` after one more answer: every input so far joined by `*`. */

@@ -7,7 +7,7 @@ export type Props = {
   class?: string;
   /** Attributes set with setAttribute (never `style` or an `on…` handler: the CSP refuses both). */
   attrs?: Record<string, string>;
-  onClick?: (ev: MouseEvent) => void;
+  onClick?: () => void;
 };
 
 export function el<K extends keyof HTMLElementTagNameMap>(
@@ -26,7 +26,9 @@ export function el<K extends keyof HTMLElementTagNameMap>(
 export function append(parent: Node, ...children: Child[]): void {
   for (const c of children) {
     if (c === null || c === undefined || c === false) continue;
-    parent.appendChild(typeof c === 'string' || typeof c === 'number' ? document.createTextNode(String(c)) : c);
+    parent.appendChild(
+      typeof c === 'string' || typeof c === 'number' ? document.createTextNode(String(c)) : c,
+    );
   }
 }
 

@@ -44,7 +44,15 @@ type Attendance = {
 type List<K extends string, R> = { total: number; next_cursor: string | null } & Record<K, R[]>;
 
 export function queriesPage(root: HTMLElement): void {
-  const status = select('Status', [['open', 'open'], ['answered', 'answered'], ['', 'any']], 'open');
+  const status = select(
+    'Status',
+    [
+      ['open', 'open'],
+      ['answered', 'answered'],
+      ['', 'any'],
+    ],
+    'open',
+  );
   const msg = messageLine();
   const out = el('div');
 
@@ -57,7 +65,10 @@ export function queriesPage(root: HTMLElement): void {
 
   async function load(clear = true): Promise<void> {
     if (clear) msg.clear();
-    const r = await api<List<'queries', Query> & Problem>('GET', `/queries${query({ status: status.select.value, limit: '100' })}`);
+    const r = await api<List<'queries', Query> & Problem>(
+      'GET',
+      `/queries${query({ status: status.select.value, limit: '100' })}`,
+    );
     if (r.status !== 200) return msg.say(problem(r.body, r.status), false);
     replace(
       out,
@@ -74,8 +85,15 @@ export function queriesPage(root: HTMLElement): void {
             title: 'Answer',
             cell: (q: Query) => {
               if (q.status !== 'open') return show(q.answer);
-              const box = el('textarea', { attrs: { rows: '2', maxlength: '280', 'aria-label': `Answer to ${q.reference}` } });
-              return el('div', {}, box, button('Send answer', () => void answer(q, box.value.trim()), 'green'));
+              const box = el('textarea', {
+                attrs: { rows: '2', maxlength: '280', 'aria-label': `Answer to ${q.reference}` },
+              });
+              return el(
+                'div',
+                {},
+                box,
+                button('Send answer', () => void answer(q, box.value.trim()), 'green'),
+              );
             },
           },
         ],
@@ -84,7 +102,12 @@ export function queriesPage(root: HTMLElement): void {
     );
   }
 
-  const filters = el('form', { class: 'filters' }, status.label, el('button', { attrs: { type: 'submit' } }, 'Show'));
+  const filters = el(
+    'form',
+    { class: 'filters' },
+    status.label,
+    el('button', { attrs: { type: 'submit' } }, 'Show'),
+  );
   filters.addEventListener('submit', (e) => {
     e.preventDefault();
     void load();
@@ -129,10 +152,20 @@ export function attendancePage(root: HTMLElement): void {
   async function code(): Promise<void> {
     const r = await api<{ code?: string } & Problem>('GET', `/attendance-codes${params()}`);
     if (r.status !== 200) return msg.say(problem(r.body, r.status), false);
-    msg.say(`Code of the day for ${station.input.value.trim()} on ${day.input.value}: ${show(r.body.code)} (this is recorded in the audit trail)`, true);
+    msg.say(
+      `Code of the day for ${station.input.value.trim()} on ${day.input.value}: ${show(r.body.code)} (this is recorded in the audit trail)`,
+      true,
+    );
   }
 
-  const filters = el('form', { class: 'filters' }, station.label, day.label, el('button', { attrs: { type: 'submit' } }, 'Show'), button('Code of the day', () => void code()));
+  const filters = el(
+    'form',
+    { class: 'filters' },
+    station.label,
+    day.label,
+    el('button', { attrs: { type: 'submit' } }, 'Show'),
+    button('Code of the day', () => void code()),
+  );
   filters.addEventListener('submit', (e) => {
     e.preventDefault();
     void load();
@@ -141,7 +174,17 @@ export function attendancePage(root: HTMLElement): void {
 }
 
 export function claimsPage(root: HTMLElement): void {
-  const status = select('Status', [['pending', 'pending'], ['approved', 'approved'], ['rejected', 'rejected'], ['paid', 'paid'], ['', 'any']], 'pending');
+  const status = select(
+    'Status',
+    [
+      ['pending', 'pending'],
+      ['approved', 'approved'],
+      ['rejected', 'rejected'],
+      ['paid', 'paid'],
+      ['', 'any'],
+    ],
+    'pending',
+  );
   const reason = input('Reason for a rejection (sent to the teacher)', { maxlength: '60' });
   const msg = messageLine();
   const out = el('div');
@@ -149,7 +192,11 @@ export function claimsPage(root: HTMLElement): void {
   async function decide(c: Claim, decision: 'approve' | 'reject'): Promise<void> {
     const why = reason.input.value.trim();
     if (decision === 'reject' && !why) return msg.say('Type the reason for the rejection first.', false);
-    const r = await api<Problem>('POST', `/claims/${c.id}/${decision}`, decision === 'reject' ? { reason: why } : undefined);
+    const r = await api<Problem>(
+      'POST',
+      `/claims/${c.id}/${decision}`,
+      decision === 'reject' ? { reason: why } : undefined,
+    );
     if (r.status !== 200) return msg.say(`Claim ${c.id}: ${problem(r.body, r.status)}`, false);
     msg.say(`Claim ${c.id}: ${show(r.body.result)}; the teacher gets an SMS.`, true);
     await load(false);
@@ -157,7 +204,10 @@ export function claimsPage(root: HTMLElement): void {
 
   async function load(clear = true): Promise<void> {
     if (clear) msg.clear();
-    const r = await api<List<'claims', Claim> & Problem>('GET', `/claims${query({ status: status.select.value, limit: '100' })}`);
+    const r = await api<List<'claims', Claim> & Problem>(
+      'GET',
+      `/claims${query({ status: status.select.value, limit: '100' })}`,
+    );
     if (r.status !== 200) return msg.say(problem(r.body, r.status), false);
     replace(
       out,
@@ -176,7 +226,12 @@ export function claimsPage(root: HTMLElement): void {
             title: '',
             cell: (c: Claim) =>
               c.status === 'pending'
-                ? el('span', { class: 'actions' }, button('Approve', () => void decide(c, 'approve'), 'green'), button('Reject', () => void decide(c, 'reject'), 'red'))
+                ? el(
+                    'span',
+                    { class: 'actions' },
+                    button('Approve', () => void decide(c, 'approve'), 'green'),
+                    button('Reject', () => void decide(c, 'reject'), 'red'),
+                  )
                 : '',
           },
         ],
@@ -185,7 +240,13 @@ export function claimsPage(root: HTMLElement): void {
     );
   }
 
-  const filters = el('form', { class: 'filters' }, status.label, el('button', { attrs: { type: 'submit' } }, 'Show'), reason.label);
+  const filters = el(
+    'form',
+    { class: 'filters' },
+    status.label,
+    el('button', { attrs: { type: 'submit' } }, 'Show'),
+    reason.label,
+  );
   filters.addEventListener('submit', (e) => {
     e.preventDefault();
     void load();

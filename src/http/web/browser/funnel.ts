@@ -4,12 +4,21 @@ import { api, problem, query, type Problem } from './api';
 import { el, replace } from './dom';
 import { button, input, messageLine, table } from './widgets';
 
-type Journey = { journey: string; started: number; completed: number; stopped: { screen: string; count: number }[] };
+type Journey = {
+  journey: string;
+  started: number;
+  completed: number;
+  stopped: { screen: string; count: number }[];
+};
 type Funnel = { from: string; to: string; sessions: number; journeys: Journey[] };
 
 const SVG = 'http://www.w3.org/2000/svg';
 
-function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, text?: string): SVGElementTagNameMap[K] {
+function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | number>,
+  text?: string,
+): SVGElementTagNameMap[K] {
   const node = document.createElementNS(SVG, tag);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
   if (text !== undefined) node.textContent = text;
@@ -48,7 +57,9 @@ export function funnelChart(journeys: Journey[]): SVGSVGElement {
       x += w;
     }
     const pct = j.started ? Math.round((100 * j.completed) / j.started) : 0;
-    chart.appendChild(svg('text', { x: labelW + scale(j.started) + 6, y: y + 16 }, `${j.completed}/${j.started} (${pct}%)`));
+    chart.appendChild(
+      svg('text', { x: labelW + scale(j.started) + 6, y: y + 16 }, `${j.completed}/${j.started} (${pct}%)`),
+    );
   });
   return chart;
 }
@@ -58,31 +69,46 @@ function isoDay(d: Date): string {
 }
 
 export function funnelPage(root: HTMLElement): void {
-  const from = input('From', { type: 'date', name: 'from', value: isoDay(new Date(Date.now() - 7 * 86400_000)) });
+  const from = input('From', {
+    type: 'date',
+    name: 'from',
+    value: isoDay(new Date(Date.now() - 7 * 86400_000)),
+  });
   const to = input('To (not included; empty: now)', { type: 'date', name: 'to' });
   const msg = messageLine();
   const out = el('div');
 
   async function load(): Promise<void> {
     msg.clear();
-    const r = await api<Funnel & Problem>('GET', `/reports/funnel${query({ from: from.input.value, to: to.input.value })}`);
+    const r = await api<Funnel & Problem>(
+      'GET',
+      `/reports/funnel${query({ from: from.input.value, to: to.input.value })}`,
+    );
     if (r.status !== 200) return msg.say(problem(r.body, r.status), false);
     const f = r.body;
     replace(
       out,
       el('p', { class: 'hint' }, `${f.sessions} sessions ended from ${f.from} to ${f.to}.`),
-      el('p', { class: 'legend' },
+      el(
+        'p',
+        { class: 'legend' },
         el('span', {}, el('span', { class: 'sw started' }), 'started'),
         el('span', {}, el('span', { class: 'sw completed' }), 'completed'),
-        el('span', {}, el('span', { class: 'sw stopped' }), 'stopped (one block per last screen)')),
-      f.journeys.length ? funnelChart(f.journeys) : el('p', { class: 'hint' }, 'No journey was started in this period.'),
+        el('span', {}, el('span', { class: 'sw stopped' }), 'stopped (one block per last screen)'),
+      ),
+      f.journeys.length
+        ? funnelChart(f.journeys)
+        : el('p', { class: 'hint' }, 'No journey was started in this period.'),
       el('h2', {}, 'Where the rest stopped'),
       table(
         [
           { title: 'Journey', cell: (j: Journey) => j.journey },
           { title: 'Started', cell: (j: Journey) => String(j.started), num: true },
           { title: 'Completed', cell: (j: Journey) => String(j.completed), num: true },
-          { title: 'Stopped at (sessions)', cell: (j: Journey) => j.stopped.map((s) => `${s.screen} (${s.count})`).join(', ') },
+          {
+            title: 'Stopped at (sessions)',
+            cell: (j: Journey) => j.stopped.map((s) => `${s.screen} (${s.count})`).join(', '),
+          },
         ],
         f.journeys,
       ),
@@ -95,7 +121,16 @@ export function funnelPage(root: HTMLElement): void {
       to.input.value = '';
       void load();
     });
-  const filters = el('form', { class: 'filters' }, from.label, to.label, el('button', { attrs: { type: 'submit' } }, 'Show'), preset('Today', 0), preset('7 days', 7), preset('30 days', 30));
+  const filters = el(
+    'form',
+    { class: 'filters' },
+    from.label,
+    to.label,
+    el('button', { attrs: { type: 'submit' } }, 'Show'),
+    preset('Today', 0),
+    preset('7 days', 7),
+    preset('30 days', 30),
+  );
   filters.addEventListener('submit', (e) => {
     e.preventDefault();
     void load();

@@ -98,7 +98,11 @@ async function hop(s: Session): Promise<void> {
     s.hops += 1;
     if (res.status === 401) {
       s.open = false;
-      showScreen('refused', 'The service refused the webhook token: type the right one and call again.', false);
+      showScreen(
+        'refused',
+        'The service refused the webhook token: type the right one and call again.',
+        false,
+      );
       return;
     }
     const { kind, screen } = parseAnswer(await res.text());
@@ -145,7 +149,14 @@ async function call(dialled: string): Promise<void> {
   }
   localStorage.setItem('cp2.phone', phone());
   lastDialled = dialled;
-  session = { id: `web-${randomHex(8)}`, text: parsed.text, dialled, startedAt: Date.now(), hops: 0, open: true };
+  session = {
+    id: `web-${randomHex(8)}`,
+    text: parsed.text,
+    dialled,
+    startedAt: Date.now(),
+    hops: 0,
+    open: true,
+  };
   showScreen('calling', 'Calling…', false);
   await hop(session);
 }
@@ -243,14 +254,18 @@ async function start(): Promise<void> {
   for (const key of KEYS) {
     append(
       ui.keypad,
-      el('button', {
-        attrs: { type: 'button', 'data-key': key },
-        onClick: () => {
-          const target = session?.open ? ui.reply : ui.dial;
-          target.value += key;
-          target.focus();
+      el(
+        'button',
+        {
+          attrs: { type: 'button', 'data-key': key },
+          onClick: () => {
+            const target = session?.open ? ui.reply : ui.dial;
+            target.value += key;
+            target.focus();
+          },
         },
-      }, key),
+        key,
+      ),
     );
   }
   ui.dialForm.addEventListener('submit', (e) => {

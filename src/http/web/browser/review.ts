@@ -5,7 +5,11 @@ import { api, problem, query, type Problem } from './api';
 import { append, el, replace, show, when } from './dom';
 import { button, input, messageLine, select, statusTag, table, type Column } from './widgets';
 
-type Page<K extends string, R> = { total: number; total_is_estimate: boolean; next_cursor: string | null } & Record<K, R[]>;
+type Page<K extends string, R> = {
+  total: number;
+  total_is_estimate: boolean;
+  next_cursor: string | null;
+} & Record<K, R[]>;
 
 type Vacancy = {
   id: number;
@@ -46,7 +50,14 @@ type ApplicationDetail = Application & {
 
 type Decision = Problem & { id: number; result: string; positions?: number; approved?: number };
 
-type SentSms = { event: string; at: string; text: string; status: string; delivery_status: string | null; sent_at: string | null };
+type SentSms = {
+  event: string;
+  at: string;
+  text: string;
+  status: string;
+  delivery_status: string | null;
+  sent_at: string | null;
+};
 
 function fillRate(v: Vacancy): HTMLElement {
   const pct = v.positions > 0 ? Math.round((100 * v.approved) / v.positions) : 0;
@@ -61,7 +72,16 @@ function fillRate(v: Vacancy): HTMLElement {
 export function vacanciesPage(root: HTMLElement, go: (hash: string) => void): void {
   const exam = input('Exam', { placeholder: 'KCSE', name: 'exam' });
   const county = input('County code', { placeholder: '047', name: 'county', inputmode: 'numeric' });
-  const status = select('Status', [['', 'any'], ['open', 'open'], ['closed', 'closed']], 'open', { name: 'status' });
+  const status = select(
+    'Status',
+    [
+      ['', 'any'],
+      ['open', 'open'],
+      ['closed', 'closed'],
+    ],
+    'open',
+    { name: 'status' },
+  );
   const msg = messageLine();
   const summary = el('p', { class: 'hint' });
   const list = el('div');
@@ -102,7 +122,12 @@ export function vacanciesPage(root: HTMLElement, go: (hash: string) => void): vo
   }
 
   function draw(): void {
-    replace(list, rows.length ? table(columns, rows, (v) => ({ 'data-vacancy': v.code })) : el('p', { class: 'hint' }, 'No vacancy matches.'));
+    replace(
+      list,
+      rows.length
+        ? table(columns, rows, (v) => ({ 'data-vacancy': v.code }))
+        : el('p', { class: 'hint' }, 'No vacancy matches.'),
+    );
     more.classList.toggle('hidden', !cursor);
   }
 
@@ -121,16 +146,29 @@ export function vacanciesPage(root: HTMLElement, go: (hash: string) => void): vo
     if (r.status !== 200) return msg.say(problem(r.body, r.status), false);
     rows = next ? [...rows, ...r.body.vacancies] : r.body.vacancies;
     cursor = r.body.next_cursor;
-    replace(summary, `${r.body.total}${r.body.total_is_estimate ? ' (about)' : ''} vacancies; ${rows.length} shown.`);
+    replace(
+      summary,
+      `${r.body.total}${r.body.total_is_estimate ? ' (about)' : ''} vacancies; ${rows.length} shown.`,
+    );
     draw();
   }
 
-  const filters = el('form', { class: 'filters' }, exam.label, county.label, status.label, el('button', { attrs: { type: 'submit' } }, 'Show'));
+  const filters = el(
+    'form',
+    { class: 'filters' },
+    exam.label,
+    county.label,
+    status.label,
+    el('button', { attrs: { type: 'submit' } }, 'Show'),
+  );
   filters.addEventListener('submit', (e) => {
     e.preventDefault();
     void load();
   });
-  replace(root, el('section', { class: 'card' }, el('h2', {}, 'Vacancies'), filters, msg.node, summary, list, more));
+  replace(
+    root,
+    el('section', { class: 'card' }, el('h2', {}, 'Vacancies'), filters, msg.node, summary, list, more),
+  );
   void load();
 }
 
@@ -145,12 +183,22 @@ function resultText(d: Decision, status: number): string {
 }
 
 export function applicationsPage(root: HTMLElement, params: URLSearchParams): void {
-  const vacancy = input('Vacancy id', { name: 'vacancy', inputmode: 'numeric', value: params.get('vacancy') ?? '' });
+  const vacancy = input('Vacancy id', {
+    name: 'vacancy',
+    inputmode: 'numeric',
+    value: params.get('vacancy') ?? '',
+  });
   const exam = input('Exam', { name: 'exam', placeholder: 'KCSE' });
   const county = input('County code', { name: 'county', placeholder: '047' });
   const status = select(
     'Status',
-    [['', 'any'], ['submitted', 'submitted'], ['approved', 'approved'], ['rejected', 'rejected'], ['withdrawn', 'withdrawn']],
+    [
+      ['', 'any'],
+      ['submitted', 'submitted'],
+      ['approved', 'approved'],
+      ['rejected', 'rejected'],
+      ['withdrawn', 'withdrawn'],
+    ],
     'submitted',
     { name: 'status' },
   );
@@ -187,7 +235,12 @@ export function applicationsPage(root: HTMLElement, params: URLSearchParams): vo
   ];
 
   function draw(): void {
-    replace(list, rows.length ? table(columns, rows, (a) => ({ 'data-application': String(a.id) })) : el('p', { class: 'hint' }, 'No application matches.'));
+    replace(
+      list,
+      rows.length
+        ? table(columns, rows, (a) => ({ 'data-application': String(a.id) }))
+        : el('p', { class: 'hint' }, 'No application matches.'),
+    );
     more.classList.toggle('hidden', !cursor);
   }
 
@@ -208,18 +261,25 @@ export function applicationsPage(root: HTMLElement, params: URLSearchParams): vo
     if (!next) selected.clear();
     rows = next ? [...rows, ...r.body.applications] : r.body.applications;
     cursor = r.body.next_cursor;
-    replace(summary, `${r.body.total}${r.body.total_is_estimate ? ' (about)' : ''} applications; ${rows.length} shown.`);
+    replace(
+      summary,
+      `${r.body.total}${r.body.total_is_estimate ? ' (about)' : ''} applications; ${rows.length} shown.`,
+    );
     draw();
   }
 
   async function decideSelected(decision: 'approve' | 'reject'): Promise<void> {
     const ids = rows.filter((a) => selected.has(a.id)).map((a) => a.id);
     if (!ids.length) return msg.say('Select one or more applications first.', false);
-    const r = await api<{ results: Decision[]; counts: Record<string, number> } & Problem>('POST', '/applications/review', {
-      ids,
-      decision,
-      ...(reason.input.value.trim() ? { reason: reason.input.value.trim() } : {}),
-    });
+    const r = await api<{ results: Decision[]; counts: Record<string, number> } & Problem>(
+      'POST',
+      '/applications/review',
+      {
+        ids,
+        decision,
+        ...(reason.input.value.trim() ? { reason: reason.input.value.trim() } : {}),
+      },
+    );
     if (r.status !== 200) return msg.say(problem(r.body, r.status), false);
     for (const d of r.body.results) {
       results.set(d.id, resultText(d, d.result === 'notFound' ? 404 : 409));
@@ -227,22 +287,29 @@ export function applicationsPage(root: HTMLElement, params: URLSearchParams): vo
       if (row && (d.result === 'approved' || d.result === 'rejected')) row.status = d.result;
     }
     selected.clear();
-    msg.say(Object.entries(r.body.counts).map(([k, n]) => `${k}: ${n}`).join(', '), true);
+    msg.say(
+      Object.entries(r.body.counts)
+        .map(([k, n]) => `${k}: ${n}`)
+        .join(', '),
+      true,
+    );
     draw();
   }
 
-  async function decideOne(id: number, decision: 'approve' | 'reject', why: string, line: ReturnType<typeof messageLine>): Promise<void> {
-    const r = await api<Decision>('POST', `/applications/${id}/review`, { decision, ...(why ? { reason: why } : {}) });
+  async function decideOne(id: number, decision: 'approve' | 'reject', why: string): Promise<void> {
+    const r = await api<Decision>('POST', `/applications/${id}/review`, {
+      decision,
+      ...(why ? { reason: why } : {}),
+    });
     const text = resultText(r.body, r.status);
     results.set(id, text);
     const row = rows.find((a) => a.id === id);
     if (row && (r.body.result === 'approved' || r.body.result === 'rejected')) row.status = r.body.result;
     draw();
-    await view(id);
-    line.say(`Application ${id}: ${text}`, r.status === 200);
+    await view(id, { text: `Application ${id}: ${text}`, ok: r.status === 200 });
   }
 
-  async function view(id: number): Promise<void> {
+  async function view(id: number, note?: { text: string; ok: boolean }): Promise<void> {
     const [a, sms] = await Promise.all([
       api<ApplicationDetail & Problem>('GET', `/applications/${id}`),
       api<{ messages: SentSms[] } & Problem>('GET', `/applications/${id}/sms`),
@@ -254,13 +321,16 @@ export function applicationsPage(root: HTMLElement, params: URLSearchParams): vo
     }
     const d = a.body;
     const line = messageLine();
+    if (note) line.say(note.text, note.ok);
     const why = input('Reason (optional)', { maxlength: '160' });
     const profile = Object.entries(d.profile ?? {}).filter(([k]) => !k.endsWith('_at') && k !== 'id');
     replace(
       detail,
       el('h2', {}, `Application ${d.id}`),
       el('p', { class: 'applicant-name' }, show(d.full_name) || '(no name yet)'),
-      el('dl', {},
+      el(
+        'dl',
+        {},
         ...[
           ['Phone', d.phone],
           ['Username', d.username],
@@ -270,29 +340,63 @@ export function applicationsPage(root: HTMLElement, params: URLSearchParams): vo
         ].flatMap(([k, v]) => [el('dt', {}, show(k)), el('dd', {}, show(v))]),
       ),
       d.status === 'submitted'
-        ? el('div', { class: 'actions' }, why.label,
-            button('Approve', () => void decideOne(d.id, 'approve', why.input.value.trim(), line), 'green', { 'data-decide': 'approve' }),
-            button('Reject', () => void decideOne(d.id, 'reject', why.input.value.trim(), line), 'red', { 'data-decide': 'reject' }))
+        ? el(
+            'div',
+            { class: 'actions' },
+            why.label,
+            button('Approve', () => void decideOne(d.id, 'approve', why.input.value.trim()), 'green', {
+              'data-decide': 'approve',
+            }),
+            button('Reject', () => void decideOne(d.id, 'reject', why.input.value.trim()), 'red', {
+              'data-decide': 'reject',
+            }),
+          )
         : '',
       line.node,
       el('h2', {}, 'SMS sent'),
       sms.status === 200 && sms.body.messages.length
-        ? el('ol', { class: 'sms-list' },
+        ? el(
+            'ol',
+            { class: 'sms-list' },
             ...sms.body.messages.map((m) =>
-              el('li', {}, el('div', { class: 'hint' }, `${m.event} · ${when(m.at)} · ${m.delivery_status ?? m.status}`), el('div', { class: 'sms-text' }, m.text)),
-            ))
+              el(
+                'li',
+                {},
+                el('div', { class: 'hint' }, `${m.event} · ${when(m.at)} · ${m.delivery_status ?? m.status}`),
+                el('div', { class: 'sms-text' }, m.text),
+              ),
+            ),
+          )
         : el('p', { class: 'hint' }, sms.status === 200 ? 'None.' : problem(sms.body, sms.status)),
       el('h2', {}, 'Profile'),
       profile.length
-        ? el('dl', {}, ...profile.flatMap(([k, v]) => [el('dt', {}, k.replace(/_/g, ' ')), el('dd', {}, show(v))]))
+        ? el(
+            'dl',
+            {},
+            ...profile.flatMap(([k, v]) => [el('dt', {}, k.replace(/_/g, ' ')), el('dd', {}, show(v))]),
+          )
         : el('p', { class: 'hint' }, 'No profile.'),
       el('h2', {}, 'History'),
-      el('ol', {}, ...d.events.map((e) => el('li', {}, `${when(e.at)} ${e.status} by ${e.actor}${e.reason ? `: ${e.reason}` : ''}`))),
+      el(
+        'ol',
+        {},
+        ...d.events.map((e) =>
+          el('li', {}, `${when(e.at)} ${e.status} by ${e.actor}${e.reason ? `: ${e.reason}` : ''}`),
+        ),
+      ),
     );
     detail.scrollIntoView({ block: 'nearest' });
   }
 
-  const filters = el('form', { class: 'filters' }, vacancy.label, exam.label, county.label, status.label, el('button', { attrs: { type: 'submit' } }, 'Show'));
+  const filters = el(
+    'form',
+    { class: 'filters' },
+    vacancy.label,
+    exam.label,
+    county.label,
+    status.label,
+    el('button', { attrs: { type: 'submit' } }, 'Show'),
+  );
   filters.addEventListener('submit', (e) => {
     e.preventDefault();
     void load();
@@ -309,7 +413,17 @@ export function applicationsPage(root: HTMLElement, params: URLSearchParams): vo
     button('Approve selected', () => void decideSelected('approve'), 'green', { 'data-bulk': 'approve' }),
     button('Reject selected', () => void decideSelected('reject'), 'red', { 'data-bulk': 'reject' }),
   );
-  const main = el('section', { class: 'card' }, el('h2', {}, 'Applications'), filters, actions, msg.node, summary, list, more);
+  const main = el(
+    'section',
+    { class: 'card' },
+    el('h2', {}, 'Applications'),
+    filters,
+    actions,
+    msg.node,
+    summary,
+    list,
+    more,
+  );
   replace(root, el('div', { class: 'split' }, main, detail));
   append(root);
   void load();

@@ -1,7 +1,10 @@
 // Small pieces the console pages share: labelled inputs, selects, tables, a message line.
 import { el, replace, show } from './dom';
 
-export function input(label: string, attrs: Record<string, string> = {}): { label: HTMLLabelElement; input: HTMLInputElement } {
+export function input(
+  label: string,
+  attrs: Record<string, string> = {},
+): { label: HTMLLabelElement; input: HTMLInputElement } {
   const i = el('input', { attrs: { autocomplete: 'off', ...attrs } });
   return { label: el('label', {}, label, i), input: i };
 }
@@ -18,13 +21,22 @@ export function select(
   return { label: el('label', {}, label, s), select: s };
 }
 
-export function button(text: string, onClick: () => void, cls = '', attrs: Record<string, string> = {}): HTMLButtonElement {
+export function button(
+  text: string,
+  onClick: () => void,
+  cls = '',
+  attrs: Record<string, string> = {},
+): HTMLButtonElement {
   return el('button', { class: cls, attrs: { type: 'button', ...attrs }, onClick }, text);
 }
 
 export type Column<R> = { title: string; cell: (row: R) => Node | string; num?: boolean };
 
-export function table<R>(columns: Column<R>[], rows: R[], rowAttrs?: (r: R) => Record<string, string>): HTMLElement {
+export function table<R>(
+  columns: Column<R>[],
+  rows: R[],
+  rowAttrs?: (r: R) => Record<string, string>,
+): HTMLElement {
   return el(
     'div',
     { class: 'table-wrap' },
@@ -36,7 +48,11 @@ export function table<R>(columns: Column<R>[], rows: R[], rowAttrs?: (r: R) => R
         'tbody',
         {},
         ...rows.map((r) =>
-          el('tr', { attrs: rowAttrs?.(r) ?? {} }, ...columns.map((c) => el('td', { class: c.num ? 'num' : '' }, c.cell(r)))),
+          el(
+            'tr',
+            { attrs: rowAttrs?.(r) ?? {} },
+            ...columns.map((c) => el('td', { class: c.num ? 'num' : '' }, c.cell(r))),
+          ),
         ),
       ),
     ),
@@ -49,7 +65,11 @@ export function statusTag(status: unknown): HTMLElement {
 }
 
 /** A line for the result of the last action: `ok` green, else red. */
-export function messageLine(): { node: HTMLElement; say: (text: string, ok: boolean) => void; clear: () => void } {
+export function messageLine(): {
+  node: HTMLElement;
+  say: (text: string, ok: boolean) => void;
+  clear: () => void;
+} {
   const node = el('p', { attrs: { role: 'status' } });
   return {
     node,
