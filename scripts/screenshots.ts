@@ -84,9 +84,10 @@ async function main(): Promise<void> {
     await textShortCode(url, '+254711000002', 'QUERY When will the KCSE invigilation allowance be paid?');
 
     // The web phone of the first teacher: logged in, on Apply, with its inbox.
-    const first = made[0];
-    if (!first) throw new Error('no teacher');
     for (const size of ['mobile', 'desktop'] as const) {
+      // A teacher each: a second call of one teacher would be offered to resume the first.
+      const first = made[size === 'mobile' ? 2 : 3];
+      if (!first) throw new Error('no teacher');
       await page.setViewportSize(size === 'mobile' ? PHONE_SIZE : DESKTOP_SIZE);
       const phone = await WebPhone.open(page, url, first.phone.msisdn);
       await phone.call();
