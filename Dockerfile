@@ -25,6 +25,10 @@ RUN npm ci --omit=dev && npm cache clean --force
 # The reference data and the demo set are read from data/ at start (relative to /app).
 COPY --chown=node:node data ./data
 COPY --from=build --chown=node:node /app/dist ./dist
+# The web phone's and the console's pages and browser code (TypeScript, compiled by esbuild at the first
+# request: docs/web-phone-and-console.md), beside the compiled module that serves them.
+COPY --from=build --chown=node:node /app/src/http/web/assets ./dist/src/http/web/assets
+COPY --from=build --chown=node:node /app/src/http/web/browser ./dist/src/http/web/browser
 USER node
 
 EXPOSE 3000

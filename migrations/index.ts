@@ -17,6 +17,7 @@ import * as m140 from './20261201_040_reference_names_sw';
 import * as m150 from './20261201_050_sub_counties_as_constituencies';
 import * as m160 from './20261201_060_personal_data_at_rest';
 import * as m170 from './20261201_070_duties_attendance_claims';
+import * as m180 from './20261201_080_application_event_sms';
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Knex.Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261201_050_sub_counties_as_constituencies': m150,
   '20261201_060_personal_data_at_rest': m160,
   '20261201_070_duties_attendance_claims': m170,
+  '20261201_080_application_event_sms': m180,
 };

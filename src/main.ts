@@ -1,6 +1,7 @@
 // Process entry: config → resources → app → listen; graceful shutdown on SIGTERM/SIGINT.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { operatorTokens } from './admin-token';
 import { readConfigOrExit } from './config';
 import { createLogger } from './logger';
 import { openResources } from './resources';
@@ -8,13 +9,20 @@ import { scheduleRetention } from './domain/personal-data/retention';
 import { buildService } from './service';
 
 async function main(): Promise<void> {
-  const config = readConfigOrExit();
-  const log = createLogger(config.logLevel);
+  const env = readConfigOrExit();
+  const log = createLogger(env.logLevel);
+  // On the embedded default with no operator token configured, one is generated under DATA_DIR.
+  const config = { ...env, adminTokens: operatorTokens(env, log) };
   const resources = await openResources(config, log);
   const { app, relay } = buildService(config, resources, log);
   const server: Server = app.listen(config.port, () => {
     const port = (server.address() as AddressInfo).port;
     log.info({ port }, `listening on http://localhost:${port} (POST /ussd)`);
+    if (config.smsGateway === 'simulator') log.info(`web phone: http://localhost:${port}/phone`);
+    log.info(
+      `operator console: http://localhost:${port}/console` +
+        (config.adminTokens.length ? '' : ' (off until ADMIN_TOKEN or ADMIN_TOKENS is set)'),
+    );
   });
   relay.start();
   // Records past their retention period are purged while the service runs (docs/privacy.md).

@@ -34,6 +34,9 @@ import { createDuties } from './domain/duties';
 import { createQueries } from './domain/queries';
 import { systemClock, type Clock } from './domain/time';
 
+/** The network the web phone says it is on (Safaricom): its screen limit is the one the phone shows. */
+const WEB_PHONE_NETWORK = '63902';
+
 export type Service = {
   app: Koa;
   engine: UssdEngine;
@@ -145,6 +148,7 @@ export function buildService(
     pollMs: config.outboxPollMs,
     concurrency: config.outboxConcurrency,
   });
+  const simulator = gateway instanceof SimulatorGateway ? gateway : undefined;
   const app = createApp({
     log,
     metrics,
@@ -153,7 +157,17 @@ export function buildService(
     sms: {
       inbound: channels.inboundSms,
       deliveryReports: channels.deliveryReports,
-      simulator: gateway instanceof SimulatorGateway ? gateway : undefined,
+      simulator,
+    },
+    web: {
+      // The web phone's inbox is the simulator's: no simulator, no phone.
+      phone: simulator && {
+        serviceCode: config.ussdServiceCode,
+        smsCode: config.smsSender,
+        networkCode: WEB_PHONE_NETWORK,
+        screenLimit: config.screenLimit.byNetwork[WEB_PHONE_NETWORK] ?? config.screenLimit.default,
+        tokenRequired: config.webhookToken !== undefined,
+      },
     },
     admin: {
       tokens: config.adminTokens,

@@ -144,13 +144,7 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
       })
       .returning('id')) as { id: number }[];
     const applicationId = (row as { id: number }).id;
-    await trx('application_events').insert({
-      application_id: applicationId,
-      status: 'submitted',
-      actor: `ussd:${applicant.phone}`,
-      at,
-    });
-    await enqueueSms(trx, {
+    const smsId = await enqueueSms(trx, {
       to: applicant.phone,
       template: 'sms.applicationSubmitted',
       lang,
@@ -162,6 +156,14 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
         code: deps.ussdCode,
         sms: deps.smsCode,
       },
+    });
+    // The event names its SMS: the operators' console shows what the applicant was told.
+    await trx('application_events').insert({
+      application_id: applicationId,
+      status: 'submitted',
+      actor: `ussd:${applicant.phone}`,
+      at,
+      sms_id: smsId,
     });
     return { status: 'submitted', applicationId };
   }
@@ -188,13 +190,6 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
     }
     const at = new Date();
     await trx('applications').where({ id }).update({ status: target, updated_at: at });
-    await trx('application_events').insert({
-      application_id: id,
-      status: target,
-      actor: req.actor,
-      reason: req.reason ?? null,
-      at,
-    });
     await recordAdminAction(trx, {
       actor: req.actor,
       action: `application.${req.decision}`,
@@ -204,7 +199,7 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
     // The reason is kept in the events and the audit trail, not in the SMS: with the longest position
     // and station names there is no room left in one segment.
     const lang = await languageOf(trx, app.phone);
-    await enqueueSms(trx, {
+    const smsId = await enqueueSms(trx, {
       to: app.phone,
       template: req.decision === 'approve' ? 'sms.applicationApproved' : 'sms.applicationRejected',
       lang,
@@ -212,6 +207,14 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
         position: localName(lang, vacancy.position_name, vacancy.position_name_sw),
         station: vacancy.station_name,
       },
+    });
+    await trx('application_events').insert({
+      application_id: id,
+      status: target,
+      actor: req.actor,
+      reason: req.reason ?? null,
+      at,
+      sms_id: smsId,
     });
     return { id, result: target === 'approved' ? 'approved' : 'rejected' };
   }
@@ -324,7 +327,7 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
           station: string;
         };
         const lang = await languageOf(trx, named.phone);
-        await enqueueSms(trx, {
+        const smsId = await enqueueSms(trx, {
           to: named.phone,
           template: 'sms.applicationWithdrawn',
           lang,
@@ -334,6 +337,9 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
             station: named.station,
           },
         });
+        await trx('application_events')
+          .where({ application_id: applicationId, status: 'withdrawn', at })
+          .update({ sms_id: smsId });
         return { status: 'withdrawn' };
       });
     },

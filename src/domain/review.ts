@@ -5,6 +5,7 @@ import { countUpTo, type Total } from '../db/count';
 import type { Db } from '../db/knex';
 import { applicationsWithStation } from './applications';
 import type { ApplicationStatus } from './vacancy-types';
+import type { Lang } from './language';
 import { revealProfileRow } from './personal-data/at-rest';
 import type { FieldCipher } from './personal-data/field-cipher';
 
@@ -116,7 +117,56 @@ export function createReview(db: Db, cipher: FieldCipher) {
         events,
       };
     },
+
+    /**
+     * The SMS the application's steps sent (its submission, the operator's decision, a withdrawal), oldest
+     * first: the outbox rows its events name. Only application templates are read, so a credentials
+     * message can never be among them; the relay removes secret params once a message is sent anyway.
+     * A message purged by retention is left out. Undefined when there is no such application.
+     */
+    async messages(id: number): Promise<ApplicationSms[] | undefined> {
+      const found = (await db('applications').where({ id }).first('id')) as { id: number } | undefined;
+      if (!found) return undefined;
+      const rows = (await db('application_events as e')
+        .join('outbound_sms as o', 'o.id', 'e.sms_id')
+        .where('e.application_id', id)
+        .whereIn('o.template', [...APPLICATION_SMS_TEMPLATES])
+        .orderBy('e.at')
+        .orderBy('e.id')
+        .select(
+          'e.status as event',
+          'e.at',
+          'o.to_phone as to',
+          'o.template',
+          'o.language',
+          'o.params',
+          'o.status',
+          'o.delivery_status',
+          'o.sent_at',
+        )) as ApplicationSms[];
+      return rows;
+    },
   };
 }
+
+/** The templates an application's events may name (never credentials or a password reset). */
+export const APPLICATION_SMS_TEMPLATES = [
+  'sms.applicationSubmitted',
+  'sms.applicationApproved',
+  'sms.applicationRejected',
+  'sms.applicationWithdrawn',
+] as const;
+
+export type ApplicationSms = {
+  event: string;
+  at: Date;
+  to: string;
+  template: (typeof APPLICATION_SMS_TEMPLATES)[number];
+  language: Lang;
+  params: Record<string, string | number>;
+  status: string;
+  delivery_status: string | null;
+  sent_at: Date | null;
+};
 
 export type Review = ReturnType<typeof createReview>;

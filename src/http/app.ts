@@ -16,6 +16,7 @@ import { healthRoutes, type Probe } from './routes/health';
 import { adminRouter, type AdminDeps } from './admin';
 import { smsRoutes } from './routes/sms';
 import { ussdRoutes } from './routes/ussd';
+import { webRoutes, type WebDeps } from './web';
 
 export type AppDeps = {
   log: Logger;
@@ -33,6 +34,8 @@ export type AppDeps = {
   admin?: { tokens: { name: string; token: string }[]; deps: AdminDeps };
   /** Load shedding on POST /ussd; without it, none. */
   shed?: ShedLimits;
+  /** The web phone (with the simulator) and the operator console (always; it needs an operator token). */
+  web?: WebDeps;
 };
 
 /** A body that does not parse (or is too large) reaches the handler as no body, which refuses it in the
@@ -80,6 +83,7 @@ export function createApp(deps: AppDeps): Koa {
   const routers = [healthRoutes(deps), ussdRoutes(deps, guard)];
   if (deps.sms) routers.push(smsRoutes({ ...deps.sms, metrics: deps.metrics }, guard));
   if (deps.admin) routers.push(adminRouter(deps.admin.tokens, deps.admin.deps));
+  routers.push(webRoutes(deps.web ?? {}));
   for (const router of routers) {
     app.use(router.routes()).use(router.allowedMethods());
   }

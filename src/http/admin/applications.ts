@@ -2,6 +2,7 @@
 // bulk). Deciding is domain/applications.ts, the lists domain/review.ts; docs/admin-api.md describes the
 // routes.
 import { z } from 'zod';
+import { renderSms } from '../../channels/sms/render-sms';
 import type { DecisionResult } from '../../domain/applications';
 import { APPLICATION_STATUSES } from '../../domain/vacancy-types';
 import type { AdminApi } from './api';
@@ -101,6 +102,35 @@ export function registerApplicationsRoutes(api: AdminApi, deps: AdminDeps): void
         return;
       }
       ctx.body = found;
+    },
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/applications/:id/sms',
+      summary:
+        'The SMS the application sent the applicant (submitted, each decision, a withdrawal), oldest first, ' +
+        'as the phone shows them, with their delivery status; never a credentials message',
+      params: z.object({ id }),
+      responses: {
+        200: '{ messages: [{ event, at, to, text, status, delivery_status, sent_at }] }',
+        404: 'no such application',
+      },
+    },
+    async (ctx, { params }) => {
+      const found = await review.messages(params.id);
+      if (!found) {
+        ctx.status = 404;
+        ctx.body = { error: 'no such application' };
+        return;
+      }
+      ctx.body = {
+        messages: found.map(({ template, language, params: p, ...m }) => ({
+          ...m,
+          text: renderSms(template, language, p),
+        })),
+      };
     },
   );
 
