@@ -2,6 +2,7 @@
 // it is submitted, "Withdraw application" with a confirmation) and "Withdraw application" (the same,
 // listing only what can still be withdrawn).
 import { assign, fromPromise, setup } from 'xstate';
+import { isUndecided } from '../src/domain/application-status';
 import { usernameOf } from '../src/domain/phone';
 import type {
   ApplicationCursor,
@@ -68,8 +69,7 @@ export function applicationsJourney(services: MenuServices, mode: 'all' | 'withd
         { key: 'applications.detail.status', params: { value: { key: `applications.status.${a.status}` } } },
         { key: 'applications.detail.applied', params: { value: a.appliedOn } },
       ],
-      options:
-        a.status === 'submitted' ? [{ label: 'applications.withdraw', event: { type: 'WITHDRAW' } }] : [],
+      options: isUndecided(a.status) ? [{ label: 'applications.withdraw', event: { type: 'WITHDRAW' } }] : [],
     };
   };
 
@@ -150,7 +150,10 @@ export function applicationsJourney(services: MenuServices, mode: 'all' | 'withd
       details: {
         meta: screen<Context>(detailScreen),
         on: {
-          WITHDRAW: { guard: ({ context }) => context.chosen?.status === 'submitted', target: 'confirm' },
+          WITHDRAW: {
+            guard: ({ context }) => !!context.chosen && isUndecided(context.chosen.status),
+            target: 'confirm',
+          },
         },
       },
       confirm: {

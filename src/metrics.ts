@@ -5,7 +5,7 @@ import type { Db } from './db/knex';
 import { createOutboxStore } from './domain/outbox';
 import { createQueries } from './domain/queries';
 import { JOURNEYS, journeyOfScreen as journeyOf } from './domain/screens';
-import { APPLICATION_STATUSES } from './domain/vacancy-types';
+import { APPLICATION_STATUSES } from './domain/application-status';
 
 /**
  * The values of the `journey` label of the USSD hop metrics: the journeys of the screen catalogue

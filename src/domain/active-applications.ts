@@ -2,7 +2,7 @@
 // same exam and activity (the partial unique indexes of migration 006 count the same statuses). Applying
 // (applications.ts) refuses on it and browsing (vacancies.ts) marks the activities it covers.
 import type { Knex } from 'knex';
-import type { ApplicationStatus } from './vacancy-types';
+import type { ApplicationStatus } from './application-status';
 
 /** Active applications: the ones the unique indexes count. */
 export const ACTIVE: ApplicationStatus[] = ['submitted', 'approved'];

@@ -14,6 +14,7 @@ import type { Knex } from 'knex';
 import { boundedTransaction } from '../db/bounded-transaction';
 import type { Db } from '../db/knex';
 import { activeApplications } from './active-applications';
+import { DUTY, UNDECIDED, type ApplicationStatus } from './application-status';
 import { recordAdminAction } from './admin-audit';
 import type { Lang } from './language';
 import { enqueueSms, languageOf } from './outbox';
@@ -24,7 +25,6 @@ import { isFull, lockVacancy, occupancy } from './vacancies';
 import type {
   ApplicationPage,
   ApplicationQuery,
-  ApplicationStatus,
   ApplicationSummary,
   ApplyResult,
   WithdrawResult,
@@ -40,6 +40,11 @@ export function applicationsWithStation(db: Knex) {
   return db('applications as ap')
     .join('vacancies as v', 'v.id', 'ap.vacancy_id')
     .join('duty_stations as d', 'd.id', 'v.duty_station_id');
+}
+
+/** Duties: the approved applications, with their vacancy and station (attendance, claims, their exports). */
+export function dutiesWithStation(db: Knex) {
+  return applicationsWithStation(db).where('ap.status', DUTY);
 }
 
 export type ApplicationDeps = { ussdCode: string; smsCode: string; now?: () => Date };
@@ -79,7 +84,7 @@ export async function withdrawIn(
   reason?: string,
 ): Promise<number> {
   const updated = (await trx('applications')
-    .where({ account_id: which.accountId, status: 'submitted' })
+    .where({ account_id: which.accountId, status: UNDECIDED })
     .modify((q) => {
       if (which.applicationId !== undefined) void q.where({ id: which.applicationId });
     })
@@ -183,7 +188,7 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
       .first('ap.status', 'ac.phone')) as { status: ApplicationStatus; phone: string };
     const target = DECIDED[req.decision];
     if (app.status === target) return { id, result: 'unchanged', status: app.status };
-    if (app.status !== 'submitted') return { id, result: 'notReviewable', status: app.status };
+    if (app.status !== UNDECIDED) return { id, result: 'notReviewable', status: app.status };
     if (req.decision === 'approve') {
       const taken = await occupancy(trx, found.vacancy_id);
       if (isFull(taken)) return { id, result: 'full', positions: taken.positions, approved: taken.approved };
@@ -276,7 +281,7 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
           'ap.status',
           'ap.created_at',
         );
-      if (page.withdrawable) q.where('ap.status', 'submitted');
+      if (page.withdrawable) q.where('ap.status', UNDECIDED);
       const after = page.after;
       if (after) {
         q.whereRaw('(ap.created_at, ap.id) < (?::timestamptz, ?)', [after.createdAt, after.id]);
@@ -350,8 +355,7 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
      */
     async recentForSms(accountId: number, lang: Lang = 'en', max = 5): Promise<RecentApplications> {
       // One after the other: STATUS runs this inside the transaction of the inbound SMS (one connection).
-      const rows = (await db('applications as ap')
-        .join('vacancies as v', 'v.id', 'ap.vacancy_id')
+      const rows = (await applicationsWithStation(db)
         .join('positions as p', 'p.code', 'v.position')
         .where('ap.account_id', accountId)
         .orderBy('ap.created_at', 'desc')

@@ -15,6 +15,7 @@ import type { Knex } from 'knex';
 import { boundedTransaction } from '../db/bounded-transaction';
 import type { Db } from '../db/knex';
 import { recordAdminAction } from './admin-audit';
+import { dutiesWithStation } from './applications';
 import { recordDutyEvents } from './duty-events';
 import type { AttendanceKind, MarkResult } from './duty-types';
 import { enqueueSms, languageOf } from './outbox';
@@ -33,14 +34,6 @@ function sameCode(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
-}
-
-/** Approved applications (`ap`) with their vacancy (`v`) and station (`d`): duties. */
-export function dutiesWithStation(db: Knex) {
-  return db('applications as ap')
-    .join('vacancies as v', 'v.id', 'ap.vacancy_id')
-    .join('duty_stations as d', 'd.id', 'v.duty_station_id')
-    .where('ap.status', 'approved');
 }
 
 /** Duties whose days include `day`. */

@@ -10,6 +10,7 @@ import type { Knex } from 'knex';
 import { countUpTo, type Total } from '../db/count';
 import type { Db } from '../db/knex';
 import { recordAdminAction } from './admin-audit';
+import { applicationsWithStation, dutiesWithStation } from './applications';
 import { codesOf, importer, lockImports, runImport, type ImportResult, type Kind } from './csv-import';
 import { recordDutyEvents } from './duty-events';
 import { kes, type ClaimStatus, type ClaimView, type PaymentPage } from './duty-types';
@@ -74,10 +75,8 @@ export const importRates = importer(rateKind);
 
 /** What a claim's SMS and the teacher's lists name: the duty's position, station, exam. */
 function claimsWithDuty(db: Knex) {
-  return db('claims as c')
-    .join('applications as ap', 'ap.id', 'c.application_id')
-    .join('vacancies as v', 'v.id', 'ap.vacancy_id')
-    .join('duty_stations as d', 'd.id', 'v.duty_station_id')
+  return applicationsWithStation(db)
+    .join('claims as c', 'c.application_id', 'ap.id')
     .join('positions as p', 'p.code', 'v.position')
     .join('accounts as ac', 'ac.id', 'ap.account_id');
 }
@@ -113,22 +112,37 @@ export function claimView(r: ClaimRow): ClaimView {
  * concurrently (one claim per application: unique). `accountId`: only that teacher's.
  */
 export async function settleClaims(db: Knex, at: Date, accountId?: number): Promise<number> {
+  const due = dutiesWithStation(db)
+    .join('rates as r', (j) => {
+      j.on('r.exam', 'ap.exam').andOn('r.activity', 'ap.activity').andOn('r.position', 'v.position');
+    })
+    .joinRaw(
+      `cross join lateral (select count(*)::int as days from attendance t
+                            where t.application_id = ap.id and t.checked_out_at is not null) a`,
+    )
+    .where('v.duty_ends_on', '<', eatDay(at))
+    .andWhere('a.days', '>', 0)
+    .whereNotExists(
+      (q) => void q.select(db.raw('1')).from('claims as c').whereRaw('c.application_id = ap.id'),
+    )
+    .modify((q) => {
+      if (accountId !== undefined) void q.where('ap.account_id', accountId);
+    })
+    .select(
+      'ap.id',
+      'a.days',
+      'r.daily_rate_kes',
+      db.raw('a.days * r.daily_rate_kes'),
+      db.raw('?::timestamptz', [at]),
+      db.raw('?::timestamptz', [at]),
+    );
   const { rows } = await db.raw<{
     rows: { id: number; application_id: number; days: number; amount_kes: number }[];
   }>(
-    `insert into claims (application_id, days, daily_rate_kes, amount_kes, created_at, updated_at)
-     select ap.id, a.days, r.daily_rate_kes, a.days * r.daily_rate_kes, ?, ?
-       from applications ap
-       join vacancies v on v.id = ap.vacancy_id
-       join rates r on r.exam = ap.exam and r.activity = ap.activity and r.position = v.position
-       cross join lateral (select count(*)::int as days from attendance t
-                            where t.application_id = ap.id and t.checked_out_at is not null) a
-      where ap.status = 'approved' and v.duty_ends_on < ?::date and a.days > 0
-        ${accountId !== undefined ? 'and ap.account_id = ?' : ''}
-        and not exists (select 1 from claims c where c.application_id = ap.id)
+    `insert into claims (application_id, days, daily_rate_kes, amount_kes, created_at, updated_at) ?
      on conflict (application_id) do nothing
      returning id, application_id, days, amount_kes`,
-    [at, at, eatDay(at), ...(accountId !== undefined ? [accountId] : [])],
+    [due],
   );
   await recordDutyEvents(
     db,

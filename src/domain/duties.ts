@@ -2,7 +2,7 @@
 // and days, and one duty with its attendance and its claim. The rules of checking in and out are in
 // attendance.ts, those of claims in claims.ts; this module only reads.
 import type { Db } from '../db/knex';
-import { dutiesWithStation } from './attendance';
+import { dutiesWithStation } from './applications';
 import { claimView, settleClaims } from './claims';
 import type { DutyDetails, DutyPage, DutySummary } from './duty-types';
 import type { Lang } from './language';

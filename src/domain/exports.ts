@@ -240,10 +240,8 @@ const ATTENDANCE_COLUMNS: Column[] = [
 /** Every attendance row (a duty's day), narrowed by station, day and exam, by station, day and duty. */
 export function exportAttendance(db: Db, f: AttendanceExportFilters, log: Logger): Readable {
   const build = (trx: Db) => {
-    const q = trx('attendance as t')
-      .join('applications as ap', 'ap.id', 't.application_id')
-      .join('vacancies as v', 'v.id', 'ap.vacancy_id')
-      .join('duty_stations as d', 'd.id', 'v.duty_station_id')
+    const q = applicationsWithStation(trx)
+      .join('attendance as t', 't.application_id', 'ap.id')
       .join('positions as pos', 'pos.code', 'v.position')
       .join('accounts as acc', 'acc.id', 'ap.account_id')
       .leftJoin('profiles as p', 'p.account_id', 'ap.account_id')

@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import { countUpTo, type Total } from '../db/count';
 import type { Db } from '../db/knex';
 import { applicationsWithStation } from './applications';
-import type { ApplicationStatus } from './vacancy-types';
+import type { ApplicationStatus } from './application-status';
 import type { Lang } from './language';
 import { revealProfileRow } from './personal-data/at-rest';
 import type { FieldCipher } from './personal-data/field-cipher';

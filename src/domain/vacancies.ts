@@ -24,6 +24,7 @@ import { parseTime, vacancyRow, type VacancyRow, type VacancyStatus } from './ro
 import { isDay } from './time';
 import { formatEat } from './time';
 import { activeApplications } from './active-applications';
+import { DUTY, UNDECIDED } from './application-status';
 import {
   LEVELS,
   type Choice,
@@ -53,7 +54,7 @@ const LEVEL_SQL: Record<Level, { column: string; table: string; key: string; ord
 
 /** Approved applications of vacancy `v`: what is taken from its positions (the one definition). */
 export const approvedSql = (v = 'v') =>
-  `(select count(*)::int from applications x where x.vacancy_id = ${v}.id and x.status = 'approved')`;
+  `(select count(*)::int from applications x where x.vacancy_id = ${v}.id and x.status = '${DUTY}')`;
 /** Positions available: positions − approved applications (the one definition). */
 export const availableSql = (v = 'v') => `(${v}.positions - ${approvedSql(v)})`;
 
@@ -500,7 +501,7 @@ function joined(db: Knex) {
     .join('sub_counties as s', 's.id', 'd.sub_county_id');
 }
 
-const SUBMITTED = `(select count(*)::int from applications x where x.vacancy_id = v.id and x.status = 'submitted')`;
+const SUBMITTED = `(select count(*)::int from applications x where x.vacancy_id = v.id and x.status = '${UNDECIDED}')`;
 
 function columns(db: Knex) {
   return [

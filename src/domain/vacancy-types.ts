@@ -1,4 +1,5 @@
 // The contract between the vacancies/applications domain and the menus that browse and apply.
+import type { ApplicationStatus } from './application-status';
 import type { Lang } from './language';
 import type { SectionId } from './profile-fields';
 
@@ -58,9 +59,6 @@ export type ApplyResult =
   | { status: 'sameSeries' }
   /** Deployed to this centre in each of the previous two years. */
   | { status: 'ineligible' };
-
-export const APPLICATION_STATUSES = ['submitted', 'approved', 'rejected', 'withdrawn'] as const;
-export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 
 export type ApplicationSummary = {
   id: number;

@@ -20,12 +20,13 @@ import {
   type ProfileValues,
   type SectionId,
 } from '../../src/domain/profile-fields';
+import { ACTIVE } from '../../src/domain/active-applications';
+import { isUndecided, type ApplicationStatus } from '../../src/domain/application-status';
 import type { ProfileView } from '../../src/domain/profiles';
 import { localName } from '../../src/domain/reference-names';
 import { formatEat, formatEatDate } from '../../src/domain/time';
 import {
   LEVELS,
-  type ApplicationStatus,
   type ApplicationSummary,
   type ApplyResult,
   type Choice,
@@ -150,8 +151,6 @@ export const COMPLETE_PROFILE: ProfileValues = {
   kinPhone: '+254722000111',
   kinRelationship: 'spouse',
 };
-
-const ACTIVE: ApplicationStatus[] = ['submitted', 'approved'];
 
 /** What each browse level reads of a vacancy: the value filtered on, and the name shown. */
 const LEVEL_OF: Record<
@@ -506,7 +505,7 @@ export class FakeWorld {
             const limit = page.limit ?? 1000;
             const after = page.after;
             const rows = this.applicationsOf(accountId)
-              .filter((a) => !page.withdrawable || a.status === 'submitted')
+              .filter((a) => !page.withdrawable || isUndecided(a.status))
               .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id)
               .filter(
                 (a) =>
@@ -527,7 +526,7 @@ export class FakeWorld {
         ),
         withdraw: record('applications.withdraw', (accountId: number, applicationId: number) => {
           const a = this.applicationsOf(accountId).find((x) => x.id === applicationId);
-          if (!a || a.status !== 'submitted') return { status: 'notWithdrawable' as const };
+          if (!a || !isUndecided(a.status)) return { status: 'notWithdrawable' as const };
           a.status = 'withdrawn';
           return { status: 'withdrawn' as const };
         }),

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { renderSms } from '../../channels/sms/render-sms';
 import type { DecisionResult } from '../../domain/applications';
-import { APPLICATION_STATUSES } from '../../domain/vacancy-types';
+import { APPLICATION_STATUSES } from '../../domain/application-status';
 import type { AdminApi } from './api';
 import type { AdminDeps } from './deps';
 import { cursorParam, limitParam, offsetRefused, page } from './paging';

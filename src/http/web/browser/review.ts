@@ -1,6 +1,7 @@
 // Console pages Vacancies and Applications: the admin API's lists, a vacancy closed, applications reviewed
 // one at a time or many at once (with the API's result for each), an applicant's profile and the SMS
 // each decision sent.
+import { isUndecided } from '../../../domain/application-status';
 import { api, problem, query, type Problem } from './api';
 import { append, el, replace, show, when } from './dom';
 import { button, input, messageLine, select, statusTag, table, type Column } from './widgets';
@@ -339,7 +340,7 @@ export function applicationsPage(root: HTMLElement, params: URLSearchParams): vo
           ['Status', d.status],
         ].flatMap(([k, v]) => [el('dt', {}, show(k)), el('dd', {}, show(v))]),
       ),
-      d.status === 'submitted'
+      isUndecided(d.status)
         ? el(
             'div',
             { class: 'actions' },
@@ -402,7 +403,7 @@ export function applicationsPage(root: HTMLElement, params: URLSearchParams): vo
     void load();
   });
   const selectAll = button('Select all shown', () => {
-    for (const a of rows) if (a.status === 'submitted') selected.add(a.id);
+    for (const a of rows) if (isUndecided(a.status)) selected.add(a.id);
     draw();
   });
   const actions = el(
