@@ -27,6 +27,13 @@ export function createAdminServices(
   db: Db,
   deps: { codes: AccountDeps; cipher: FieldCipher; log: Logger; clock?: Clock },
 ) {
+  const auditExport = (actor: string, name: string, filters: Record<string, unknown>) =>
+    recordAdminAction(db, {
+      actor,
+      action: `export.${name}`,
+      target: `exports:${name}`,
+      details: { ...filters },
+    });
   return {
     attendance: createAttendance(db, { now: deps.clock }),
     claims: createClaims(db, { now: deps.clock, cipher: deps.cipher }),
@@ -34,11 +41,23 @@ export function createAdminServices(
     review: createReview(db, deps.cipher),
     applications: createApplications(db, deps.codes),
     vacancies: createVacancyAdmin(db),
-    /** CSV exports, streamed; identity fields decrypted for the operator (each export is audited). */
+    /**
+     * CSV exports, streamed; identity fields decrypted for the operator. Each is audited before its
+     * first row is read: who took which data out, with the filters.
+     */
     exports: {
-      applications: (f: ExportFilters): Readable => exportApplications(db, f, deps.log, deps.cipher),
-      profiles: (f: ExportFilters): Readable => exportProfiles(db, f, deps.log, deps.cipher),
-      attendance: (f: AttendanceExportFilters): Readable => exportAttendance(db, f, deps.log),
+      applications: async (f: ExportFilters, actor: string): Promise<Readable> => {
+        await auditExport(actor, 'applications', f);
+        return exportApplications(db, f, deps.log, deps.cipher);
+      },
+      profiles: async (f: ExportFilters, actor: string): Promise<Readable> => {
+        await auditExport(actor, 'profiles', f);
+        return exportProfiles(db, f, deps.log, deps.cipher);
+      },
+      attendance: async (f: AttendanceExportFilters, actor: string): Promise<Readable> => {
+        await auditExport(actor, 'attendance', f);
+        return exportAttendance(db, f, deps.log);
+      },
     },
     audit: { record: (a: AdminAction) => recordAdminAction(db, a) },
     funnel: { report: (from: Date, to: Date) => funnelReport(db, from, to) },

@@ -135,19 +135,13 @@ export function registerDutiesRoutes(api: AdminApi, deps: AdminDeps): void {
       produces: 'text/csv',
     },
     async (ctx, { query, actor }) => {
-      await deps.services.audit.record({
+      const csv = await deps.services.exports.attendance(
+        { dutyStation: query.duty_station, date: query.date, exam: query.exam },
         actor,
-        action: 'export.attendance',
-        target: 'exports:attendance',
-        details: { ...query },
-      });
+      );
       ctx.type = 'text/csv; charset=utf-8';
       ctx.attachment('attendance.csv');
-      ctx.body = deps.services.exports.attendance({
-        dutyStation: query.duty_station,
-        date: query.date,
-        exam: query.exam,
-      });
+      ctx.body = csv;
     },
   );
 

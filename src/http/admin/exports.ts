@@ -1,4 +1,4 @@
-// CSV exports of applications and profiles, streamed (src/domain/exports.ts); each export is audited.
+// CSV exports of applications and profiles, streamed (src/domain/exports.ts); the domain audits each.
 import { z } from 'zod';
 import type { ExportFilters } from '../../domain/exports';
 import type { AdminApi } from './api';
@@ -37,15 +37,10 @@ export function registerExportsRoutes(api: AdminApi, deps: AdminDeps): void {
       },
       async (ctx, { query, actor }) => {
         const f: ExportFilters = query;
-        await deps.services.audit.record({
-          actor,
-          action: `export.${r.name}`,
-          target: `exports:${r.name}`,
-          details: { ...f },
-        });
+        const csv = await r.run(f, actor);
         ctx.type = 'text/csv; charset=utf-8';
         ctx.attachment(`${r.name}.csv`);
-        ctx.body = r.run(f);
+        ctx.body = csv;
       },
     );
   }
