@@ -4,9 +4,12 @@
 // text of its inbound SMS and its phone on session analytics. What the council must keep for
 // accountability stays, pointing at the account's id, which no longer says whose it was: decided and
 // withdrawn applications and their events (a submitted one is withdrawn first). docs/privacy.md.
+// An operator's erasure (actor `admin:<name>`) is audited in the same transaction: no erasure without
+// its trail, and no trail of an erasure that rolled back.
 import type { Knex } from 'knex';
 import { boundedTransaction } from '../../db/bounded-transaction';
 import type { Db } from '../../db/knex';
+import { recordAdminAction } from '../admin-audit';
 import { withdrawIn } from '../applications';
 import { enqueueSms, languageOf } from '../outbox';
 
@@ -57,6 +60,15 @@ export async function eraseAccountIn(
     lang,
     params: { code: deps.ussdCode, sms: deps.smsCode },
   });
+  // Who erased which account id, nothing more (the teacher's own erasure is not an operator's action).
+  if (actor.startsWith('admin:')) {
+    await recordAdminAction(trx, {
+      actor,
+      action: 'account.erase',
+      target: `accounts:${accountId}`,
+      details: { withdrawn },
+    });
+  }
   return { status: 'erased', withdrawn };
 }
 

@@ -18,6 +18,7 @@ export function registerAccountsRoutes(api: AdminApi, deps: AdminDeps): void {
         404: 'no such account, or erased already',
       },
     },
+    // The erasure audits itself, in its own transaction (src/domain/personal-data/erasure.ts).
     async (ctx, { params, actor }) => {
       const result = await deps.services.accounts.erase(params.id, actor);
       if (result.status === 'notFound') {
@@ -25,13 +26,6 @@ export function registerAccountsRoutes(api: AdminApi, deps: AdminDeps): void {
         ctx.body = { error: 'no such account, or erased already' };
         return;
       }
-      // Audited after the erasure committed: the trail says who erased which account id, nothing more.
-      await deps.services.audit.record({
-        actor,
-        action: 'account.erase',
-        target: `accounts:${params.id}`,
-        details: { withdrawn: result.withdrawn },
-      });
       ctx.body = { id: params.id, result: 'erased', withdrawn: result.withdrawn };
     },
   );
