@@ -44,6 +44,25 @@ export const LAYERING = [
     ['http', 'channels', 'engine', 'menus', 'metrics'],
     'the domain may not import menus, the engine, channels, http or metrics.',
   ),
+  // The console's browser code runs in the browser: it reaches the service over HTTP, and imports only
+  // its own files and the one pure domain module it shares (what each application status allows).
+  {
+    files: ['src/http/web/browser/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./(?!\\.\\./\\.\\./domain/application-status$)',
+              message:
+                'Browser code imports its own files and src/domain/application-status.ts only (docs/architecture.md).',
+            },
+          ],
+        },
+      ],
+    },
+  },
   mayNotImport(
     ['src/db/**'],
     ['http', 'channels', 'engine', 'menus', 'domain', 'metrics'],

@@ -49,6 +49,9 @@ const AGAINST: [string, string][] = [
   ['src/engine/zz-fixture.ts', '../http/router'],
   ['src/channels/sms/zz-fixture.ts', '../../http/app'],
   ['src/http/zz-fixture.ts', '../service'],
+  ['src/http/web/browser/zz-fixture.ts', '../../../domain/outbox'],
+  ['src/http/web/browser/zz-fixture.ts', '../browser-code'],
+  ['src/http/web/browser/zz-fixture.ts', '../../../domain/application-status-x'],
 ];
 
 const ALONG: [string, string][] = [
@@ -62,6 +65,8 @@ const ALONG: [string, string][] = [
   ['src/domain/zz-fixture.ts', '../db/knex'],
   ['src/domain/zz-fixture.ts', './outbox'],
   ['src/db/zz-fixture.ts', './knex'],
+  ['src/http/web/browser/zz-fixture.ts', './api'],
+  ['src/http/web/browser/zz-fixture.ts', '../../../domain/application-status'],
   // Tests and scripts may import anything.
   ['tests/zz-fixture.ts', '../src/engine/engine'],
   ['scripts/zz-fixture.ts', '../src/http/app'],
