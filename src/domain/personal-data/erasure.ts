@@ -1,9 +1,11 @@
 // Erasing an account at the teacher's request (My profile → Delete my account) or an operator's
 // (POST /admin/accounts/:id/erase). What identifies the person goes: the profile, the account's phone,
 // username and password, the phone's language choice and reset history, its queued and sent SMS, the
-// text of its inbound SMS and its phone on session analytics. What the council must keep for
-// accountability stays, pointing at the account's id, which no longer says whose it was: decided and
-// withdrawn applications and their events (a submitted one is withdrawn first). docs/privacy.md.
+// text of its inbound SMS and its phone on session analytics, the words of its queries and their answers,
+// and the phone in the trails (an event's actor `ussd:+2547…` becomes `ussd:account:<id>`). What the
+// council must keep for accountability stays, pointing at the account's id, which no longer says whose it
+// was: decided and withdrawn applications and their events (a submitted one is withdrawn first),
+// attendance, claims and payments, queries, duty events. docs/privacy.md.
 // An operator's erasure (actor `admin:<name>`) is audited in the same transaction: no erasure without
 // its trail, and no trail of an erasure that rolled back.
 import type { Knex } from 'knex';
@@ -51,8 +53,12 @@ export async function eraseAccountIn(
   await trx('outbound_sms').where({ to_phone: phone }).del();
   await trx('inbound_sms').where({ from_phone: phone }).update({ text: '', from_phone: 'erased' });
   await trx('ussd_sessions').where({ phone }).update({ phone: null });
-  // What the teacher typed to the council may name anyone: the queries stay (answered or not), their text goes.
+  // What the teacher typed to the council may name anyone, and the answer was written to them: the queries
+  // stay (topic, status, dates), their words go.
   await trx('queries').where({ account_id: accountId }).update({ text: '' });
+  await trx('queries').where({ account_id: accountId }).whereNotNull('answer').update({ answer: '' });
+  await trx('attendance_lockouts').where({ account_id: accountId }).del();
+  await pseudonymiseActors(trx, accountId, phone);
   // The last message to that phone: said once, in the language it had chosen, with nothing identifying.
   await enqueueSms(trx, {
     to: phone,
@@ -70,6 +76,40 @@ export async function eraseAccountIn(
     });
   }
   return { status: 'erased', withdrawn };
+}
+
+/**
+ * The trails name who did what: a teacher's own steps were written as `ussd:+2547…`, `sms:+2547…` or
+ * `ussd:2547…` (application events: submitted, withdrawn; duty events: attendance marks, queries asked).
+ * They become `ussd:account:<id>` and `sms:account:<id>`: the channel and the pseudonymous account stay,
+ * the phone goes. Found through the account's own applications, attendance, claims and queries (the
+ * trails' indexes by application and by subject), so a phone that later belongs to someone else is never
+ * touched on their records. Operators' names (`admin:<name>`) and `system` stay as they are.
+ */
+async function pseudonymiseActors(trx: Knex.Transaction, accountId: number, phone: string): Promise<void> {
+  const digits = phone.replace(/^\+/, '');
+  const pseudonym = `account:${accountId}`;
+  const rewrite = trx.raw('replace(replace(actor, ?, ?), ?, ?)', [phone, pseudonym, digits, pseudonym]);
+  await trx('application_events')
+    .whereIn('application_id', trx('applications').select('id').where({ account_id: accountId }))
+    .andWhereRaw('strpos(actor, ?) > 0', [digits])
+    .update({ actor: rewrite });
+  await trx('duty_events')
+    .whereIn(
+      'subject',
+      trx.raw(
+        `select 'attendance:' || t.id from attendance t join applications ap on ap.id = t.application_id
+          where ap.account_id = ?
+         union all
+         select 'claim:' || c.id from claims c join applications ap on ap.id = c.application_id
+          where ap.account_id = ?
+         union all
+         select 'query:' || q.id from queries q where q.account_id = ?`,
+        [accountId, accountId, accountId],
+      ),
+    )
+    .andWhereRaw('strpos(actor, ?) > 0', [digits])
+    .update({ actor: rewrite });
 }
 
 /** Erases in one transaction bounded by the hop's deadline when there is one (db/bounded-transaction.ts). */
