@@ -36,9 +36,14 @@ function sameCode(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** Duties whose days include `day`. */
+/** Duties (`v`: their vacancy) whose days include `day`: the days a teacher can check in. */
 export function onDay(q: Knex.QueryBuilder, day: string): Knex.QueryBuilder {
   return q.where('v.duty_starts_on', '<=', day).andWhere('v.duty_ends_on', '>=', day);
+}
+
+/** Days attended (`t`): checked in and out. A claim pays these (claims.ts), My duties counts them. */
+export function daysAttended(db: Knex) {
+  return db('attendance as t').whereNotNull('t.checked_out_at');
 }
 
 export type MarkRequest = {

@@ -10,6 +10,7 @@ import type { Knex } from 'knex';
 import { countUpTo, type Total } from '../db/count';
 import type { Db } from '../db/knex';
 import { recordAdminAction } from './admin-audit';
+import { daysAttended } from './attendance';
 import { applicationsWithStation, dutiesWithStation } from './applications';
 import { codesOf, importer, lockImports, runImport, type ImportResult, type Kind } from './csv-import';
 import { recordDutyEvents } from './duty-events';
@@ -116,10 +117,11 @@ export async function settleClaims(db: Knex, at: Date, accountId?: number): Prom
     .join('rates as r', (j) => {
       j.on('r.exam', 'ap.exam').andOn('r.activity', 'ap.activity').andOn('r.position', 'v.position');
     })
-    .joinRaw(
-      `cross join lateral (select count(*)::int as days from attendance t
-                            where t.application_id = ap.id and t.checked_out_at is not null) a`,
-    )
+    .joinRaw('cross join lateral ? as a', [
+      db.raw('?', [
+        daysAttended(db).whereRaw('t.application_id = ap.id').select(db.raw('count(*)::int as days')),
+      ]),
+    ])
     .where('v.duty_ends_on', '<', eatDay(at))
     .andWhere('a.days', '>', 0)
     .whereNotExists(

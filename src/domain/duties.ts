@@ -3,6 +3,7 @@
 // attendance.ts, those of claims in claims.ts; this module only reads.
 import type { Db } from '../db/knex';
 import { dutiesWithStation } from './applications';
+import { daysAttended, onDay } from './attendance';
 import { claimView, settleClaims } from './claims';
 import type { DutyDetails, DutyPage, DutySummary } from './duty-types';
 import type { Lang } from './language';
@@ -81,6 +82,12 @@ export function createDuties(db: Db, opts: { now?: Clock } = {}) {
       const claim = (await db('claims').where({ application_id: applicationId }).first()) as
         Parameters<typeof claimView>[0] | undefined;
       const today = eatDay(at);
+      const onDuty = (await onDay(duties(accountId).where('ap.id', applicationId), today).first('ap.id')) as
+        { id: number } | undefined;
+      const attended = (await daysAttended(db)
+        .where('t.application_id', applicationId)
+        .count({ n: '*' })
+        .first()) as { n: number | string };
       const attendance = marks.map((m) => ({
         day: m.day,
         in: formatEatTime(m.checked_in_at),
@@ -90,12 +97,8 @@ export function createDuties(db: Db, opts: { now?: Clock } = {}) {
         ...summary(row, lang),
         attendance,
         todayMark: attendance.find((a) => a.day === today) ?? null,
-        attended: marks.filter((m) => m.checked_out_at !== null).length,
-        today:
-          row.duty_starts_on !== null &&
-          row.duty_ends_on !== null &&
-          row.duty_starts_on <= today &&
-          today <= row.duty_ends_on,
+        attended: Number(attended.n),
+        today: onDuty !== undefined,
         claim: claim ? claimView(claim) : null,
       };
     },
