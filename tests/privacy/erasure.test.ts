@@ -231,14 +231,12 @@ describe('the phone goes from everywhere it was written, the trails included', (
       actor: string;
     }[],
     duty: (await db('duty_events')
-      .whereIn(
-        'subject',
-        db.raw(
-          `select 'attendance:' || t.id from attendance t join applications ap on ap.id = t.application_id where ap.account_id = ?
+      .whereRaw(
+        `subject in (
+           select 'attendance:' || t.id from attendance t join applications ap on ap.id = t.application_id where ap.account_id = ?
            union all select 'claim:' || c.id from claims c join applications ap on ap.id = c.application_id where ap.account_id = ?
-           union all select 'query:' || q.id from queries q where q.account_id = ?`,
-          [accountId, accountId, accountId],
-        ),
+           union all select 'query:' || q.id from queries q where q.account_id = ?)`,
+        [accountId, accountId, accountId],
       )
       .orderBy('id')
       .select('subject', 'kind', 'actor')) as Event[],

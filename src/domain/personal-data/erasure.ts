@@ -95,18 +95,16 @@ async function pseudonymiseActors(trx: Knex.Transaction, accountId: number, phon
     .andWhereRaw('strpos(actor, ?) > 0', [digits])
     .update({ actor: rewrite });
   await trx('duty_events')
-    .whereIn(
-      'subject',
-      trx.raw(
-        `select 'attendance:' || t.id from attendance t join applications ap on ap.id = t.application_id
+    .whereRaw(
+      `subject in (
+         select 'attendance:' || t.id from attendance t join applications ap on ap.id = t.application_id
           where ap.account_id = ?
          union all
          select 'claim:' || c.id from claims c join applications ap on ap.id = c.application_id
           where ap.account_id = ?
          union all
-         select 'query:' || q.id from queries q where q.account_id = ?`,
-        [accountId, accountId, accountId],
-      ),
+         select 'query:' || q.id from queries q where q.account_id = ?)`,
+      [accountId, accountId, accountId],
     )
     .andWhereRaw('strpos(actor, ?) > 0', [digits])
     .update({ actor: rewrite });
