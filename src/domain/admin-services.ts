@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Db } from '../db/knex';
 import type { AccountDeps } from './accounts';
-import { recordAdminAction, type AdminAction } from './admin-audit';
+import { recordAdminAction } from './admin-audit';
 import { createApplications } from './applications';
 import { createAttendance } from './attendance';
 import { createClaims } from './claims';
@@ -59,7 +59,6 @@ export function createAdminServices(
         return exportAttendance(db, f, deps.log);
       },
     },
-    audit: { record: (a: AdminAction) => recordAdminAction(db, a) },
     funnel: { report: (from: Date, to: Date) => funnelReport(db, from, to) },
     accounts: { erase: (id: number, actor: string) => eraseAccount(db, id, actor, deps.codes) },
   };
