@@ -1,6 +1,8 @@
 // "Delete my account" (from My profile): the consequences said plainly, the password asked again (a
 // wrong one counts towards the lockout like any), a last confirmation, then the erasure
-// (src/domain/personal-data/erasure.ts) and an END. docs/privacy.md says what is erased and what is kept.
+// (src/domain/personal-data/erasure.ts) and an END; or, while the council still owes the teacher for a
+// duty, an END saying the account stays until the payment is made. docs/privacy.md says what is erased
+// and what is kept.
 import { assign, fromPromise, setup } from 'xstate';
 import type { EraseResult } from '../src/domain/personal-data/erasure';
 import { sessionContext, type SessionContext } from './context';
@@ -85,12 +87,20 @@ export function eraseJourney(services: MenuServices) {
         invoke: {
           src: 'erase',
           input: ({ context }) => ({ accountId: context.accountId as number }),
-          onDone: 'done',
+          onDone: [
+            { guard: ({ event }) => event.output.status === 'paymentDue', target: 'paymentDue' },
+            'done',
+          ],
         },
       },
       done: {
         type: 'final',
         meta: screen({ id: 'erase.done', text: 'erase.done', end: true }),
+      },
+      // Not erased: the council still owes the teacher for a duty, and paying needs the M-Pesa number.
+      paymentDue: {
+        type: 'final',
+        meta: screen({ id: 'erase.paymentDue', text: 'erase.paymentDue', end: true }),
       },
       locked: { type: 'final', meta: lockedScreen },
     },

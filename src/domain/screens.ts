@@ -124,6 +124,7 @@ export const JOURNEY_SCREENS = {
       'erase.password': {},
       'erase.confirm': {},
       'erase.done': { milestone: 'completed' },
+      'erase.paymentDue': {},
     },
   },
   // After the application (issue 12): the hub under "My duties and pay", and its four journeys.

@@ -293,6 +293,79 @@ describe.each(['en', 'sw'] as const)('Delete account over USSD (%s)', (lang) => 
   });
 });
 
+describe('Delete account while the council still owes a payment', () => {
+  let admin: TestApp;
+  beforeAll(async () => {
+    admin = await startTestApp({ sameDatabaseAs: app, relay: false, env: { ADMIN_TOKENS: `ops:${TOKEN}` } });
+  });
+  afterAll(() => admin.close());
+
+  test('USSD says the account stays until paid; the operator gets 409 naming the claim; nothing is erased', async () => {
+    const { phone, password, accountId } = await applicantPhone(app);
+    const vacancy = (await app
+      .db('vacancies')
+      .where({ status: 'open' })
+      .orderBy('id')
+      .first('id', 'exam', 'activity')) as {
+      id: number;
+      exam: string;
+      activity: string;
+    };
+    const [duty] = (await app
+      .db('applications')
+      .insert({
+        account_id: accountId,
+        vacancy_id: vacancy.id,
+        exam: vacancy.exam,
+        activity: vacancy.activity,
+        status: 'approved',
+      })
+      .returning('id')) as { id: number }[];
+    const [claim] = (await app
+      .db('claims')
+      .insert({
+        application_id: duty?.id,
+        days: 2,
+        daily_rate_kes: 1500,
+        amount_kes: 3000,
+        status: 'approved',
+      })
+      .returning('id')) as { id: number }[];
+
+    await phone.dialFresh();
+    await phone.choose('My profile');
+    await phone.send(password);
+    await phone.chooseOnAnyPage('Delete account');
+    await phone.choose('Continue');
+    await phone.send(password);
+    const refused = await phone.choose('Yes, delete my account');
+    expect(refused).toMatchObject({
+      kind: 'END',
+      text: 'Your account is not deleted: the council still owes you for a duty and pays it to the M-Pesa number in your profile. You can delete it once you are paid.',
+    });
+    expectFits(refused);
+
+    const res = await fetch(`${admin.url}/admin/accounts/${accountId}/erase`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ claims: [claim?.id], duties: [] });
+
+    expect(await app.db('accounts').where({ id: accountId }).first('phone', 'erased_at')).toEqual({
+      phone: phone.phoneNumber,
+      erased_at: null,
+    });
+    expect(await app.db('profiles').where({ account_id: accountId }).first()).toBeDefined();
+    expect(
+      await app
+        .db('admin_audit')
+        .where({ target: `accounts:${accountId}` })
+        .first(),
+    ).toBeUndefined();
+  });
+});
+
 const TSX = pathToFileURL(path.join(__dirname, '..', '..', 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 
 describe('key rotation while the service runs', () => {

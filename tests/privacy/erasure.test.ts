@@ -332,3 +332,96 @@ describe('the phone goes from everywhere it was written, the trails included', (
     ]);
   });
 });
+
+describe('while the council still owes the teacher for a duty, nothing is erased', () => {
+  /** A teacher with an approved duty, one day attended (checked out unless `out` is false). */
+  async function dutyAttended(out = true) {
+    const t = await teacher();
+    const [duty] = (await db('applications')
+      .insert({
+        account_id: t.accountId,
+        vacancy_id: fx.v.kpsea,
+        exam: 'KPSEA',
+        activity: 'SI',
+        status: 'approved',
+      })
+      .returning('id')) as { id: number }[];
+    await db('attendance').insert({
+      application_id: duty?.id,
+      day: '2027-01-05',
+      checked_in_at: new Date('2027-01-05T05:00:00Z'),
+      checked_out_at: out ? new Date('2027-01-05T14:00:00Z') : null,
+    });
+    return { ...t, duty: duty?.id as number };
+  }
+  async function withClaim(status: 'pending' | 'approved') {
+    const t = await dutyAttended();
+    const [claim] = (await db('claims')
+      .insert({ application_id: t.duty, days: 1, daily_rate_kes: 1200, amount_kes: 1200, status })
+      .returning('id')) as { id: number }[];
+    return { ...t, claim: claim?.id as number };
+  }
+  /** Nothing changed: the account, its profile, no audit row, no SMS queued to the phone. */
+  async function untouched(t: { accountId: number; phone: string }) {
+    expect(await db('accounts').where({ id: t.accountId }).first('phone', 'erased_at')).toEqual({
+      phone: t.phone,
+      erased_at: null,
+    });
+    expect(await db('profiles').where({ account_id: t.accountId }).first('mpesa_phone')).toMatchObject({
+      mpesa_phone: expect.stringMatching(/^v1\./),
+    });
+    expect(
+      await db('admin_audit')
+        .where({ target: `accounts:${t.accountId}` })
+        .first(),
+    ).toBeUndefined();
+    expect(await db('outbound_sms').where({ to_phone: t.phone }).first()).toBeUndefined();
+  }
+
+  test.each(['pending', 'approved'] as const)(
+    'a claim %s, not yet paid: refused, naming it',
+    async (status) => {
+      const t = await withClaim(status);
+      expect(await eraseAccount(db, t.accountId, 'admin:ops', deps)).toEqual({
+        status: 'paymentDue',
+        claims: [t.claim],
+        duties: [],
+      });
+      await untouched(t);
+    },
+  );
+
+  test('days attended whose claim is still to be worked out: refused, naming the duty', async () => {
+    const t = await dutyAttended();
+    expect(await eraseAccount(db, t.accountId, `ussd:account:${t.accountId}`, deps)).toEqual({
+      status: 'paymentDue',
+      claims: [],
+      duties: [t.duty],
+    });
+    await untouched(t);
+  });
+
+  test('once the claim is paid, or rejected, the account is erased; a day not checked out is not owed', async () => {
+    const paid = await withClaim('approved');
+    await db('claims')
+      .where({ id: paid.claim })
+      .update({ status: 'paid', mpesa_ref: `QP${String(paid.claim).padStart(8, '0')}` });
+    expect(await eraseAccount(db, paid.accountId, 'admin:ops', deps)).toEqual({
+      status: 'erased',
+      withdrawn: 0,
+    });
+    expect(await db('claims').where({ id: paid.claim }).first('status', 'amount_kes')).toEqual({
+      status: 'paid',
+      amount_kes: 1200,
+    });
+
+    const rejected = await withClaim('pending');
+    await db('claims').where({ id: rejected.claim }).update({ status: 'rejected', reason: 'No register' });
+    expect(await eraseAccount(db, rejected.accountId, 'admin:ops', deps)).toMatchObject({ status: 'erased' });
+
+    const checkedInOnly = await dutyAttended(false);
+    expect(await eraseAccount(db, checkedInOnly.accountId, 'admin:ops', deps)).toMatchObject({
+      status: 'erased',
+    });
+  });
+});

@@ -285,6 +285,8 @@ export const en = {
   'erase.confirm': 'Delete your CP2 account now? This cannot be undone.',
   'erase.confirmYes': 'Yes, delete my account',
   'erase.done': 'Your account has been deleted. Dial {code} any time to create a new one.',
+  'erase.paymentDue':
+    'Your account is not deleted: the council still owes you for a duty and pays it to the M-Pesa number in your profile. You can delete it once you are paid.',
   'task.erase': 'deleting your account',
   'sms.accountErased':
     'CP2: your account and profile have been deleted. Dial {code} to create a new account. Questions? SMS HELP to {sms}.',

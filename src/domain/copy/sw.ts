@@ -275,6 +275,8 @@ export const sw: Record<CopyKey, string> = {
   'erase.confirm': 'Futa akaunti yako ya CP2 sasa? Huwezi kutendua hili.',
   'erase.confirmYes': 'Ndiyo, futa akaunti yangu',
   'erase.done': 'Akaunti yako imefutwa. Piga {code} wakati wowote kufungua mpya.',
+  'erase.paymentDue':
+    'Akaunti yako haijafutwa: bado hujalipwa na baraza kwa zamu yako; malipo huenda kwa nambari ya M-Pesa ya wasifu wako. Unaweza kuifuta ukishalipwa.',
   'task.erase': 'kufuta akaunti yako',
   'sms.accountErased':
     'CP2: akaunti na wasifu wako vimefutwa. Piga {code} kufungua akaunti mpya. Maswali? Tuma neno MSAADA kwa {sms}.',

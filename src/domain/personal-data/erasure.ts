@@ -6,6 +6,9 @@
 // council must keep for accountability stays, pointing at the account's id, which no longer says whose it
 // was: decided and withdrawn applications and their events (a submitted one is withdrawn first),
 // attendance, claims and payments, queries, duty events. docs/privacy.md.
+// Nothing is erased while the council still owes the teacher for a duty (a claim not yet paid or
+// rejected, or days attended whose claim is still to come): paying needs the M-Pesa number that erasure
+// deletes, so the teacher is told to come back once paid (decisions/0020).
 // An operator's erasure (actor `admin:<name>`) is audited in the same transaction: no erasure without
 // its trail, and no trail of an erasure that rolled back.
 import type { Knex } from 'knex';
@@ -15,7 +18,16 @@ import { recordAdminAction } from '../admin-audit';
 import { withdrawIn } from '../applications';
 import { enqueueSms, languageOf } from '../outbox';
 
-export type EraseResult = { status: 'erased'; withdrawn: number } | { status: 'notFound' };
+export type EraseResult =
+  | { status: 'erased'; withdrawn: number }
+  | { status: 'notFound' }
+  /**
+   * Not erased: the council still owes the teacher for a duty. `claims`: claims pending or approved (not
+   * yet paid or rejected); `duties`: approved applications with a day attended whose claim is still to be
+   * worked out (the duty is not over, or its position has no rate yet). Paying needs the profile's M-Pesa
+   * number, which erasure deletes: the account can be erased once these are paid or rejected.
+   */
+  | { status: 'paymentDue'; claims: number[]; duties: number[] };
 
 export type ErasureDeps = { ussdCode: string; smsCode: string; now?: () => Date };
 
@@ -32,6 +44,8 @@ export async function eraseAccountIn(
     .forUpdate()
     .first('id', 'phone')) as { id: number; phone: string } | undefined;
   if (!account) return { status: 'notFound' };
+  const due = await paymentsDue(trx, accountId);
+  if (due.claims.length > 0 || due.duties.length > 0) return { status: 'paymentDue', ...due };
   const { phone } = account;
   const lang = await languageOf(trx, phone);
 
@@ -76,6 +90,35 @@ export async function eraseAccountIn(
     });
   }
   return { status: 'erased', withdrawn };
+}
+
+/** What the council still owes the account (EraseResult `paymentDue`), by claim and by duty. */
+async function paymentsDue(
+  trx: Knex.Transaction,
+  accountId: number,
+): Promise<{ claims: number[]; duties: number[] }> {
+  const claims = (await trx('claims as c')
+    .join('applications as ap', 'ap.id', 'c.application_id')
+    .where('ap.account_id', accountId)
+    .whereIn('c.status', ['pending', 'approved'])
+    .orderBy('c.id')
+    .pluck('c.id')) as (number | string)[];
+  const duties = (await trx('applications as ap')
+    .where({ 'ap.account_id': accountId, 'ap.status': 'approved' })
+    .whereExists(
+      (q) =>
+        void q
+          .select(trx.raw('1'))
+          .from('attendance as t')
+          .whereRaw('t.application_id = ap.id')
+          .whereNotNull('t.checked_out_at'),
+    )
+    .whereNotExists(
+      (q) => void q.select(trx.raw('1')).from('claims as c').whereRaw('c.application_id = ap.id'),
+    )
+    .orderBy('ap.id')
+    .pluck('ap.id')) as (number | string)[];
+  return { claims: claims.map(Number), duties: duties.map(Number) };
 }
 
 /**

@@ -16,6 +16,7 @@ export function registerAccountsRoutes(api: AdminApi, deps: AdminDeps): void {
       responses: {
         200: '{ id, result: "erased", withdrawn: <submitted applications withdrawn> }',
         404: 'no such account, or erased already',
+        409: '{ error, claims, duties }: not erased, the council still owes it for a duty (claims not yet paid or rejected, days attended not yet claimed)',
       },
     },
     // The erasure audits itself, in its own transaction (src/domain/personal-data/erasure.ts).
@@ -24,6 +25,16 @@ export function registerAccountsRoutes(api: AdminApi, deps: AdminDeps): void {
       if (result.status === 'notFound') {
         ctx.status = 404;
         ctx.body = { error: 'no such account, or erased already' };
+        return;
+      }
+      if (result.status === 'paymentDue') {
+        ctx.status = 409;
+        ctx.body = {
+          error:
+            'not erased: the council still owes this account for a duty; pay or reject its claims first (paying needs the M-Pesa number erasure deletes)',
+          claims: result.claims,
+          duties: result.duties,
+        };
         return;
       }
       ctx.body = { id: params.id, result: 'erased', withdrawn: result.withdrawn };
