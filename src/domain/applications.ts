@@ -20,7 +20,7 @@ import type { Lang } from './language';
 import { enqueueSms, languageOf } from './outbox';
 import { missingSectionsOf } from './profiles';
 import { localName } from './reference-names';
-import { formatEatDate } from './time';
+import { eatYear, formatEatDate } from './time';
 import { isFull, lockVacancy, occupancy } from './vacancies';
 import type {
   ApplicationPage,
@@ -65,11 +65,6 @@ export type DecisionResult =
   | { id: number; result: 'full'; positions: number; approved: number };
 
 export type DecisionRequest = { decision: Decision; reason?: string; actor: string };
-
-/** The calendar year in Nairobi. */
-function eatYear(date: Date): number {
-  return Number(formatEatDate(date).slice(6, 10));
-}
 
 /**
  * The withdrawal rule, in one place: only a submitted application of the account is withdrawn, with its

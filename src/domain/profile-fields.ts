@@ -3,6 +3,7 @@
 // database, so the menus can check an entry as it is typed.
 import { GSM7_ACCENTED_LETTERS } from './gsm7';
 import { normalisePhone } from './phone';
+import { eatYear } from './time';
 
 export const SECTIONS = ['personal', 'payment', 'qualification', 'workstation', 'nextOfKin'] as const;
 export type SectionId = (typeof SECTIONS)[number];
@@ -84,7 +85,8 @@ function checkName(words: number) {
 function checkYear(opts: { minAge?: number; maxAge?: number; from?: number }) {
   return (raw: string, { now }: Ctx): Check => {
     const year = Number(raw);
-    const current = now.getFullYear();
+    // Nairobi's year: the server's own time zone would still say last year on 1 January before 03:00.
+    const current = eatYear(now);
     if (!/^\d{4}$/.test(raw) || year > current) return no('profile.error.yearFuture');
     if (
       opts.minAge !== undefined &&

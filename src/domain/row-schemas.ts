@@ -6,7 +6,7 @@
 // activity) is checked by the kind that imports it.
 import { z } from 'zod';
 import { isGsm7, toGsm7 } from './gsm7';
-import { formatEatDate, isDay } from './time';
+import { EAT_OFFSET, eatYear, isDay } from './time';
 
 export const COUNTY_COUNT = 47;
 export const NAME_MAX = 60;
@@ -59,7 +59,7 @@ export function parseTime(text: string): Date | undefined {
   const day = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
   if (day.getUTCMonth() !== Number(mo) - 1 || day.getUTCDate() !== Number(d)) return undefined;
   const offset = !zone
-    ? '+03:00'
+    ? EAT_OFFSET
     : zone === 'Z'
       ? 'Z'
       : zone.includes(':')
@@ -208,7 +208,7 @@ export const deploymentRow = z.object({
   national_id: checked((s) => (/^\d{7,8}$/.test(s) ? undefined : `national ID "${s}" must be 7 or 8 digits`)),
   duty_station: z.string(),
   year: z.string().transform((text, ctx) => {
-    const current = Number(formatEatDate(new Date()).slice(6));
+    const current = eatYear(new Date());
     const year = Number(text);
     if (/^\d{4}$/.test(text) && year >= 1990 && year <= current) return year;
     ctx.addIssue({ code: 'custom', message: `year "${text}" must be from 1990 to ${current}` });

@@ -29,6 +29,14 @@ export function eatDay(date: Date): string {
   return `${d.slice(6, 10)}-${d.slice(3, 5)}-${d.slice(0, 2)}`;
 }
 
+/** The calendar year in Nairobi (it starts three hours before UTC's). */
+export function eatYear(date: Date): number {
+  return Number(formatEatDate(date).slice(6, 10));
+}
+
+/** Nairobi's offset from UTC, as a time written without one is read (East Africa Time has no DST). */
+export const EAT_OFFSET = '+03:00';
+
 /** `14:05` in Nairobi time. */
 export function formatEatTime(date: Date): string {
   return formatEat(date).slice(11, 16);

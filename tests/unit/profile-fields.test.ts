@@ -62,3 +62,15 @@ test('the TSC number is asked and required only when the employer is TSC; bank d
   expect(isSectionComplete('payment', { mpesaPhone: '+254711000001', mpesaName: 'Jane Kamau' })).toBe(true);
   expect(missingSections({})).toEqual(['personal', 'payment', 'qualification', 'workstation', 'nextOfKin']);
 });
+
+test('a year is checked against the year in Nairobi, on both sides of its New Year', () => {
+  // 23:30 on 31/12/2026 in Nairobi: 2027 is still in the future.
+  const before = { ...ctx, now: new Date('2026-12-31T20:30:00Z') };
+  expect(checkEntry('qualificationYear', '2027', before)).toEqual({
+    ok: false,
+    reason: 'profile.error.yearFuture',
+  });
+  // 01:30 on 01/01/2027 in Nairobi (still 2026 in UTC, the server's own zone here): 2027 is this year.
+  const after = { ...ctx, now: new Date('2026-12-31T22:30:00Z') };
+  expect(checkEntry('qualificationYear', '2027', after)).toMatchObject({ ok: true, value: '2027' });
+});
