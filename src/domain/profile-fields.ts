@@ -82,6 +82,11 @@ function checkName(words: number) {
   };
 }
 
+/** A Kenyan national ID number: 7 or 8 digits (the profile and the deployments import alike). */
+export function isNationalId(text: string): boolean {
+  return /^\d{7,8}$/.test(text);
+}
+
 function checkYear(opts: { minAge?: number; maxAge?: number; from?: number }) {
   return (raw: string, { now }: Ctx): Check => {
     const year = Number(raw);
@@ -122,7 +127,7 @@ export const FIELDS: Record<FieldId, FieldDef> = {
     min: 7,
     max: 8,
     error: 'profile.error.nationalId',
-    check: (raw) => (/^\d{7,8}$/.test(raw) ? ok(raw) : no('profile.error.nationalId')),
+    check: (raw) => (isNationalId(raw) ? ok(raw) : no('profile.error.nationalId')),
   },
   birthYear: {
     section: 'personal',

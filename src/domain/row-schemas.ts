@@ -6,6 +6,7 @@
 // activity) is checked by the kind that imports it.
 import { z } from 'zod';
 import { isGsm7, toGsm7 } from './gsm7';
+import { isNationalId } from './profile-fields';
 import { EAT_OFFSET, eatYear, isDay } from './time';
 
 export const COUNTY_COUNT = 47;
@@ -205,7 +206,7 @@ export type VacancyRow = z.output<typeof vacancyRow>;
 
 /** `deployments`: national_id,duty_station,year (a known duty station: checked against the table). */
 export const deploymentRow = z.object({
-  national_id: checked((s) => (/^\d{7,8}$/.test(s) ? undefined : `national ID "${s}" must be 7 or 8 digits`)),
+  national_id: checked((s) => (isNationalId(s) ? undefined : `national ID "${s}" must be 7 or 8 digits`)),
   duty_station: z.string(),
   year: z.string().transform((text, ctx) => {
     const current = eatYear(new Date());
