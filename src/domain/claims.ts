@@ -14,7 +14,8 @@ import { daysAttended } from './attendance';
 import { applicationsWithStation, dutiesWithStation } from './applications';
 import { codesOf, importer, lockImports, runImport, type ImportResult, type Kind } from './csv-import';
 import { recordDutyEvents } from './duty-events';
-import { kes, type ClaimStatus, type ClaimView, type PaymentPage } from './duty-types';
+import { PAID, PAYABLE, PENDING, isPayable, type ClaimStatus } from './claim-status';
+import { kes, type ClaimView, type PaymentPage } from './duty-types';
 import type { Lang } from './language';
 import { enqueueSms, languageOf } from './outbox';
 import { revealProfileRow } from './personal-data/at-rest';
@@ -223,7 +224,7 @@ export function createClaims(db: Db, opts: { now?: Clock; cipher: FieldCipher })
     const target: ClaimStatus = decision === 'approve' ? 'approved' : 'rejected';
     const at = now();
     const [row] = (await trx('claims')
-      .where({ id, status: 'pending' })
+      .where({ id, status: PENDING })
       .update({ status: target, reason: reason ?? null, updated_at: at })
       .returning(['id', 'days', 'daily_rate_kes', 'amount_kes'])) as {
       id: number;
@@ -245,7 +246,7 @@ export function createClaims(db: Db, opts: { now?: Clock; cipher: FieldCipher })
       actor,
       action: `claim.${decision}`,
       target: `claim:${id}`,
-      details: { from: 'pending', to: target, reason: reason ?? null },
+      details: { from: PENDING, to: target, reason: reason ?? null },
     });
     const n = await smsNames(trx, id);
     if (n.phone) {
@@ -291,12 +292,12 @@ export function createClaims(db: Db, opts: { now?: Clock; cipher: FieldCipher })
     for (const r of rows) {
       const at = `line ${r.line}: `;
       if (r.status === null) problems.push(`${at}claim ${r.claim_id} does not exist`);
-      else if (r.status === 'paid') problems.push(`${at}claim ${r.claim_id} is paid already (${r.paid_ref})`);
-      else if (r.status !== 'approved')
-        problems.push(`${at}claim ${r.claim_id} is ${r.status}: only an approved claim is paid`);
+      else if (r.status === PAID) problems.push(`${at}claim ${r.claim_id} is paid already (${r.paid_ref})`);
+      else if (!isPayable(r.status))
+        problems.push(`${at}claim ${r.claim_id} is ${r.status}: only an ${PAYABLE} claim is paid`);
       else if (r.due !== r.amount_kes)
         problems.push(`${at}amount_kes ${r.amount_kes} is not the amount of claim ${r.claim_id}, ${r.due}`);
-      if (r.ref_claim !== null && r.status !== 'paid')
+      if (r.ref_claim !== null && r.status !== PAID)
         problems.push(`${at}mpesa_ref ${r.mpesa_ref} already paid claim ${r.ref_claim}`);
     }
     return problems;
@@ -365,9 +366,9 @@ export function createClaims(db: Db, opts: { now?: Clock; cipher: FieldCipher })
             const at = now();
             paid = (
               await t.raw<{ rows: typeof paid }>(
-                `update claims c set status = 'paid', mpesa_ref = x.mpesa_ref, updated_at = ?
+                `update claims c set status = '${PAID}', mpesa_ref = x.mpesa_ref, updated_at = ?
                  from import_rows s cross join lateral jsonb_to_record(s.row) as x(claim_id bigint, mpesa_ref text, amount_kes int)
-                where c.id = x.claim_id and c.status = 'approved' and c.amount_kes = x.amount_kes
+                where c.id = x.claim_id and c.status = '${PAYABLE}' and c.amount_kes = x.amount_kes
                returning c.id, c.mpesa_ref, c.amount_kes`,
                 [at],
               )

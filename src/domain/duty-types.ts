@@ -1,8 +1,6 @@
 // What the duties, attendance, claims and queries modules return to the menus and the SMS replies
 // (issue 12, docs/duties.md): plain data, names already in the reader's language.
-
-export const CLAIM_STATUSES = ['pending', 'approved', 'rejected', 'paid'] as const;
-export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
+import type { ClaimStatus } from './claim-status';
 
 export const QUERY_TOPICS = ['payment', 'duty', 'account', 'other'] as const;
 export type QueryTopic = (typeof QUERY_TOPICS)[number];

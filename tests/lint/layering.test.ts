@@ -52,6 +52,8 @@ const AGAINST: [string, string][] = [
   ['src/http/web/browser/zz-fixture.ts', '../../../domain/outbox'],
   ['src/http/web/browser/zz-fixture.ts', '../browser-code'],
   ['src/http/web/browser/zz-fixture.ts', '../../../domain/application-status-x'],
+  ['src/http/web/browser/zz-fixture.ts', '../../../domain/claim-status-x'],
+  ['src/http/web/browser/zz-fixture.ts', '../../../domain/claims'],
 ];
 
 const ALONG: [string, string][] = [
@@ -67,6 +69,7 @@ const ALONG: [string, string][] = [
   ['src/db/zz-fixture.ts', './knex'],
   ['src/http/web/browser/zz-fixture.ts', './api'],
   ['src/http/web/browser/zz-fixture.ts', '../../../domain/application-status'],
+  ['src/http/web/browser/zz-fixture.ts', '../../../domain/claim-status'],
   // Tests and scripts may import anything.
   ['tests/zz-fixture.ts', '../src/engine/engine'],
   ['scripts/zz-fixture.ts', '../src/http/app'],

@@ -4,7 +4,8 @@
 // queries.ts) and maps its result to HTTP.
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { CLAIM_STATUSES, QUERY_STATUSES } from '../../domain/duty-types';
+import { CLAIM_STATUSES } from '../../domain/claim-status';
+import { QUERY_STATUSES } from '../../domain/duty-types';
 import type { ImportResult } from '../../domain/csv-import';
 import { isControl } from '../../domain/queries';
 import { isDay } from '../../domain/time';

@@ -1,5 +1,6 @@
 // Console pages Queries, Attendance and Claims (issue 12's operator routes): lists, and the actions the
 // API offers: answer a query, show a station's code of the day, approve or reject a claim.
+import { CLAIM_STATUSES, PENDING, isDecidable } from '../../../domain/claim-status';
 import { api, problem, query, type Problem } from './api';
 import { el, replace, show, when } from './dom';
 import { button, input, messageLine, select, statusTag, table } from './widgets';
@@ -176,14 +177,8 @@ export function attendancePage(root: HTMLElement): void {
 export function claimsPage(root: HTMLElement): void {
   const status = select(
     'Status',
-    [
-      ['pending', 'pending'],
-      ['approved', 'approved'],
-      ['rejected', 'rejected'],
-      ['paid', 'paid'],
-      ['', 'any'],
-    ],
-    'pending',
+    [...CLAIM_STATUSES.map((s): [string, string] => [s, s]), ['', 'any']],
+    PENDING,
   );
   const reason = input('Reason for a rejection (sent to the teacher)', { maxlength: '60' });
   const msg = messageLine();
@@ -225,7 +220,7 @@ export function claimsPage(root: HTMLElement): void {
           {
             title: '',
             cell: (c: Claim) =>
-              c.status === 'pending'
+              isDecidable(c.status)
                 ? el(
                     'span',
                     { class: 'actions' },
