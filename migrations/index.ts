@@ -18,6 +18,7 @@ import * as m150 from './20261201_050_sub_counties_as_constituencies';
 import * as m160 from './20261201_060_personal_data_at_rest';
 import * as m170 from './20261201_070_duties_attendance_claims';
 import * as m180 from './20261201_080_application_event_sms';
+import * as m190 from './20261201_090_retention_indexes';
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Knex.Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261201_060_personal_data_at_rest': m160,
   '20261201_070_duties_attendance_claims': m170,
   '20261201_080_application_event_sms': m180,
+  '20261201_090_retention_indexes': m190,
 };

@@ -85,7 +85,13 @@ test('the schedule is the one docs/privacy.md states', () => {
     ['delivery reports', 90],
     ['USSD session analytics', 90],
     ['password reset history', 30],
+    ['erasure confirmation SMS', 7],
     ['operator audit trail', 2555],
+    ['attendance codes', 90],
+    ['applications, with their events, attendance and claims', 2555],
+    ['answered queries', 2555],
+    ['duty events', 2555],
+    ['erased accounts with nothing kept', 2555],
   ]);
 });
 
@@ -100,6 +106,12 @@ test('each kind is kept up to its period and purged after it; waiting messages a
     'USSD session analytics': 1,
     'password reset history': 1,
     'operator audit trail': 1,
+    'erasure confirmation SMS': 0,
+    'attendance codes': 0,
+    'applications, with their events, attendance and claims': 0,
+    'answered queries': 0,
+    'duty events': 0,
+    'erased accounts with nothing kept': 0,
   });
   // The 31-day-old message keeps its id (AT may still resend it) but not its words; the 91-day one is gone.
   expect(await texts()).toEqual(['in-29:PASSWORD 29', 'in-31:']);

@@ -4,6 +4,8 @@
 import type { Db } from '../../db/knex';
 
 const DAY = 24 * 60 * 60 * 1000;
+/** 7 years: what the council keeps for accountability (public recruitment and payment, its operators). */
+const ACCOUNTABILITY_DAYS = 7 * 365;
 
 /** One rule: rows of `table` older than `days` (by `at`) are deleted, or have `blank` set instead. */
 type Rule = {
@@ -11,7 +13,10 @@ type Rule = {
   table: string;
   at: string;
   days: number;
-  /** Only rows matching this (SQL), e.g. not a message still waiting to be sent. */
+  /**
+   * Only rows matching this (SQL), e.g. not a message still waiting to be sent. `$BEFORE` stands for the
+   * rule's cut-off (now − days), for conditions on other timestamps than `at`.
+   */
   where?: string;
   /** Set these columns instead of deleting the row (the row itself is still needed for a while). */
   blank?: Record<string, string>;
@@ -42,8 +47,74 @@ export const RETENTION: readonly Rule[] = [
   { what: 'USSD session analytics', table: 'ussd_sessions', at: 'ended_at', days: 90 },
   // The reset history counts against the daily limit: a day is needed, 30 kept for support.
   { what: 'password reset history', table: 'password_resets', at: 'created_at', days: 30 },
+  // The SMS confirming an erasure is the one row that still holds an erased account's phone: a week, for
+  // delivery questions, once sent or given up.
+  {
+    what: 'erasure confirmation SMS',
+    table: 'outbound_sms',
+    at: 'created_at',
+    days: 7,
+    where: "template = 'sms.accountErased' and status in ('sent', 'failed')",
+  },
   // Operators' actions: the public body's accountability (the Public Finance and Data Protection Acts).
-  { what: 'operator audit trail', table: 'admin_audit', at: 'at', days: 7 * 365 },
+  { what: 'operator audit trail', table: 'admin_audit', at: 'at', days: ACCOUNTABILITY_DAYS },
+  // A station's daily attendance code is used on its day; who asked for it is in the audit trail.
+  { what: 'attendance codes', table: 'attendance_codes', at: 'created_at', days: 90 },
+  // Recruitment, attendance and payment: kept 7 years after the last change to any part of the record,
+  // then deleted with its events, attendance and claim (foreign keys on delete cascade). Never while it
+  // may still change: a submitted application (waiting for a decision), a claim pending or approved (not
+  // yet paid or rejected), days attended whose claim is still to be worked out.
+  {
+    what: 'applications, with their events, attendance and claims',
+    table: 'applications',
+    at: 'updated_at',
+    days: ACCOUNTABILITY_DAYS,
+    where: `status <> 'submitted'
+      and not exists (select 1 from application_events e
+                       where e.application_id = applications.id and e.at >= $BEFORE)
+      and not exists (select 1 from attendance t
+                       where t.application_id = applications.id
+                         and greatest(t.checked_in_at, t.checked_out_at) >= $BEFORE)
+      and not exists (select 1 from claims c
+                       where c.application_id = applications.id
+                         and (c.status in ('pending', 'approved') or c.updated_at >= $BEFORE))
+      and (status <> 'approved' or (
+            not exists (select 1 from vacancies v
+                         where v.id = applications.vacancy_id and v.duty_ends_on >= $BEFORE::date)
+            and not exists (select 1 from attendance t
+                             where t.application_id = applications.id and t.checked_out_at is not null
+                               and not exists (select 1 from claims c where c.application_id = applications.id))))`,
+  },
+  // A query 7 years after its answer; one still open waits for it.
+  {
+    what: 'answered queries',
+    table: 'queries',
+    at: 'answered_at',
+    days: ACCOUNTABILITY_DAYS,
+    where: "status = 'answered'",
+  },
+  // The trail of attendance, claims and queries goes with them (by then 7 years old too); the trail of
+  // attendance codes and rate imports after 7 years.
+  {
+    what: 'duty events',
+    table: 'duty_events',
+    at: 'at',
+    days: ACCOUNTABILITY_DAYS,
+    where: `case split_part(subject, ':', 1)
+        when 'attendance' then not exists (select 1 from attendance t where t.id = split_part(subject, ':', 2)::bigint)
+        when 'claim' then not exists (select 1 from claims c where c.id = split_part(subject, ':', 2)::bigint)
+        when 'query' then not exists (select 1 from queries q where q.id = split_part(subject, ':', 2)::bigint)
+        else true end`,
+  },
+  // An erased account keeps its id (and nothing else) while records point at it; once they are gone, so is it.
+  {
+    what: 'erased accounts with nothing kept',
+    table: 'accounts',
+    at: 'erased_at',
+    days: ACCOUNTABILITY_DAYS,
+    where: `not exists (select 1 from applications ap where ap.account_id = accounts.id)
+      and not exists (select 1 from queries q where q.account_id = accounts.id)`,
+  },
 ];
 
 const BATCH = 5000;
@@ -69,13 +140,15 @@ export async function purgeExpired(db: Db, now: Date): Promise<PurgeReport> {
       let total = 0;
       for (;;) {
         // Batches by ctid: no index needed beyond the rule's timestamp, and each statement stays short.
-        const target = `select ctid from ${rule.table} where ${rule.at} < ? ${rule.where ? `and ${rule.where}` : ''} limit ${BATCH}`;
+        const where = rule.where?.split('$BEFORE') ?? [];
+        const target = `select ctid from ${rule.table} where ${rule.at} < ? ${where.length ? `and (${where.join('?')})` : ''} limit ${BATCH}`;
+        const bindings = [before, ...where.slice(1).map(() => before)];
         const sql = rule.blank
           ? `update ${rule.table} set ${Object.entries(rule.blank)
               .map(([c, v]) => `${c} = ${v}`)
               .join(', ')} where ctid in (${target})`
           : `delete from ${rule.table} where ctid in (${target})`;
-        const result = (await trx.raw(sql, [before])) as { rowCount: number };
+        const result = (await trx.raw(sql, bindings)) as { rowCount: number };
         total += result.rowCount;
         if (result.rowCount < BATCH) break;
       }
