@@ -81,6 +81,8 @@ test('starts on DATABASE_URL, says what it chose, answers a dial, and stops clea
     expect(log).toContain('sessions: no REDIS_URL, keeping sessions in process');
     expect(log).toContain('outbound SMS: SMS_GATEWAY=simulator, messages go to the simulator inbox');
     expect(log).toContain('reference data present: 47 counties');
+    // The retention purge runs with the service (what it does: tests/privacy/retention-schedule.test.ts).
+    await out.until(/retention: purge scheduled/);
     const res = await fetch(`http://127.0.0.1:${port}/ussd`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },

@@ -159,12 +159,24 @@ export async function purgeExpired(db: Db, now: Date): Promise<PurgeReport> {
   return got ? report : {};
 }
 
-/** Runs the purge now and then every `everyMs`, until stopped; a failed run is logged and retried next time. */
+export type RetentionSchedule = {
+  /** Between two runs: an hour. */
+  everyMs?: number;
+  /** Before the first run: 30 s, so that a start (migrations, the first hops) is not slowed by a backlog. */
+  firstAfterMs?: number;
+  /** The clock the periods are counted from. */
+  now?: () => Date;
+};
+
+/**
+ * Runs the purge `firstAfterMs` after the start and then every `everyMs`, until stopped; a run still going
+ * is not started twice; a failed run is logged and retried at the next. Says in the log that it is
+ * scheduled, and what each run purged.
+ */
 export function scheduleRetention(
   db: Db,
   log: { info: (o: object, m: string) => void; error: (o: object, m: string) => void },
-  everyMs = 60 * 60 * 1000,
-  now: () => Date = () => new Date(),
+  { everyMs = 60 * 60 * 1000, firstAfterMs = 30_000, now = () => new Date() }: RetentionSchedule = {},
 ): { stop: () => Promise<void> } {
   let running: Promise<void> | undefined;
   const run = () => {
@@ -178,10 +190,11 @@ export function scheduleRetention(
         running = undefined;
       });
   };
-  const first = setTimeout(run, 30_000);
+  const first = setTimeout(run, firstAfterMs);
   const timer = setInterval(run, everyMs);
   first.unref();
   timer.unref();
+  log.info({ everyMs, firstAfterMs }, 'retention: purge scheduled (docs/privacy.md)');
   return {
     stop: async () => {
       clearTimeout(first);
