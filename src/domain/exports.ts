@@ -11,6 +11,7 @@ import type { Db } from '../db/knex';
 import { revealProfileRow } from './personal-data/at-rest';
 import type { FieldCipher } from './personal-data/field-cipher';
 import { applicationsWithStation } from './applications';
+import { FIELDS } from './profile-fields';
 
 export type ExportFilters = { vacancy?: number; county?: string; exam?: string };
 
@@ -44,40 +45,24 @@ const APPLICATION_COLUMNS: Column[] = [
   col('full_name'),
 ];
 
-const PROFILE_FIELDS = [
-  'full_name',
-  'national_id',
-  'birth_year',
-  'gender',
-  'kra_pin',
-  'email',
-  'mpesa_phone',
-  'mpesa_name',
-  'bank_name',
-  'bank_branch',
-  'bank_account',
-  'qualification_level',
-  'course',
-  'institution',
-  'qualification_year',
-  'employer',
-  'tsc_number',
-  'work_institution',
-  'designation',
-  'work_start_year',
-] as const;
+/**
+ * A profile's columns, from the profile's fields (profile-fields.ts) in their order: a new field is
+ * exported without a change here. A county or sub-county is exported by its name, not its code.
+ */
+const BY_NAME: Record<string, { select: string; header: string }> = {
+  county_code: { select: 'c.name as county', header: 'county' },
+  sub_county_id: { select: 'sc.name as sub_county', header: 'sub_county' },
+};
+const PROFILE_FIELDS = Object.values(FIELDS).map(
+  ({ column }) => BY_NAME[column] ?? { select: `p.${column}`, header: column },
+);
 
 const PROFILE_COLUMNS: Column[] = [
-  'account_id',
-  'phone',
-  ...PROFILE_FIELDS,
-  'county',
-  'sub_county',
-  'kin_name',
-  'kin_phone',
-  'kin_relationship',
-  'updated_at',
-].map((k) => col(k));
+  col('account_id'),
+  col('phone'),
+  ...PROFILE_FIELDS.map((f) => col(f.header)),
+  col('updated_at'),
+];
 
 /** Applications joined to their vacancy's station (applications.ts), narrowed by the filters. */
 function matchingApplications(q: Db, f: ExportFilters): Knex.QueryBuilder {
@@ -122,17 +107,7 @@ function profilesQuery(q: Db, f: ExportFilters): Knex.QueryBuilder {
     .leftJoin('profiles as p', 'p.account_id', 'acc.id')
     .leftJoin('counties as c', 'c.code', 'p.county_code')
     .leftJoin('sub_counties as sc', 'sc.id', 'p.sub_county_id')
-    .select(
-      'acc.id as account_id',
-      'acc.phone',
-      ...PROFILE_FIELDS.map((k) => `p.${k}`),
-      'c.name as county',
-      'sc.name as sub_county',
-      'p.kin_name',
-      'p.kin_phone',
-      'p.kin_relationship',
-      'p.updated_at',
-    );
+    .select('acc.id as account_id', 'acc.phone', ...PROFILE_FIELDS.map((f) => f.select), 'p.updated_at');
   if (filtered) {
     // The matching applicants' ids, not a probe per account: a vacancy's few applicants are found
     // without walking every account.

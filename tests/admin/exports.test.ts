@@ -179,6 +179,14 @@ test.each([
 test('profiles: one row per applicant of the matching applications, all profiles without filters', async () => {
   const all = await csv('/exports/profiles.csv');
   expect(all).toHaveLength(await count('select count(*) as n from profiles'));
+  // Every field a teacher fills is a column, in the order My profile asks them; places by name.
+  const header = (await (await get('/exports/profiles.csv?exam=KPSEA')).text()).split('\n')[0];
+  expect(header).toBe(
+    'account_id,phone,full_name,national_id,birth_year,gender,kra_pin,email,mpesa_phone,mpesa_name,' +
+      'bank_name,bank_branch,bank_account,qualification_level,course,institution,qualification_year,' +
+      'employer,tsc_number,work_institution,designation,work_start_year,county,sub_county,kin_name,' +
+      'kin_phone,kin_relationship,updated_at',
+  );
   const kpsea = await csv('/exports/profiles.csv?exam=KPSEA');
   expect(kpsea).toHaveLength(10);
   expect(kpsea[0]).toMatchObject({ gender: 'female', county: 'Nairobi' });
@@ -189,7 +197,7 @@ test('profiles: one row per applicant of the matching applications, all profiles
       fx.v.marking,
     ]),
   );
-  expect(await app.db('admin_audit').where({ action: 'export.profiles' })).toHaveLength(3);
+  expect(await app.db('admin_audit').where({ action: 'export.profiles' })).toHaveLength(4);
 }, 60_000);
 
 test('filters are validated, and a token is required', async () => {
