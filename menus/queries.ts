@@ -2,13 +2,8 @@
 // Other), then the question, up to 140 characters typed on one screen; the reference is on the screen and
 // comes by SMS. My queries: each query with its status; one shows the question and the answer.
 import { assign, fromPromise, setup } from 'xstate';
-import {
-  QUERY_MAX,
-  type QueryPage,
-  type QueryResult,
-  type QueryTopic,
-  type QueryView,
-} from '../src/domain/duty-types';
+import type { QueryPage, QueryResult, QueryTopic, QueryView } from '../src/domain/duty-types';
+import { QUERY_MAX, QUERY_MIN } from '../src/domain/query-status';
 import { sessionContext, type SessionContext } from './context';
 import type { MenuServices } from './services';
 import { INPUT, screen, type InputEvent, type JourneyOutput, type MenuInput } from './screen';
@@ -51,7 +46,7 @@ export function askQueryJourney(services: MenuServices) {
           id: 'queries.text',
           task: 'task.query',
           text: 'queries.text',
-          input: { kind: 'text', min: 3, max: QUERY_MAX },
+          input: { kind: 'text', min: QUERY_MIN, max: QUERY_MAX },
         }),
         on: { [INPUT]: 'sending' },
       },
@@ -70,7 +65,7 @@ export function askQueryJourney(services: MenuServices) {
               target: 'sent',
               actions: assign({ result: ({ event }) => event.output }),
             },
-            // Empty once cleaned (control characters only): asked again.
+            // Refused once cleaned (askIn: control characters only, too short): asked again.
             { target: 'text' },
           ],
         },

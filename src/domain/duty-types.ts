@@ -1,13 +1,10 @@
 // What the duties, attendance, claims and queries modules return to the menus and the SMS replies
 // (issue 12, docs/duties.md): plain data, names already in the reader's language.
 import type { ClaimStatus } from './claim-status';
+import type { QueryStatus } from './query-status';
 
 export const QUERY_TOPICS = ['payment', 'duty', 'account', 'other'] as const;
 export type QueryTopic = (typeof QUERY_TOPICS)[number];
-export const QUERY_STATUSES = ['open', 'answered'] as const;
-export type QueryStatus = (typeof QUERY_STATUSES)[number];
-/** What a teacher may type in one query (one USSD screen, one SMS). */
-export const QUERY_MAX = 140;
 
 /** A claim as the teacher sees it. */
 export type ClaimView = {
@@ -84,6 +81,8 @@ export type QueryView = {
 export type QueryResult =
   | { status: 'sent'; reference: string }
   | { status: 'tooLong'; max: number }
+  /** Fewer than `min` characters (QUERY_MIN), once cleaned. */
+  | { status: 'tooShort'; min: number }
   | { status: 'empty' }
   | { status: 'noAccount' };
 

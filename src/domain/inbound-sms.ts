@@ -195,6 +195,7 @@ async function answer(
         at,
       );
       if (r.status === 'sent') return 'query';
+      // Too long: its own reply; empty or too short (QUERY_MIN): how to send one.
       await reply(r.status === 'tooLong' ? 'sms.queryTooLong' : 'sms.queryUsage');
       return 'query_refused';
     }

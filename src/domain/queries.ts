@@ -1,6 +1,6 @@
 // Teachers' queries (issue 12, docs/duties.md): asked on USSD (a topic, then up to 140 characters typed on
 // one screen) or by SMS (`QUERY <text>` / `SWALI <text>`, topic Other); the teacher gets the reference by
-// SMS. An operator answers once (`where status = 'open'`): the answer goes to the teacher by SMS in the
+// SMS. An operator answers once (`where status = OPEN`): the answer goes to the teacher by SMS in the
 // same transaction (at most two segments) and the query closes. Asking and answering are duty_events rows.
 import type { Knex } from 'knex';
 import { boundedTransaction } from '../db/bounded-transaction';
@@ -9,14 +9,18 @@ import type { Db } from '../db/knex';
 import { recordAdminAction } from './admin-audit';
 import { translate } from './copy';
 import { recordDutyEvents } from './duty-events';
-import { QUERY_MAX, type QueryResult, type QueryStatus, type QueryTopic, type QueryView } from './duty-types';
+import type { QueryResult, QueryTopic, QueryView } from './duty-types';
 import { gsm7Length, toGsm7 } from './gsm7';
 import { enqueueSms, languageOf } from './outbox';
 import { SMS_TWO_SEGMENTS } from './sms-fit';
+import { ANSWERED, OPEN, QUERY_MAX, QUERY_MIN, isAnswerable, type QueryStatus } from './query-status';
 import { formatEatDate, systemClock, type Clock } from './time';
 
+const REFERENCE_PREFIX = 'Q';
 /** The reference a teacher quotes: `Q` and the query's number. */
-export const queryReference = (id: number) => `Q${id}`;
+export const queryReference = (id: number) => `${REFERENCE_PREFIX}${id}`;
+/** The same reference written by SQL, for the query whose id is the column `id` (`q.id`). */
+export const referenceSql = (id: string) => `'${REFERENCE_PREFIX}' || ${id}`;
 
 /** What a teacher typed, as it is kept: control characters out, spaces collapsed. */
 export function cleanQueryText(text: string): string {
@@ -41,11 +45,25 @@ export type AskRequest = {
   via: 'ussd' | 'sms';
 };
 
+/**
+ * What a teacher typed as a query, cleaned, or why it is refused: empty, shorter than QUERY_MIN or longer
+ * than QUERY_MAX characters. The one check for USSD and SMS (both ask through `askIn`).
+ */
+export function checkQueryText(
+  typed: string,
+): { status: 'ok'; text: string } | Exclude<QueryResult, { status: 'sent' | 'noAccount' }> {
+  const text = cleanQueryText(typed);
+  if (text === '') return { status: 'empty' };
+  if (text.length < QUERY_MIN) return { status: 'tooShort', min: QUERY_MIN };
+  if (text.length > QUERY_MAX) return { status: 'tooLong', max: QUERY_MAX };
+  return { status: 'ok', text };
+}
+
 /** Records a query in the caller's transaction and queues the SMS with its reference. */
 export async function askIn(trx: Knex, req: AskRequest, at: Date): Promise<QueryResult> {
-  const text = cleanQueryText(req.text);
-  if (text === '') return { status: 'empty' };
-  if (text.length > QUERY_MAX) return { status: 'tooLong', max: QUERY_MAX };
+  const checked = checkQueryText(req.text);
+  if (checked.status !== 'ok') return checked;
+  const { text } = checked;
   const [row] = (await trx('queries')
     .insert({ account_id: req.accountId, topic: req.topic, text, created_at: at })
     .returning('id')) as { id: number }[];
@@ -137,7 +155,7 @@ export function createQueries(db: Db, opts: { now?: Clock } = {}) {
           .limit(f.limit)
           .select(
             'q.id',
-            db.raw(`'Q' || q.id as reference`),
+            db.raw(`${referenceSql('q.id')} as reference`),
             'ac.phone',
             'pr.full_name',
             'q.topic',
@@ -162,7 +180,7 @@ export function createQueries(db: Db, opts: { now?: Clock } = {}) {
           .forUpdate('q')
           .first('q.status', 'ac.phone')) as { status: QueryStatus; phone: string | null } | undefined;
         if (!q) return { id, result: 'notFound' };
-        if (q.status !== 'open') return { id, result: 'answeredAlready' };
+        if (!isAnswerable(q.status)) return { id, result: 'answeredAlready' };
         const lang = q.phone ? await languageOf(trx, q.phone) : 'en';
         const params = { reference: queryReference(id), answer };
         const over =
@@ -170,8 +188,8 @@ export function createQueries(db: Db, opts: { now?: Clock } = {}) {
         if (over > 0) return { id, result: 'tooLong', over };
         const at = now();
         await trx('queries')
-          .where({ id, status: 'open' })
-          .update({ status: 'answered', answer, answered_at: at });
+          .where({ id, status: OPEN })
+          .update({ status: ANSWERED, answer, answered_at: at });
         await recordDutyEvents(trx, [{ kind: 'query.answered', subject: `query:${id}`, actor, at }]);
         await recordAdminAction(trx, { actor, action: 'query.answer', target: `query:${id}` });
         if (q.phone) await enqueueSms(trx, { to: q.phone, template: 'sms.queryAnswer', lang, params });
@@ -182,7 +200,7 @@ export function createQueries(db: Db, opts: { now?: Clock } = {}) {
     /** Open queries and the age of the oldest, for /metrics. */
     async openStats(): Promise<{ open: number; oldestSeconds: number }> {
       const row = (await db('queries')
-        .where({ status: 'open' })
+        .where({ status: OPEN })
         .first(
           db.raw('count(*)::int as open'),
           db.raw('extract(epoch from now() - min(created_at))::float as oldest'),

@@ -207,19 +207,26 @@ test('PAY / MALIPO: the claims with their status in one SMS; none yet said so', 
   );
 });
 
-test('queries by SMS: a reference by SMS, refused when too long or empty; answered once, at most two segments', async () => {
+test('queries by SMS: a reference by SMS, refused when too long, too short or empty; answered once, at most two segments', async () => {
   const t = await teacherWithDuty(app.db, fx, { vacancy: 'kpsea', from: today(app, 5), to: today(app, 6) });
   await textShortCode(app.url, t.phone, 'QUERY');
+  // Fewer than QUERY_MIN (3) characters, as USSD refuses them: the same reply as an empty query.
+  await textShortCode(app.url, t.phone, 'QUERY ok');
   await textShortCode(app.url, t.phone, `QUERY ${'x'.repeat(141)}`);
   await textShortCode(app.url, t.phone, 'Query: when is the KPSEA briefing?');
   const q = await app.db('queries').where({ account_id: t.accountId }).first('id', 'text', 'topic');
   expect(q).toMatchObject({ text: 'when is the KPSEA briefing?', topic: 'other' });
-  const texts = (await waitForSms(app.url, t.phone, 3)).map((m) => m.text);
+  const usage =
+    'CP2: to send a query, SMS QUERY and your question, up to 140 characters, e.g. QUERY When will I be paid?';
+  const texts = (await waitForSms(app.url, t.phone, 4)).map((m) => m.text);
   expect(texts).toEqual([
-    'CP2: to send a query, SMS QUERY and your question, up to 140 characters, e.g. QUERY When will I be paid?',
+    usage,
+    usage,
     'CP2: your query is longer than 140 characters and was not sent. Shorten it and SMS QUERY again.',
     `CP2: your query Q${q.id} was received. The answer will come by SMS.`,
   ]);
+  const asked = await app.db('queries').where({ account_id: t.accountId }).count({ n: '*' }).first();
+  expect(Number(asked?.n)).toBe(1);
   const metrics = await (await fetch(`${app.url}/metrics`)).text();
   expect(metrics).toMatch(/^queries_open [1-9]\d*$/m);
   expect(metrics).toMatch(/^queries_oldest_open_seconds \d/m);
@@ -231,8 +238,8 @@ test('queries by SMS: a reference by SMS, refused when too long or empty; answer
   expect(await admin(`/queries/${q.id}/answer`, { body: { text: answer } })).toMatchObject({ status: 200 });
   expect((await admin(`/queries/${q.id}/answer`, { body: { text: 'again' } })).status).toBe(409);
   expect((await admin('/queries/999999999/answer', { body: { text: 'x' } })).status).toBe(404);
-  const all = await waitForSms(app.url, t.phone, 4);
-  expect(all[3]?.text).toBe(`CP2 answer to your query Q${q.id}: ${answer}`);
+  const all = await waitForSms(app.url, t.phone, 5);
+  expect(all[4]?.text).toBe(`CP2 answer to your query Q${q.id}: ${answer}`);
   expect(await app.db('queries').where({ id: q.id }).first('status', 'answer')).toEqual({
     status: 'answered',
     answer,

@@ -54,6 +54,7 @@ const AGAINST: [string, string][] = [
   ['src/http/web/browser/zz-fixture.ts', '../../../domain/application-status-x'],
   ['src/http/web/browser/zz-fixture.ts', '../../../domain/claim-status-x'],
   ['src/http/web/browser/zz-fixture.ts', '../../../domain/claims'],
+  ['src/http/web/browser/zz-fixture.ts', '../../../domain/queries'],
 ];
 
 const ALONG: [string, string][] = [
@@ -70,6 +71,7 @@ const ALONG: [string, string][] = [
   ['src/http/web/browser/zz-fixture.ts', './api'],
   ['src/http/web/browser/zz-fixture.ts', '../../../domain/application-status'],
   ['src/http/web/browser/zz-fixture.ts', '../../../domain/claim-status'],
+  ['src/http/web/browser/zz-fixture.ts', '../../../domain/query-status'],
   // Tests and scripts may import anything.
   ['tests/zz-fixture.ts', '../src/engine/engine'],
   ['scripts/zz-fixture.ts', '../src/http/app'],

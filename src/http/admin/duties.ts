@@ -5,7 +5,7 @@
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { CLAIM_STATUSES } from '../../domain/claim-status';
-import { QUERY_STATUSES } from '../../domain/duty-types';
+import { QUERY_STATUSES } from '../../domain/query-status';
 import type { ImportResult } from '../../domain/csv-import';
 import { isControl } from '../../domain/queries';
 import { isDay } from '../../domain/time';

@@ -1,6 +1,7 @@
 // Console pages Queries, Attendance and Claims (issue 12's operator routes): lists, and the actions the
 // API offers: answer a query, show a station's code of the day, approve or reject a claim.
 import { CLAIM_STATUSES, PENDING, isDecidable } from '../../../domain/claim-status';
+import { OPEN, QUERY_STATUSES, isAnswerable } from '../../../domain/query-status';
 import { api, problem, query, type Problem } from './api';
 import { el, replace, show, when } from './dom';
 import { button, input, messageLine, select, statusTag, table } from './widgets';
@@ -47,12 +48,8 @@ type List<K extends string, R> = { total: number; next_cursor: string | null } &
 export function queriesPage(root: HTMLElement): void {
   const status = select(
     'Status',
-    [
-      ['open', 'open'],
-      ['answered', 'answered'],
-      ['', 'any'],
-    ],
-    'open',
+    [...QUERY_STATUSES.map((s): [string, string] => [s, s]), ['', 'any']],
+    OPEN,
   );
   const msg = messageLine();
   const out = el('div');
@@ -85,7 +82,7 @@ export function queriesPage(root: HTMLElement): void {
           {
             title: 'Answer',
             cell: (q: Query) => {
-              if (q.status !== 'open') return show(q.answer);
+              if (!isAnswerable(q.status)) return show(q.answer);
               const box = el('textarea', {
                 attrs: { rows: '2', maxlength: '280', 'aria-label': `Answer to ${q.reference}` },
               });
