@@ -16,3 +16,6 @@ export function isUndecided(status: string): boolean {
 
 /** A duty is an approved application: checked in and out on its days, and paid (docs/duties.md). */
 export const DUTY = 'approved' satisfies ApplicationStatus;
+
+/** An operator's reason for a decision (optional; kept in the events and the audit trail): at most this long. */
+export const DECISION_REASON_MAX = 160;

@@ -14,7 +14,7 @@ import type { Knex } from 'knex';
 import { boundedTransaction } from '../db/bounded-transaction';
 import type { Db } from '../db/knex';
 import { activeApplications } from './active-applications';
-import { DUTY, UNDECIDED, type ApplicationStatus } from './application-status';
+import { DECISION_REASON_MAX, DUTY, UNDECIDED, type ApplicationStatus } from './application-status';
 import { recordAdminAction } from './admin-audit';
 import type { Lang } from './language';
 import { enqueueSms, languageOf } from './outbox';
@@ -62,7 +62,9 @@ export type DecisionResult =
   /** Not submitted (withdrawn, or decided the other way): only a submitted application can be decided. */
   | { id: number; result: 'notReviewable'; status: ApplicationStatus }
   /** Approved applications already fill the vacancy's positions. */
-  | { id: number; result: 'full'; positions: number; approved: number };
+  | { id: number; result: 'full'; positions: number; approved: number }
+  /** The reason is empty or longer than `max` (DECISION_REASON_MAX): nothing decided. */
+  | { id: number; result: 'invalidReason'; max: number };
 
 export type DecisionRequest = { decision: Decision; reason?: string; actor: string };
 
@@ -169,6 +171,9 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
   }
 
   async function decideIn(trx: Knex.Transaction, id: number, req: DecisionRequest): Promise<DecisionResult> {
+    if (req.reason !== undefined && (req.reason === '' || req.reason.length > DECISION_REASON_MAX)) {
+      return { id, result: 'invalidReason', max: DECISION_REASON_MAX };
+    }
     const found = (await trx('applications').where({ id }).first('vacancy_id')) as
       { vacancy_id: number } | undefined;
     if (!found) return { id, result: 'notFound' };

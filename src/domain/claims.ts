@@ -14,7 +14,7 @@ import { daysAttended } from './attendance';
 import { applicationsWithStation, dutiesWithStation } from './applications';
 import { codesOf, importer, lockImports, runImport, type ImportResult, type Kind } from './csv-import';
 import { recordDutyEvents } from './duty-events';
-import { PAID, PAYABLE, PENDING, isPayable, type ClaimStatus } from './claim-status';
+import { CLAIM_REASON_MAX, PAID, PAYABLE, PENDING, isPayable, type ClaimStatus } from './claim-status';
 import { kes, type ClaimView, type PaymentPage } from './duty-types';
 import type { Lang } from './language';
 import { enqueueSms, languageOf } from './outbox';
@@ -166,7 +166,9 @@ export type ClaimDecisionResult =
   | { id: number; result: 'approved' | 'rejected' }
   | { id: number; result: 'unchanged'; status: ClaimStatus }
   | { id: number; result: 'notFound' }
-  | { id: number; result: 'notPending'; status: ClaimStatus };
+  | { id: number; result: 'notPending'; status: ClaimStatus }
+  /** The rejection's reason is empty or longer than `max` (CLAIM_REASON_MAX): nothing decided. */
+  | { id: number; result: 'invalidReason'; max: number };
 
 export type PaymentResult = ImportResult & { paid?: number };
 
@@ -330,7 +332,10 @@ export function createClaims(db: Db, opts: { now?: Clock; cipher: FieldCipher })
       return db.transaction((trx) => decideIn(trx, id, 'approve', actor));
     },
 
-    reject(id: number, reason: string, actor: string): Promise<ClaimDecisionResult> {
+    async reject(id: number, reason: string, actor: string): Promise<ClaimDecisionResult> {
+      if (reason.trim() === '' || reason.length > CLAIM_REASON_MAX) {
+        return { id, result: 'invalidReason', max: CLAIM_REASON_MAX };
+      }
       return db.transaction((trx) => decideIn(trx, id, 'reject', actor, reason));
     },
 

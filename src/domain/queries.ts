@@ -13,7 +13,15 @@ import type { QueryResult, QueryTopic, QueryView } from './duty-types';
 import { gsm7Length, toGsm7 } from './gsm7';
 import { enqueueSms, languageOf } from './outbox';
 import { SMS_TWO_SEGMENTS } from './sms-fit';
-import { ANSWERED, OPEN, QUERY_MAX, QUERY_MIN, isAnswerable, type QueryStatus } from './query-status';
+import {
+  ANSWER_MAX,
+  ANSWERED,
+  OPEN,
+  QUERY_MAX,
+  QUERY_MIN,
+  isAnswerable,
+  type QueryStatus,
+} from './query-status';
 import { formatEatDate, systemClock, type Clock } from './time';
 
 const REFERENCE_PREFIX = 'Q';
@@ -94,7 +102,9 @@ export type AnswerResult =
   | { id: number; result: 'notFound' }
   | { id: number; result: 'answeredAlready' }
   /** The SMS would take more than two segments: `over` characters too many. */
-  | { id: number; result: 'tooLong'; over: number };
+  | { id: number; result: 'tooLong'; over: number }
+  /** The answer is empty, once cleaned, or longer than `max` (ANSWER_MAX) characters: nothing sent. */
+  | { id: number; result: 'invalid'; max: number };
 
 export function createQueries(db: Db, opts: { now?: Clock } = {}) {
   const now = opts.now ?? systemClock;
@@ -173,6 +183,7 @@ export function createQueries(db: Db, opts: { now?: Clock } = {}) {
     /** Answers an open query: the SMS (at most two segments) and the close commit together. */
     async answer(id: number, text: string, actor: string): Promise<AnswerResult> {
       const answer = cleanQueryText(text);
+      if (answer === '' || answer.length > ANSWER_MAX) return { id, result: 'invalid', max: ANSWER_MAX };
       return db.transaction(async (trx) => {
         const q = (await trx('queries as q')
           .join('accounts as ac', 'ac.id', 'q.account_id')

@@ -17,3 +17,6 @@ export function isAnswerable(status: string): boolean {
 export const QUERY_MIN = 3;
 /** …and at most this many (one USSD screen, one SMS). */
 export const QUERY_MAX = 140;
+
+/** An operator's answer: at most this many characters (and its SMS at most two segments, queries.ts). */
+export const ANSWER_MAX = 280;

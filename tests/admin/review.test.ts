@@ -160,6 +160,17 @@ test('a withdrawn application cannot be reviewed; an unknown one is 404', async 
   expect((await review(99999999, { decision: 'approve' })).status).toBe(404);
 });
 
+test('the domain refuses a reason longer than DECISION_REASON_MAX as the HTTP schema does', async () => {
+  const a = await applied(fx.v.inv1);
+  const long = { decision: 'reject' as const, reason: 'x'.repeat(161), actor: 'admin:ops' };
+  expect(await applications.decide(a.id, long)).toEqual({ id: a.id, result: 'invalidReason', max: 160 });
+  expect(await applications.decideMany([a.id], { ...long, reason: '' })).toEqual([
+    { id: a.id, result: 'invalidReason', max: 160 },
+  ]);
+  expect(await statusOf(a.id)).toBe('submitted');
+  expect((await review(a.id, { decision: 'reject', reason: 'x'.repeat(160) })).status).toBe(200);
+});
+
 test('bulk review answers per id', async () => {
   const ok = await applied(fx.v.inv1);
   const ok2 = await applied(fx.v.inv1);

@@ -3,6 +3,10 @@
 // reason, by SMS) only a pending claim; a payment file is all-or-nothing, refuses an amount that differs,
 // and 50 concurrent uploads of the same file pay once; PAY lists the claims; queries by SMS get a
 // reference, an answer goes by SMS at most two segments long, and /metrics counts the open ones.
+import { createClaims } from '../../src/domain/claims';
+import { createQueries } from '../../src/domain/queries';
+import { openFieldCipher } from '../../src/data-keys';
+import { createLogger } from '../../src/logger';
 import { textShortCode, waitForSms, inbox } from '../support/sms';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { seedVacancies, type Fixture } from '../vacancies/fixtures';
@@ -205,6 +209,28 @@ test('PAY / MALIPO: the claims with their status in one SMS; none yet said so', 
   expect(none?.text).toBe(
     'CP2: huna madai ya malipo bado. Dai hufanywa baada ya siku ya mwisho ya zamu. Piga *384*22262# kwa Zamu zangu.',
   );
+});
+
+test('the domain refuses a rejection reason over 60 and an answer over 280 characters, as the HTTP schemas do', async () => {
+  const d = await finishedDuty(1);
+  const claims = createClaims(app.db, { cipher: openFieldCipher(app.config, createLogger('silent')) });
+  expect(await claims.reject(d.claimId, 'x'.repeat(61), 'admin:ops')).toEqual({
+    id: d.claimId,
+    result: 'invalidReason',
+    max: 60,
+  });
+  expect(await claims.reject(d.claimId, ' ', 'admin:ops')).toMatchObject({ result: 'invalidReason' });
+  expect(await app.db('claims').where({ id: d.claimId }).first('status')).toEqual({ status: 'pending' });
+  expect((await admin(`/claims/${d.claimId}/reject`, { body: { reason: 'x'.repeat(61) } })).status).toBe(400);
+  expect(await claims.reject(d.claimId, 'x'.repeat(60), 'admin:ops')).toMatchObject({ result: 'rejected' });
+
+  const queries = createQueries(app.db);
+  expect(await queries.answer(999999999, 'A'.repeat(281), 'admin:ops')).toEqual({
+    id: 999999999,
+    result: 'invalid',
+    max: 280,
+  });
+  expect(await queries.answer(999999999, '\u0007', 'admin:ops')).toMatchObject({ result: 'invalid' });
 });
 
 test('queries by SMS: a reference by SMS, refused when too long, too short or empty; answered once, at most two segments', async () => {

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { renderSms } from '../../channels/sms/render-sms';
 import type { DecisionResult } from '../../domain/applications';
-import { APPLICATION_STATUSES } from '../../domain/application-status';
+import { APPLICATION_STATUSES, DECISION_REASON_MAX } from '../../domain/application-status';
 import type { AdminApi } from './api';
 import type { AdminDeps } from './deps';
 import { cursorParam, limitParam, offsetRefused, page } from './paging';
@@ -16,7 +16,7 @@ const decision = z.enum(['approve', 'reject']).describe('approve or reject');
 const reason = z
   .string()
   .min(1)
-  .max(160)
+  .max(DECISION_REASON_MAX)
   .optional()
   .describe('kept in the audit trail and the application events; not sent to the applicant');
 
@@ -59,6 +59,8 @@ function answer(r: DecisionResult): { status: number; body: Record<string, unkno
         status: 409,
         body: { ...r, error: `full: ${r.approved} of ${r.positions} positions are already approved` },
       };
+    case 'invalidReason':
+      return { status: 400, body: { ...r, error: `the reason must be 1 to ${r.max} characters` } };
   }
 }
 

@@ -4,8 +4,8 @@
 // queries.ts) and maps its result to HTTP.
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { CLAIM_STATUSES } from '../../domain/claim-status';
-import { QUERY_STATUSES } from '../../domain/query-status';
+import { CLAIM_REASON_MAX, CLAIM_STATUSES } from '../../domain/claim-status';
+import { ANSWER_MAX, QUERY_STATUSES } from '../../domain/query-status';
 import type { ImportResult } from '../../domain/csv-import';
 import { isControl } from '../../domain/queries';
 import { isDay } from '../../domain/time';
@@ -43,10 +43,18 @@ export const queriesQuery = z.object({
   offset: offsetRefused,
 });
 export const rejectBody = z
-  .object({ reason: line(60).describe('sent to the teacher by SMS; at most 60 characters') })
+  .object({
+    reason: line(CLAIM_REASON_MAX).describe(
+      `sent to the teacher by SMS; at most ${CLAIM_REASON_MAX} characters`,
+    ),
+  })
   .strict();
 export const answerBody = z
-  .object({ text: line(280).describe('sent to the teacher by SMS (at most 2 segments with the reference)') })
+  .object({
+    text: line(ANSWER_MAX).describe(
+      `sent to the teacher by SMS (at most ${ANSWER_MAX} characters, 2 segments with the reference)`,
+    ),
+  })
   .strict();
 
 /** Reads a CSV body (415 unless text/csv, 413 when too large); undefined when answered already. */
@@ -220,6 +228,10 @@ export function registerDutiesRoutes(api: AdminApi, deps: AdminDeps): void {
             ctx.status = 409;
             ctx.body = { ...r, error: `a ${r.status} claim cannot be decided` };
             return;
+          case 'invalidReason':
+            ctx.status = 400;
+            ctx.body = { ...r, error: `the reason must be 1 to ${r.max} characters` };
+            return;
           default:
             ctx.body = r;
         }
@@ -292,6 +304,10 @@ export function registerDutiesRoutes(api: AdminApi, deps: AdminDeps): void {
         case 'answeredAlready':
           ctx.status = 409;
           ctx.body = { ...r, error: 'the query is answered already' };
+          return;
+        case 'invalid':
+          ctx.status = 400;
+          ctx.body = { ...r, error: `the answer must be 1 to ${r.max} characters` };
           return;
         case 'tooLong':
           ctx.status = 400;

@@ -1,7 +1,7 @@
 // Console pages Queries, Attendance and Claims (issue 12's operator routes): lists, and the actions the
 // API offers: answer a query, show a station's code of the day, approve or reject a claim.
-import { CLAIM_STATUSES, PENDING, isDecidable } from '../../../domain/claim-status';
-import { OPEN, QUERY_STATUSES, isAnswerable } from '../../../domain/query-status';
+import { CLAIM_REASON_MAX, CLAIM_STATUSES, PENDING, isDecidable } from '../../../domain/claim-status';
+import { ANSWER_MAX, OPEN, QUERY_STATUSES, isAnswerable } from '../../../domain/query-status';
 import { api, problem, query, type Problem } from './api';
 import { el, replace, show, when } from './dom';
 import { button, input, messageLine, select, statusTag, table } from './widgets';
@@ -84,7 +84,7 @@ export function queriesPage(root: HTMLElement): void {
             cell: (q: Query) => {
               if (!isAnswerable(q.status)) return show(q.answer);
               const box = el('textarea', {
-                attrs: { rows: '2', maxlength: '280', 'aria-label': `Answer to ${q.reference}` },
+                attrs: { rows: '2', maxlength: String(ANSWER_MAX), 'aria-label': `Answer to ${q.reference}` },
               });
               return el(
                 'div',
@@ -177,7 +177,9 @@ export function claimsPage(root: HTMLElement): void {
     [...CLAIM_STATUSES.map((s): [string, string] => [s, s]), ['', 'any']],
     PENDING,
   );
-  const reason = input('Reason for a rejection (sent to the teacher)', { maxlength: '60' });
+  const reason = input('Reason for a rejection (sent to the teacher)', {
+    maxlength: String(CLAIM_REASON_MAX),
+  });
   const msg = messageLine();
   const out = el('div');
 

@@ -1,7 +1,7 @@
 // Console pages Vacancies and Applications: the admin API's lists, a vacancy closed, applications reviewed
 // one at a time or many at once (with the API's result for each), an applicant's profile and the SMS
 // each decision sent.
-import { isUndecided } from '../../../domain/application-status';
+import { DECISION_REASON_MAX, isUndecided } from '../../../domain/application-status';
 import { api, problem, query, type Problem } from './api';
 import { append, el, replace, show, when } from './dom';
 import { button, input, messageLine, select, statusTag, table, type Column } from './widgets';
@@ -203,7 +203,10 @@ export function applicationsPage(root: HTMLElement, params: URLSearchParams): vo
     'submitted',
     { name: 'status' },
   );
-  const reason = input('Reason (kept in the audit trail, not sent)', { name: 'reason', maxlength: '160' });
+  const reason = input('Reason (kept in the audit trail, not sent)', {
+    name: 'reason',
+    maxlength: String(DECISION_REASON_MAX),
+  });
   const msg = messageLine();
   const summary = el('p', { class: 'hint' });
   const list = el('div');
@@ -323,7 +326,7 @@ export function applicationsPage(root: HTMLElement, params: URLSearchParams): vo
     const d = a.body;
     const line = messageLine();
     if (note) line.say(note.text, note.ok);
-    const why = input('Reason (optional)', { maxlength: '160' });
+    const why = input('Reason (optional)', { maxlength: String(DECISION_REASON_MAX) });
     const profile = Object.entries(d.profile ?? {}).filter(([k]) => !k.endsWith('_at') && k !== 'id');
     replace(
       detail,
