@@ -1,4 +1,4 @@
-import { PASSWORD_MAX, PASSWORD_MIN } from '../src/domain/passwords';
+import { PASSWORD_MAX, PASSWORD_MIN } from '../src/domain/limits';
 import type { LoginResult } from './services';
 import { screen, type InputSpec, type TextRef } from './screen';
 

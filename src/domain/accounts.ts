@@ -11,10 +11,8 @@ import { usernameOf } from './phone';
 import type { SectionId } from './profile-fields';
 import { missingSectionsOf } from './profiles';
 import { nextResetAt } from './reset-limit';
+import { LOCK_MINUTES, MAX_FAILED_LOGINS } from './limits';
 import { formatEat } from './time';
-
-export const MAX_FAILED_LOGINS = 5;
-export const LOCK_MINUTES = 30;
 
 export type Account = {
   id: number;

@@ -18,12 +18,9 @@ import { recordAdminAction } from './admin-audit';
 import { dutiesWithStation } from './applications';
 import { recordDutyEvents } from './duty-events';
 import type { AttendanceKind, MarkResult } from './duty-types';
+import { CODE_DIGITS, CODE_LOCK_MINUTES, MAX_WRONG_CODES } from './limits';
 import { enqueueSms, languageOf } from './outbox';
 import { eatDay, formatDay, formatEatTime, systemClock, type Clock } from './time';
-
-export const MAX_WRONG_CODES = 3;
-export const CODE_LOCK_MINUTES = 30;
-export const CODE_DIGITS = 6;
 
 /** A fresh attendance code: 6 digits from the OS's random source, leading zeros kept. */
 export function newAttendanceCode(): string {

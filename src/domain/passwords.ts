@@ -1,13 +1,12 @@
 // Passwords are digits (typeable on a feature phone keypad), hashed with scrypt and a per-account salt.
 import { randomBytes, randomInt, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { PASSWORD_MAX, PASSWORD_MIN } from './limits';
 
 const N = 16384;
 const R = 8;
 const P = 1;
 const KEYLEN = 32;
 
-export const PASSWORD_MIN = 6;
-export const PASSWORD_MAX = 12;
 export const GENERATED_LENGTH = 6;
 
 function scrypt(password: string, salt: Buffer, keylen: number, opts: ScryptOptions): Promise<Buffer> {

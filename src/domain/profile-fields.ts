@@ -93,13 +93,13 @@ function checkYear(opts: { minAge?: number; maxAge?: number; from?: number }) {
     // Nairobi's year: the server's own time zone would still say last year on 1 January before 03:00.
     const current = eatYear(now);
     if (!/^\d{4}$/.test(raw) || year > current) return no('profile.error.yearFuture');
-    if (
-      opts.minAge !== undefined &&
-      (current - year < opts.minAge || current - year > (opts.maxAge ?? 200))
-    ) {
-      return no('profile.error.age');
+    if (opts.minAge !== undefined) {
+      const maxAge = opts.maxAge ?? 200;
+      const age = current - year;
+      if (age < opts.minAge || age > maxAge) return no('profile.error.age', { minAge: opts.minAge, maxAge });
     }
-    if (opts.from !== undefined && year < opts.from) return no('profile.error.yearOld');
+    // The limits are said with the values checked: the copy has placeholders, not the numbers.
+    if (opts.from !== undefined && year < opts.from) return no('profile.error.yearOld', { from: opts.from });
     return ok(raw);
   };
 }

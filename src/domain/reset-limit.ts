@@ -1,9 +1,9 @@
-// The password reset limit: at most 3 new passwords per account in any 24 hours (USSD and SMS together),
+// The password reset limit: at most MAX_RESETS_PER_DAY (limits.ts) new passwords per account in any 24 hours (USSD and SMS together),
 // so that the keyword cannot be used to bomb a phone. Asked both when a reset is requested and when an SMS
 // would advise "SMS PASSWORD": advice the limit would refuse is advice the user cannot follow.
 import type { Db } from '../db/knex';
+import { MAX_RESETS_PER_DAY } from './limits';
 
-export const MAX_RESETS_PER_DAY = 3;
 const WINDOW_MS = 24 * 3600_000;
 
 /**

@@ -2,6 +2,8 @@
 // Kiswahili user English on that screen or SMS, and the type of sw.ts only checks that the key exists.
 import { en, type CopyKey } from '../../src/domain/copy/en';
 import { sw } from '../../src/domain/copy/sw';
+import { translate } from '../../src/domain/copy';
+import { CODE_DIGITS, COPY_LIMITS, MAX_FAILED_LOGINS } from '../../src/domain/limits';
 
 /**
  * The only keys whose text is the same in both languages, each for a reason: language names (each shown
@@ -77,4 +79,18 @@ test('a Kiswahili string keeps the placeholders of its English one', () => {
     (k) => JSON.stringify(placeholders(sw[k])) !== JSON.stringify(placeholders(en[k])),
   );
   expect(differ).toEqual([]);
+});
+
+test('the limits the rules enforce are said through their placeholders, in both languages', () => {
+  // A number typed into the copy ("locked after 5 wrong passwords") would stay when the limit changes.
+  const uses = (strings: Record<string, string>, name: string) =>
+    Object.keys(strings).filter((k) => strings[k]?.includes(`{${name}}`));
+  for (const name of Object.keys(COPY_LIMITS)) {
+    expect({ name, en: uses(en, name).length > 0 }).toEqual({ name, en: true });
+    expect(uses(sw, name)).toEqual(uses(en, name));
+  }
+  expect(translate('en', { key: 'login.locked', params: { time: '14:05' } })).toContain(
+    `locked after ${MAX_FAILED_LOGINS} wrong passwords`,
+  );
+  expect(translate('sw', 'duties.code')).toContain(`tarakimu ${CODE_DIGITS}`);
 });

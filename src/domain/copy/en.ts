@@ -53,7 +53,7 @@ export const en = {
   'account.exists': 'An account already exists for {phone}.',
   'account.reset': 'Send me a new password',
   'account.resetSent': 'A new password has been sent by SMS to {phone}.',
-  'account.resetLimited': 'You have asked for 3 new passwords in 24 hours. Try again after {time}.',
+  'account.resetLimited': 'You have asked for {maxResets} new passwords in 24 hours. Try again after {time}.',
 
   // log in
   'login.prompt': 'Enter your CP2 password:',
@@ -61,12 +61,12 @@ export const en = {
   'login.wrong.one': 'Wrong password. {left} attempt left.',
   'login.wrong.other': 'Wrong password. {left} attempts left.',
   'login.locked':
-    'Your account is locked after 5 wrong passwords. Try again after {time}, or SMS PASSWORD to {sms}.',
+    'Your account is locked after {maxFailedLogins} wrong passwords. Try again after {time}, or SMS PASSWORD to {sms}.',
   'login.noAccount': 'There is no account for this number. Dial {code} and choose Create account.',
 
   // change password
   'password.current': 'Enter your current password:',
-  'password.new': 'Enter a new password of 6 to 12 digits:',
+  'password.new': 'Enter a new password of {passwordMin} to {passwordMax} digits:',
   'password.trivial': 'Too easy to guess. Avoid 123456 or repeated digits.',
   'password.confirm': 'Enter the new password again:',
   'password.mismatch': 'The passwords did not match.',
@@ -78,7 +78,7 @@ export const en = {
   'sms.passwordReset':
     'Your new CP2 password is {password} for username {username}. Dial {code} to log in. Not you? SMS HELP to {sms}.',
   'sms.accountLocked':
-    'Your CP2 account is locked after 5 wrong passwords until {time}. Not you? SMS PASSWORD to {sms} for a new password.',
+    'Your CP2 account is locked after {maxFailedLogins} wrong passwords until {time}. Not you? SMS PASSWORD to {sms} for a new password.',
   'sms.passwordChanged': 'Your CP2 password was changed. If you did not do this, SMS PASSWORD to {sms} now.',
   'sms.help':
     'CP2: dial {code} to create an account, apply for jobs and see your applications. SMS PASSWORD for a new password, STATUS for your account.',
@@ -86,7 +86,7 @@ export const en = {
   'sms.profileComplete': 'complete',
   'sms.noAccount':
     'There is no CP2 account for this number. Dial {code} and choose Create account to get one.',
-  'sms.resetLimited': 'You have asked for 3 new CP2 passwords in 24 hours. Try again after {time}.',
+  'sms.resetLimited': 'You have asked for {maxResets} new CP2 passwords in 24 hours. Try again after {time}.',
 
   // profile
   'profile.title': 'My profile:',
@@ -172,8 +172,8 @@ export const en = {
   'profile.error.nameLetters': "Use letters, spaces, ' and - only.",
   'profile.error.twoNames': 'Enter at least two names.',
   'profile.error.yearFuture': 'Enter a 4-digit year, not in the future.',
-  'profile.error.age': 'Your age must be 18 to 75 years.',
-  'profile.error.yearOld': 'Enter a year from 1950.',
+  'profile.error.age': 'Your age must be {minAge} to {maxAge} years.',
+  'profile.error.yearOld': 'Enter a year from {from}.',
   'profile.error.phone': 'Enter a Kenyan mobile number, e.g. 0712345678.',
   'profile.error.length': 'Too short or too long. Try again.',
   'profile.error.nationalId': 'An ID number has 7 or 8 digits.',
@@ -259,7 +259,7 @@ export const en = {
   'sms.applicationsCount': '{count}. Dial {code} to see them.',
   // Sent instead of sms.accountLocked / sms.passwordChanged when the phone has had its 3 resets of the day.
   'sms.accountLockedResetLater':
-    'Your CP2 account is locked after 5 wrong passwords until {time}. Not you? SMS PASSWORD to {sms} after {resetTime} for a new password.',
+    'Your CP2 account is locked after {maxFailedLogins} wrong passwords until {time}. Not you? SMS PASSWORD to {sms} after {resetTime} for a new password.',
   'sms.passwordChangedResetLater':
     'Your CP2 password was changed. If you did not do this, SMS PASSWORD to {sms} after {resetTime}.',
 
@@ -320,7 +320,7 @@ export const en = {
   'duties.noClaim': 'Claim: after the last day',
   'duties.checkIn': 'Check in',
   'duties.checkOut': 'Check out',
-  'duties.code': 'Enter the 6-digit code the centre manager reads out:',
+  'duties.code': 'Enter the {codeDigits}-digit code the centre manager reads out:',
   'duties.wrongCode.one': 'Wrong code. {left} attempt left.',
   'duties.wrongCode.other': 'Wrong code. {left} attempts left.',
   'duties.checkedIn': 'Checked in at {station} on {date} at {time}.',
@@ -329,7 +329,7 @@ export const en = {
   'duties.alreadyOut': 'You already checked out of {station} on {date} at {time}. Nothing new was recorded.',
   'duties.notCheckedIn': 'You have not checked in at {station} today ({date}). Check in first.',
   'duties.noDutyToday': 'This duty has no day today. Check-in is only on the days of the duty.',
-  'duties.locked': 'Check-in is locked after 3 wrong codes. Try again after {time}.',
+  'duties.locked': 'Check-in is locked after {maxWrongCodes} wrong codes. Try again after {time}.',
   'claims.status.pending': 'pending',
   'claims.status.approved': 'approved',
   'claims.status.rejected': 'rejected',
@@ -348,7 +348,7 @@ export const en = {
   'queries.topic.duty': 'Duty',
   'queries.topic.account': 'Account',
   'queries.topic.other': 'Other',
-  'queries.text': 'Type your query, up to 140 characters:',
+  'queries.text': 'Type your query, up to {queryMax} characters:',
   'queries.sent': 'Your query {reference} has been sent. The answer will come by SMS and in My queries.',
   'queries.title': 'My queries:',
   'queries.none': 'You have not sent a query yet.',
@@ -377,7 +377,7 @@ export const en = {
   'sms.attendanceWrongCode':
     "CP2: wrong code, nothing was recorded. Attempts left: {left}. Ask the centre manager for today's code.",
   'sms.attendanceLocked':
-    'CP2: check-in is locked after 3 wrong codes. Nothing was recorded. Try again after {time}.',
+    'CP2: check-in is locked after {maxWrongCodes} wrong codes. Nothing was recorded. Try again after {time}.',
   'sms.attendanceUsage':
     'CP2: to check in, SMS IN and the code the centre manager reads out, e.g. IN 123456. To check out, SMS OUT and the code.',
   'sms.claimApproved':
@@ -390,9 +390,9 @@ export const en = {
   'sms.queryReceived': 'CP2: your query {reference} was received. The answer will come by SMS.',
   'sms.queryAnswer': 'CP2 answer to your query {reference}: {answer}',
   'sms.queryUsage':
-    'CP2: to send a query, SMS QUERY and your question, up to 140 characters, e.g. QUERY When will I be paid?',
+    'CP2: to send a query, SMS QUERY and your question, up to {queryMax} characters, e.g. QUERY When will I be paid?',
   'sms.queryTooLong':
-    'CP2: your query is longer than 140 characters and was not sent. Shorten it and SMS QUERY again.',
+    'CP2: your query is longer than {queryMax} characters and was not sent. Shorten it and SMS QUERY again.',
 } as const;
 
 export type CopyKey = keyof typeof en;

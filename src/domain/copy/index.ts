@@ -1,7 +1,8 @@
 // The copy catalogue: every word a phone shows, in English and Kiswahili. It lives in the domain so that
 // every layer may use it (the domain's SMS templates are typed by its keys); it imports nothing but the
-// language type.
+// language type and the limits it quotes (limits.ts).
 import type { Lang } from '../language';
+import { COPY_LIMITS } from '../limits';
 import { en, type CopyKey } from './en';
 import { sw } from './sw';
 
@@ -26,7 +27,8 @@ export function isCopyKey(key: string): key is CopyKey {
 
 function interpolate(lang: Lang, template: string, params: Params = {}): string {
   return template.replace(/\{(\w+)\}/g, (m, name: string) => {
-    const v = params[name];
+    // A limit the rules enforce ({maxFailedLogins}) is said with its value from limits.ts.
+    const v = params[name] ?? COPY_LIMITS[name];
     if (v === undefined) return m;
     if (typeof v !== 'object') return String(v);
     // A key with parameters of its own (a task naming its section) is translated with them too.

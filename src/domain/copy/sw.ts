@@ -46,18 +46,19 @@ export const sw: Record<CopyKey, string> = {
   'account.exists': 'Nambari {phone} tayari ina akaunti.',
   'account.reset': 'Nitumie nenosiri jipya',
   'account.resetSent': 'Nenosiri jipya limetumwa kwa SMS kwenye nambari {phone}.',
-  'account.resetLimited': 'Umeomba nenosiri jipya mara 3 ndani ya saa 24. Jaribu tena baada ya {time}.',
+  'account.resetLimited':
+    'Umeomba nenosiri jipya mara {maxResets} ndani ya saa 24. Jaribu tena baada ya {time}.',
 
   'login.prompt': 'Weka nenosiri lako la CP2:',
   'login.hint': 'Umesahau nenosiri? Tuma neno NENOSIRI kwa {sms}.',
   'login.wrong.one': 'Nenosiri si sahihi. Jaribio lililobaki: {left}.',
   'login.wrong.other': 'Nenosiri si sahihi. Majaribio yaliyobaki: {left}.',
   'login.locked':
-    'Akaunti yako imefungwa kwa kukosea nenosiri mara 5. Jaribu tena baada ya {time}, au tuma neno NENOSIRI kwa {sms}.',
+    'Akaunti yako imefungwa kwa kukosea nenosiri mara {maxFailedLogins}. Jaribu tena baada ya {time}, au tuma neno NENOSIRI kwa {sms}.',
   'login.noAccount': 'Nambari hii haina akaunti. Piga {code} uchague Fungua akaunti.',
 
   'password.current': 'Weka nenosiri lako la sasa:',
-  'password.new': 'Weka nenosiri jipya la tarakimu 6 hadi 12:',
+  'password.new': 'Weka nenosiri jipya la tarakimu {passwordMin} hadi {passwordMax}:',
   'password.trivial': 'Ni rahisi kukisia. Epuka 123456 au tarakimu zinazojirudia.',
   'password.confirm': 'Weka nenosiri jipya tena:',
   'password.mismatch': 'Nenosiri la pili halilingani na la kwanza.',
@@ -68,7 +69,7 @@ export const sw: Record<CopyKey, string> = {
   'sms.passwordReset':
     'Nenosiri lako jipya la CP2 ni {password}, jina la mtumiaji {username}. Piga {code} kuingia. Kama hukuomba, tuma neno MSAADA kwa {sms}.',
   'sms.accountLocked':
-    'Akaunti yako ya CP2 imefungwa hadi {time} kwa kukosea nenosiri mara 5. Kama si wewe, tuma neno NENOSIRI kwa {sms} upate jipya.',
+    'Akaunti yako ya CP2 imefungwa hadi {time} kwa kukosea nenosiri mara {maxFailedLogins}. Kama si wewe, tuma neno NENOSIRI kwa {sms} upate jipya.',
   'sms.passwordChanged':
     'Nenosiri lako la CP2 limebadilishwa. Kama hukufanya hivyo, tuma neno NENOSIRI kwa {sms} sasa.',
   'sms.help':
@@ -76,7 +77,8 @@ export const sw: Record<CopyKey, string> = {
   'sms.status': 'Akaunti ya CP2 {username}: ilifunguliwa {date}. Wasifu: {profile}.{applications}',
   'sms.profileComplete': 'umekamilika',
   'sms.noAccount': 'Nambari hii haina akaunti ya CP2. Piga {code} uchague Fungua akaunti.',
-  'sms.resetLimited': 'Umeomba nenosiri jipya la CP2 mara 3 ndani ya saa 24. Jaribu tena baada ya {time}.',
+  'sms.resetLimited':
+    'Umeomba nenosiri jipya la CP2 mara {maxResets} ndani ya saa 24. Jaribu tena baada ya {time}.',
 
   'profile.title': 'Wasifu wangu:',
   'profile.sectionStatus': '{name}: {status}',
@@ -162,8 +164,8 @@ export const sw: Record<CopyKey, string> = {
   'profile.error.nameLetters': "Tumia herufi pekee. Alama ' na - zinaruhusiwa.",
   'profile.error.twoNames': 'Weka angalau majina mawili.',
   'profile.error.yearFuture': 'Weka mwaka wa tarakimu 4 usiozidi mwaka huu.',
-  'profile.error.age': 'Umri wako uwe miaka 18 hadi 75.',
-  'profile.error.yearOld': 'Weka mwaka kuanzia 1950.',
+  'profile.error.age': 'Umri wako uwe miaka {minAge} hadi {maxAge}.',
+  'profile.error.yearOld': 'Weka mwaka kuanzia {from}.',
   'profile.error.phone': 'Weka nambari ya simu ya Kenya, mfano 0712345678.',
   'profile.error.length': 'Ulichoweka ni kifupi au kirefu mno. Jaribu tena.',
   'profile.error.nationalId': 'Nambari ya kitambulisho ina tarakimu 7 au 8.',
@@ -235,7 +237,7 @@ export const sw: Record<CopyKey, string> = {
   'sms.applicationsMore': '+{count} zaidi: piga {code}',
   'sms.applicationsCount': '{count}. Piga {code} kuyaona.',
   'sms.accountLockedResetLater':
-    'Akaunti yako ya CP2 imefungwa hadi {time} kwa kukosea nenosiri mara 5. Kama si wewe, tuma neno NENOSIRI kwa {sms} baada ya {resetTime}.',
+    'Akaunti yako ya CP2 imefungwa hadi {time} kwa kukosea nenosiri mara {maxFailedLogins}. Kama si wewe, tuma neno NENOSIRI kwa {sms} baada ya {resetTime}.',
   'sms.passwordChangedResetLater':
     'Nenosiri lako la CP2 limebadilishwa. Kama hukufanya hivyo, tuma neno NENOSIRI kwa {sms} baada ya {resetTime}.',
   'help.text':
@@ -309,7 +311,7 @@ export const sw: Record<CopyKey, string> = {
   'duties.noClaim': 'Dai: baada ya siku ya mwisho',
   'duties.checkIn': 'Ripoti kuingia',
   'duties.checkOut': 'Ripoti kutoka',
-  'duties.code': 'Weka namba ya tarakimu 6 anayosoma meneja wa kituo:',
+  'duties.code': 'Weka namba ya tarakimu {codeDigits} anayosoma meneja wa kituo:',
   'duties.wrongCode.one': 'Namba si sahihi. Jaribio lililobaki: {left}.',
   'duties.wrongCode.other': 'Namba si sahihi. Majaribio yaliyobaki: {left}.',
   'duties.checkedIn': 'Umeripoti kuingia {station} tarehe {date} saa {time}.',
@@ -320,7 +322,8 @@ export const sw: Record<CopyKey, string> = {
     'Tayari uliripoti kutoka {station} tarehe {date} saa {time}. Hakuna jipya lililorekodiwa.',
   'duties.notCheckedIn': 'Hujaripoti kuingia {station} leo ({date}). Ripoti kuingia kwanza.',
   'duties.noDutyToday': 'Zamu hii haina siku leo. Kuripoti ni siku za zamu pekee.',
-  'duties.locked': 'Kuripoti kumefungwa baada ya namba 3 zisizo sahihi. Jaribu tena baada ya saa {time}.',
+  'duties.locked':
+    'Kuripoti kumefungwa baada ya namba {maxWrongCodes} zisizo sahihi. Jaribu tena baada ya saa {time}.',
   'claims.status.pending': 'linasubiri',
   'claims.status.approved': 'limekubaliwa',
   'claims.status.rejected': 'halikukubaliwa',
@@ -339,7 +342,7 @@ export const sw: Record<CopyKey, string> = {
   'queries.topic.duty': 'Zamu',
   'queries.topic.account': 'Akaunti',
   'queries.topic.other': 'Mengineyo',
-  'queries.text': 'Andika swali lako, hadi herufi 140:',
+  'queries.text': 'Andika swali lako, hadi herufi {queryMax}:',
   'queries.sent': 'Swali lako {reference} limetumwa. Jibu litakuja kwa SMS na kwenye Maswali yangu.',
   'queries.title': 'Maswali yangu:',
   'queries.none': 'Bado hujatuma swali.',
@@ -368,7 +371,7 @@ export const sw: Record<CopyKey, string> = {
   'sms.attendanceWrongCode':
     'CP2: namba si sahihi, hakuna kilichorekodiwa. Majaribio yaliyobaki: {left}. Muulize meneja wa kituo namba ya leo.',
   'sms.attendanceLocked':
-    'CP2: kuripoti kumefungwa baada ya namba 3 zisizo sahihi. Hakuna kilichorekodiwa. Jaribu tena baada ya saa {time}.',
+    'CP2: kuripoti kumefungwa baada ya namba {maxWrongCodes} zisizo sahihi. Hakuna kilichorekodiwa. Jaribu tena baada ya saa {time}.',
   'sms.attendanceUsage':
     'CP2: kuripoti kuingia, tuma NDANI na namba anayosoma meneja wa kituo, mfano NDANI 123456. Kutoka, tuma NJE na namba.',
   'sms.claimApproved':
@@ -382,7 +385,7 @@ export const sw: Record<CopyKey, string> = {
   'sms.queryReceived': 'CP2: swali lako {reference} limepokelewa. Jibu litakuja kwa SMS.',
   'sms.queryAnswer': 'CP2 jibu la swali lako {reference}: {answer}',
   'sms.queryUsage':
-    'CP2: kutuma swali, tuma SWALI na swali lako, hadi herufi 140, mfano SWALI Nitalipwa lini?',
+    'CP2: kutuma swali, tuma SWALI na swali lako, hadi herufi {queryMax}, mfano SWALI Nitalipwa lini?',
   'sms.queryTooLong':
-    'CP2: swali lako lina zaidi ya herufi 140 na halijatumwa. Lifupishe kisha tuma SWALI tena.',
+    'CP2: swali lako lina zaidi ya herufi {queryMax} na halijatumwa. Lifupishe kisha tuma SWALI tena.',
 };
