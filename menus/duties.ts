@@ -11,6 +11,7 @@ import {
   type DutySummary,
   type MarkResult,
 } from '../src/domain/duty-types';
+import { CODE_DIGITS } from '../src/domain/limits';
 import { formatDay } from '../src/domain/time';
 import { sessionContext, type SessionContext } from './context';
 import type { MenuServices } from './services';
@@ -210,7 +211,7 @@ export function dutiesJourney(services: MenuServices) {
           task: 'task.checkIn',
           notice: ctx.notice,
           text: 'duties.code',
-          input: { kind: 'digits', min: 6, max: 6 },
+          input: { kind: 'digits', min: CODE_DIGITS, max: CODE_DIGITS },
           history: false,
         })),
         on: { [INPUT]: 'marking' },
