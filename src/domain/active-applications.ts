@@ -1,11 +1,11 @@
-// The one definition of an active application: one that blocks another for the same vacancy, or in the
-// same exam and activity (the partial unique indexes of migration 006 count the same statuses). Applying
-// (applications.ts) refuses on it and browsing (vacancies.ts) marks the activities it covers.
+// An account's active applications: the ones that block another for the same vacancy, or in the same exam
+// and activity (ACTIVE, application-status.ts, where the console reads it too). Applying (applications.ts)
+// refuses on them and browsing (vacancies.ts) marks the activities they cover.
 import type { Knex } from 'knex';
-import type { ApplicationStatus } from './application-status';
+import { ACTIVE } from './application-status';
 
-/** Active applications: the ones the unique indexes count. */
-export const ACTIVE: ApplicationStatus[] = ['submitted', 'approved'];
+/** Re-exported for the callers that read it here (tests/support/fake-services.ts); defined once there. */
+export { ACTIVE };
 
 /** The account's active applications, as `alias`. */
 export function activeApplications(db: Knex, accountId: number, alias = 'ap') {

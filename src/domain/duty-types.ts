@@ -1,5 +1,6 @@
 // What the duties, attendance, claims and queries modules return to the menus and the SMS replies
-// (issue 12, docs/duties.md): plain data, names already in the reader's language.
+// (issue 12, docs/duties.md): plain data, names already in the reader's language. Pure (type imports of
+// the pure status modules only), so that the console's browser code writes shillings with `kes` too.
 import type { ClaimStatus } from './claim-status';
 import type { QueryStatus } from './query-status';
 

@@ -8,13 +8,12 @@ import { z } from 'zod';
 import { isGsm7, toGsm7 } from './gsm7';
 import { isNationalId } from './profile-fields';
 import { EAT_OFFSET, eatYear, isDay } from './time';
+import { VACANCY_STATUSES, type VacancyStatus } from './vacancy-status';
 
 export const COUNTY_COUNT = 47;
 export const NAME_MAX = 60;
 export const MAX_POSITIONS = 100_000;
 const CODE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,23}$/;
-export const VACANCY_STATUSES = ['open', 'closed'] as const;
-export type VacancyStatus = (typeof VACANCY_STATUSES)[number];
 export const TIME_HINT = '2026-12-01 08:00 (Nairobi time) or 2026-12-01T05:00Z';
 
 function isControl(ch: string): boolean {

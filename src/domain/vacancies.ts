@@ -20,7 +20,8 @@ import {
 } from './csv-import';
 import type { Lang } from './language';
 import { localName } from './reference-names';
-import { parseTime, vacancyRow, type VacancyRow, type VacancyStatus } from './row-schemas';
+import { parseTime, vacancyRow, type VacancyRow } from './row-schemas';
+import { VACANCY_CLOSED, VACANCY_OPEN, isClosable, type VacancyStatus } from './vacancy-status';
 import { isDay } from './time';
 import { formatEat } from './time';
 import { activeApplications } from './active-applications';
@@ -64,7 +65,7 @@ export const availableSql = (v = 'v') => `(${v}.positions - ${approvedSql(v)})`;
  */
 export function whereOpen(q: Knex.QueryBuilder, now: Date, v = 'v'): Knex.QueryBuilder {
   return q
-    .where(`${v}.status`, 'open')
+    .where(`${v}.status`, VACANCY_OPEN)
     .andWhere(`${v}.opens_at`, '<=', now)
     .andWhere(`${v}.closes_at`, '>', now);
 }
@@ -601,7 +602,7 @@ export function createVacancyAdmin(db: Db) {
             positions: v.positions,
             opens_at: v.opens_at,
             closes_at: v.closes_at,
-            status: v.status ?? 'open',
+            status: v.status ?? VACANCY_OPEN,
             duty_starts_on: v.duty_starts_on ?? null,
             duty_ends_on: v.duty_ends_on ?? null,
           })
@@ -699,8 +700,8 @@ export function createVacancyAdmin(db: Db) {
         const before = (await trx('vacancies').where({ id }).forUpdate().first('status')) as
           { status: string } | undefined;
         if (!before) return false;
-        if (before.status !== 'closed') {
-          await trx('vacancies').where({ id }).update({ status: 'closed' });
+        if (isClosable(before.status)) {
+          await trx('vacancies').where({ id }).update({ status: VACANCY_CLOSED });
           await recordAdminAction(trx, {
             actor,
             action: 'vacancy.close',

@@ -103,6 +103,9 @@ describeWithBrowser('web phone and operator console in Chromium', () => {
     await signIn(consolePage, app.url, TOKEN);
     await consolePage.locator('#page [data-page="vacancies"] table tbody tr').first().waitFor();
     expect(await consolePage.textContent('#page [data-page="vacancies"]')).toMatch(/\d+ vacancies/);
+    // The open vacancies listed (the default filter, from vacancy-status.ts) each offer Close (isClosable).
+    const rows = consolePage.locator('#page tr[data-vacancy]');
+    expect(await consolePage.locator('#page tr[data-vacancy] [data-close]').count()).toBe(await rows.count());
   });
 
   test('console: approving an application shows the result and its SMS, which arrives in the web phone', async () => {

@@ -55,6 +55,8 @@ const AGAINST: [string, string][] = [
   ['src/http/web/browser/zz-fixture.ts', '../../../domain/claim-status-x'],
   ['src/http/web/browser/zz-fixture.ts', '../../../domain/claims'],
   ['src/http/web/browser/zz-fixture.ts', '../../../domain/queries'],
+  ['src/http/web/browser/zz-fixture.ts', '../../../domain/vacancies'],
+  ['src/http/web/browser/zz-fixture.ts', '../../../domain/active-applications'],
 ];
 
 const ALONG: [string, string][] = [
@@ -72,6 +74,8 @@ const ALONG: [string, string][] = [
   ['src/http/web/browser/zz-fixture.ts', '../../../domain/application-status'],
   ['src/http/web/browser/zz-fixture.ts', '../../../domain/claim-status'],
   ['src/http/web/browser/zz-fixture.ts', '../../../domain/query-status'],
+  ['src/http/web/browser/zz-fixture.ts', '../../../domain/vacancy-status'],
+  ['src/http/web/browser/zz-fixture.ts', '../../../domain/duty-types'],
   // Tests and scripts may import anything.
   ['tests/zz-fixture.ts', '../src/engine/engine'],
   ['scripts/zz-fixture.ts', '../src/http/app'],

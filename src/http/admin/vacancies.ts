@@ -12,9 +12,9 @@ import {
   statusField,
   TIME_HINT,
   timeField,
-  VACANCY_STATUSES,
   vacancyRow,
 } from '../../domain/row-schemas';
+import { VACANCY_STATUSES } from '../../domain/vacancy-status';
 import type { AdminApi } from './api';
 import type { AdminDeps } from './deps';
 import { cursorParam, limitParam, offsetRefused, page } from './paging';

@@ -2,6 +2,7 @@
 // API offers: answer a query, show a station's code of the day, approve or reject a claim.
 import { CLAIM_REASON_MAX, CLAIM_STATUSES, PENDING, isDecidable } from '../../../domain/claim-status';
 import { ANSWER_MAX, OPEN, QUERY_STATUSES, isAnswerable } from '../../../domain/query-status';
+import { kes } from '../../../domain/duty-types';
 import { api, problem, query, type Problem } from './api';
 import { el, replace, show, when } from './dom';
 import { button, input, messageLine, select, statusTag, table } from './widgets';
@@ -212,8 +213,8 @@ export function claimsPage(root: HTMLElement): void {
           { title: 'Phone', cell: (c: Claim) => c.phone },
           { title: 'Duty', cell: (c: Claim) => `${c.exam} ${c.position} at ${c.station_name}` },
           { title: 'Days', cell: (c: Claim) => String(c.days), num: true },
-          { title: 'KES a day', cell: (c: Claim) => String(c.daily_rate_kes), num: true },
-          { title: 'Amount KES', cell: (c: Claim) => String(c.amount_kes), num: true },
+          { title: 'KES a day', cell: (c: Claim) => kes(c.daily_rate_kes), num: true },
+          { title: 'Amount KES', cell: (c: Claim) => kes(c.amount_kes), num: true },
           { title: 'Status', cell: (c: Claim) => statusTag(c.status) },
           { title: 'Reason / M-Pesa', cell: (c: Claim) => show(c.reason ?? c.mpesa_ref) },
           {

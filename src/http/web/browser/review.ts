@@ -1,7 +1,14 @@
 // Console pages Vacancies and Applications: the admin API's lists, a vacancy closed, applications reviewed
 // one at a time or many at once (with the API's result for each), an applicant's profile and the SMS
 // each decision sent.
-import { DECISION_REASON_MAX, isUndecided } from '../../../domain/application-status';
+import {
+  APPLICATION_STATUSES,
+  DECISION_REASON_MAX,
+  UNDECIDED,
+  activeCount,
+  isUndecided,
+} from '../../../domain/application-status';
+import { VACANCY_OPEN, VACANCY_STATUSES, isClosable } from '../../../domain/vacancy-status';
 import { api, problem, query, type Problem } from './api';
 import { append, el, replace, show, when } from './dom';
 import { button, input, messageLine, select, statusTag, table, type Column } from './widgets';
@@ -75,12 +82,8 @@ export function vacanciesPage(root: HTMLElement, go: (hash: string) => void): vo
   const county = input('County code', { placeholder: '047', name: 'county', inputmode: 'numeric' });
   const status = select(
     'Status',
-    [
-      ['', 'any'],
-      ['open', 'open'],
-      ['closed', 'closed'],
-    ],
-    'open',
+    [['', 'any'], ...VACANCY_STATUSES.map((s): [string, string] => [s, s])],
+    VACANCY_OPEN,
     { name: 'status' },
   );
   const msg = messageLine();
@@ -97,7 +100,7 @@ export function vacanciesPage(root: HTMLElement, go: (hash: string) => void): vo
     { title: 'Duty station', cell: (v) => `${v.station_name} (${v.duty_station})` },
     { title: 'County', cell: (v) => v.county_name },
     { title: 'Positions', cell: (v) => String(v.positions), num: true },
-    { title: 'Applications', cell: (v) => String(v.submitted + v.approved), num: true },
+    { title: 'Applications', cell: (v) => String(activeCount(v)), num: true },
     { title: 'Approved', cell: (v) => String(v.approved), num: true },
     { title: 'Fill rate', cell: fillRate },
     { title: 'Status', cell: (v) => statusTag(v.status) },
@@ -108,7 +111,7 @@ export function vacanciesPage(root: HTMLElement, go: (hash: string) => void): vo
           'span',
           { class: 'actions' },
           button('Review', () => go(`#applications?vacancy=${v.id}`)),
-          v.status === 'open' ? button('Close', () => void close(v), 'red', { 'data-close': v.code }) : '',
+          isClosable(v.status) ? button('Close', () => void close(v), 'red', { 'data-close': v.code }) : '',
         ),
     },
   ];
@@ -193,14 +196,8 @@ export function applicationsPage(root: HTMLElement, params: URLSearchParams): vo
   const county = input('County code', { name: 'county', placeholder: '047' });
   const status = select(
     'Status',
-    [
-      ['', 'any'],
-      ['submitted', 'submitted'],
-      ['approved', 'approved'],
-      ['rejected', 'rejected'],
-      ['withdrawn', 'withdrawn'],
-    ],
-    'submitted',
+    [['', 'any'], ...APPLICATION_STATUSES.map((s): [string, string] => [s, s])],
+    UNDECIDED,
     { name: 'status' },
   );
   const reason = input('Reason (kept in the audit trail, not sent)', {
