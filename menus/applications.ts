@@ -2,8 +2,8 @@
 // it is submitted, "Withdraw application" with a confirmation) and "Withdraw application" (the same,
 // listing only what can still be withdrawn).
 import { assign, fromPromise, setup } from 'xstate';
+import { teacherActor } from '../src/domain/actors';
 import { isUndecided } from '../src/domain/application-status';
-import { usernameOf } from '../src/domain/phone';
 import type {
   ApplicationCursor,
   ApplicationPage,
@@ -175,7 +175,7 @@ export function applicationsJourney(services: MenuServices, mode: 'all' | 'withd
           input: ({ context }) => ({
             accountId: context.accountId as number,
             applicationId: (context.chosen as ApplicationSummary).id,
-            actor: `ussd:${usernameOf(context.phone)}`,
+            actor: teacherActor('ussd', context.phone),
           }),
           onDone: [
             { guard: ({ event }) => event.output.status === 'withdrawn', target: 'withdrawn' },

@@ -12,6 +12,7 @@ import type { Config } from './config';
 import { pingDb, type Db } from './db/knex';
 import type { MenuServices } from '../menus';
 import { createAccounts, type AccountDeps } from './domain/accounts';
+import { erasedTeacherActor } from './domain/actors';
 import { createDeliveryReports, type DeliveryReports } from './domain/delivery-reports';
 import { createInboundSms, type InboundSmsService } from './domain/inbound-sms';
 import { createOutboxStore, type OutboxStore } from './domain/outbox';
@@ -59,7 +60,7 @@ export function createServices(
     preferences,
     accounts: {
       ...createAccounts(db, deps),
-      erase: (accountId) => eraseAccount(db, accountId, `ussd:account:${accountId}`, deps),
+      erase: (accountId) => eraseAccount(db, accountId, erasedTeacherActor('ussd', accountId), deps),
     },
     profiles: createProfiles(db, cipher),
     places: createPlaces(db),

@@ -14,6 +14,7 @@ import type { Knex } from 'knex';
 import { boundedTransaction } from '../db/bounded-transaction';
 import type { Db } from '../db/knex';
 import { activeApplications } from './active-applications';
+import { teacherActor } from './actors';
 import { DECISION_REASON_MAX, DUTY, UNDECIDED, type ApplicationStatus } from './application-status';
 import { recordAdminAction } from './admin-audit';
 import type { Lang } from './language';
@@ -163,7 +164,7 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
     await trx('application_events').insert({
       application_id: applicationId,
       status: 'submitted',
-      actor: `ussd:${applicant.phone}`,
+      actor: teacherActor('ussd', applicant.phone),
       at,
       sms_id: smsId,
     });

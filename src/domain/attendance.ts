@@ -14,6 +14,7 @@ import { randomInt, timingSafeEqual } from 'node:crypto';
 import type { Knex } from 'knex';
 import { boundedTransaction } from '../db/bounded-transaction';
 import type { Db } from '../db/knex';
+import { teacherActor, type Via } from './actors';
 import { recordAdminAction } from './admin-audit';
 import { dutiesWithStation } from './applications';
 import { recordDutyEvents } from './duty-events';
@@ -48,8 +49,8 @@ export type MarkRequest = {
   phone: string;
   kind: AttendanceKind;
   code: string;
-  /** `ussd` or `sms`: recorded as the actor `<via>:<phone>`. */
-  via: 'ussd' | 'sms';
+  /** `ussd` or `sms`: recorded as the actor `<via>:<phone>` (actors.ts). */
+  via: Via;
   /** From My duties: the duty chosen. By SMS: whichever of today's duties the code belongs to. */
   applicationId?: number;
 };
@@ -104,7 +105,7 @@ export async function markIn(trx: Knex, req: MarkRequest, at: Date): Promise<Mar
     await trx('attendance_lockouts').where({ account_id: req.accountId }).update({ failures: 0 });
   }
 
-  const actor = `${req.via}:${req.phone}`;
+  const actor = teacherActor(req.via, req.phone);
   const base = { station: duty.station, day: formatDay(day) };
   if (req.kind === 'in') {
     const [row] = (await trx('attendance')

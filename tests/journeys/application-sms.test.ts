@@ -162,6 +162,19 @@ describe.each<Lang>(['en', 'sw'])('in %s', (lang) => {
       .where({ to_phone: phone.phoneNumber, template: 'sms.applicationWithdrawn' })
       .count<{ n: string }[]>('* as n');
     expect(Number(queued[0]?.n)).toBe(1);
+    // The trail names the teacher the same way for applying and withdrawing (actors.ts), which erasure
+    // relies on to find and pseudonymise both.
+    const trail = (await app
+      .db('application_events as e')
+      .join('applications as ap', 'ap.id', 'e.application_id')
+      .join('accounts as ac', 'ac.id', 'ap.account_id')
+      .where('ac.phone', phone.phoneNumber)
+      .orderBy('e.id')
+      .select('e.status', 'e.actor')) as { status: string; actor: string }[];
+    expect(trail).toEqual([
+      { status: 'submitted', actor: `ussd:${phone.phoneNumber}` },
+      { status: 'withdrawn', actor: `ussd:${phone.phoneNumber}` },
+    ]);
   });
 });
 

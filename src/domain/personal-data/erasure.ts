@@ -14,6 +14,7 @@
 import type { Knex } from 'knex';
 import { boundedTransaction } from '../../db/bounded-transaction';
 import type { Db } from '../../db/knex';
+import { pseudonymOf } from '../actors';
 import { recordAdminAction } from '../admin-audit';
 import { withdrawIn } from '../applications';
 import { enqueueSms, languageOf } from '../outbox';
@@ -131,7 +132,7 @@ async function paymentsDue(
  */
 async function pseudonymiseActors(trx: Knex.Transaction, accountId: number, phone: string): Promise<void> {
   const digits = phone.replace(/^\+/, '');
-  const pseudonym = `account:${accountId}`;
+  const pseudonym = pseudonymOf(accountId);
   const rewrite = trx.raw('replace(replace(actor, ?, ?), ?, ?)', [phone, pseudonym, digits, pseudonym]);
   await trx('application_events')
     .whereIn('application_id', trx('applications').select('id').where({ account_id: accountId }))

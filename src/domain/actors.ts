@@ -1,0 +1,20 @@
+// Who did something, as the trails record it (application_events, duty_events, admin_audit): one
+// spelling per kind of actor, so that erasure can find and rewrite a teacher's (personal-data/erasure.ts).
+
+/** The channel a teacher acted through. */
+export type Via = 'ussd' | 'sms';
+
+/** A teacher, by channel and phone (E.164): `ussd:+254712345678`. */
+export function teacherActor(via: Via, phone: string): string {
+  return `${via}:${phone}`;
+}
+
+/** A teacher whose account was erased: the channel stays, the phone becomes the account's id. */
+export function erasedTeacherActor(via: Via, accountId: number): string {
+  return `${via}:${pseudonymOf(accountId)}`;
+}
+
+/** What stands for an erased account's phone in the trails. */
+export function pseudonymOf(accountId: number): string {
+  return `account:${accountId}`;
+}
