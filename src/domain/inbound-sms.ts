@@ -10,14 +10,12 @@ import { enqueueSms, type SmsTemplate } from './outbox';
 import { createPreferences } from './preferences';
 import { LIMITED_REPLIED, LIMITED_SILENT, limitedReplyDue } from './reset-limit-replies';
 import { matchKeyword, type Keyword, type KeywordMatch } from './sms-keywords';
-import { applicationsSuffix } from './sms-status';
+import { applicationsSuffix, smsListSuffix } from './sms-status';
 import { formatEatDate, systemClock, type Clock } from './time';
 import { markIn } from './attendance';
 import { claimsOfAccount } from './claims';
 import { kes, type MarkResult } from './duty-types';
 import { askIn } from './queries';
-import { gsm7Length, toGsm7 } from './gsm7';
-import { SMS_SEGMENT, fitWholeEntries } from './sms-fit';
 import { createApplications } from './applications';
 import type { FieldCipher } from './personal-data/field-cipher';
 import { ownCopyParams } from './personal-data/own-copy';
@@ -253,9 +251,5 @@ async function paymentsSuffix(
     (c) => `${c.exam} ${c.position} KES ${kes(c.amount)} ${translate(lang, `claims.status.${c.status}`)}`,
   );
   const base = translate(lang, 'sms.payments', { claims: '' });
-  const more = (hidden: number) =>
-    hidden > 0 ? ` ${translate(lang, 'sms.applicationsMore', { count: hidden, code })}` : '';
-  return fitWholeEntries(entries, total, SMS_SEGMENT - gsm7Length(toGsm7(base)), (shown, hidden) =>
-    toGsm7(` ${shown.join('; ')}.${more(hidden)}`),
-  );
+  return smsListSuffix(lang, base, { entries, total }, code);
 }

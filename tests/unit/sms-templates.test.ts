@@ -1,6 +1,6 @@
 import { en } from '../../src/domain/copy/en';
 import { renderSms } from '../../src/channels/sms/render-sms';
-import { applicationsSuffix } from '../../src/domain/sms-status';
+import { applicationsSuffix, smsListSuffix } from '../../src/domain/sms-status';
 import { gsm7Length, isGsm7 } from '../../src/domain/gsm7';
 import { TWO_SEGMENT_TEMPLATES } from '../../src/domain/sms-fit';
 
@@ -93,4 +93,15 @@ test('STATUS lists whole applications only, then how many more and where to see 
     ' Applications: 6. Dial *384*22262# to see them.',
   );
   expect(applicationsSuffix('en', base, { applications: [], total: 0 }, '*384*22262#')).toBe('');
+});
+
+test('PAY writes its claims with the same list as STATUS: whole entries, then how many more', () => {
+  const base = renderSms('sms.payments', 'en', { claims: '' });
+  const entries = ['KCSE Invigilator KES 3,000 approved', 'KPSEA Supervisor KES 1,800 paid'];
+  expect(smsListSuffix('en', base, { entries, total: 2 }, '*384*22262#')).toBe(
+    ' KCSE Invigilator KES 3,000 approved; KPSEA Supervisor KES 1,800 paid.',
+  );
+  expect(smsListSuffix('en', 'x'.repeat(80), { entries, total: 7 }, '*384*22262#')).toBe(
+    ' KCSE Invigilator KES 3,000 approved. +6 more: dial *384*22262#',
+  );
 });
