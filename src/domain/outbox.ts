@@ -12,13 +12,19 @@ import { createPreferences } from './preferences';
  */
 export const SECRET_PARAMS = ['password', 'mpesa'] as const;
 
+export type SmsStatus = 'pending' | 'sending' | 'sent' | 'failed';
+/** Still to be sent: waiting for its turn or being sent (the queue's depth). */
+export const IN_FLIGHT: readonly SmsStatus[] = ['pending', 'sending'];
+/** Done with: sent, or given up after its attempts (what retention may purge). */
+export const FINISHED: readonly SmsStatus[] = ['sent', 'failed'];
+
 export type OutboundSms = {
   id: number;
   to_phone: string;
   template: string;
   language: Lang;
   params: Record<string, string | number>;
-  status: 'pending' | 'sending' | 'sent' | 'failed';
+  status: SmsStatus;
   attempts: number;
   provider_message_id: string | null;
   delivery_status: string | null;
@@ -127,7 +133,7 @@ export function createOutboxStore(db: Db) {
 
     async depth(): Promise<{ due: number; oldestDueSeconds: number }> {
       const row = (await db('outbound_sms')
-        .whereIn('status', ['pending', 'sending'])
+        .whereIn('status', IN_FLIGHT)
         .first(
           db.raw('count(*)::int as due'),
           db.raw('extract(epoch from now() - min(created_at))::float as oldest'),

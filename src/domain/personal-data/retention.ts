@@ -2,6 +2,10 @@
 // runs the purge every hour; one instance at a time (an advisory lock), each table in batches, so that a
 // season's backlog never holds a long lock.
 import type { Db } from '../../db/knex';
+import { FINISHED } from '../outbox';
+
+/** Constant statuses as an SQL list: `'sent', 'failed'`. */
+const sqlList = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
 
 const DAY = 24 * 60 * 60 * 1000;
 /** 7 years: what the council keeps for accountability (public recruitment and payment, its operators). */
@@ -40,7 +44,7 @@ export const RETENTION: readonly Rule[] = [
     table: 'outbound_sms',
     at: 'created_at',
     days: 90,
-    where: "status in ('sent', 'failed')",
+    where: `status in (${sqlList(FINISHED)})`,
   },
   { what: 'delivery reports', table: 'sms_delivery_reports', at: 'received_at', days: 90 },
   // Per-session analytics (phone, screens): 90 days; the funnel keeps counts only (no phone), for good.
@@ -54,7 +58,7 @@ export const RETENTION: readonly Rule[] = [
     table: 'outbound_sms',
     at: 'created_at',
     days: 7,
-    where: "template = 'sms.accountErased' and status in ('sent', 'failed')",
+    where: `template = 'sms.accountErased' and status in (${sqlList(FINISHED)})`,
   },
   // Operators' actions: the public body's accountability (the Public Finance and Data Protection Acts).
   { what: 'operator audit trail', table: 'admin_audit', at: 'at', days: ACCOUNTABILITY_DAYS },
