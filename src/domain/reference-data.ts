@@ -18,7 +18,7 @@ import {
   type ImportResult,
   type Kind,
 } from './csv-import';
-import { countyRow, subCountyRow } from './row-schemas';
+import { COUNTY_CODE, countyRow, subCountyRow } from './row-schemas';
 
 export type ReferenceDataState = {
   /** The tables filled from the shipped files by this call (none when both already had rows). */
@@ -92,7 +92,7 @@ const subCounties: Kind<typeof subCountyRow, SubCountyCtx> = {
   check: (v, _row, ctx) => {
     const code = v.county_code ?? '';
     ctx.present.add(code);
-    return /^\d{3}$/.test(code) && !ctx.known.has(code)
+    return COUNTY_CODE.test(code) && !ctx.known.has(code)
       ? [{ path: 'county_code', message: `unknown county code ${code}` }]
       : [];
   },

@@ -13,7 +13,11 @@ import { VACANCY_STATUSES, type VacancyStatus } from './vacancy-status';
 export const COUNTY_COUNT = 47;
 export const NAME_MAX = 60;
 export const MAX_POSITIONS = 100_000;
-const CODE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,23}$/;
+/** The longest code of the lists (exams, activities, positions, duty stations, vacancies). */
+export const CODE_MAX = 24;
+const CODE = new RegExp(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,${CODE_MAX - 1}}$`);
+/** A county's code: three digits (001 to 047 for the official ones). */
+export const COUNTY_CODE = /^\d{3}$/;
 export const TIME_HINT = '2026-12-01 08:00 (Nairobi time) or 2026-12-01T05:00Z';
 
 function isControl(ch: string): boolean {
@@ -83,10 +87,19 @@ export const codeField = (what: string) =>
   );
 export const nameField = (field = 'name') => checked((s) => nameProblem(s, field));
 
+// The codes as the admin API's parameters and filters take them (src/http/admin/), from the same rules.
+
+/** A code in a filter (exam, activity, position): 1 to CODE_MAX characters once trimmed; looked up as is. */
+export const codeFilter = z.string().trim().min(1).max(CODE_MAX);
+/** A code parameter that must have the lists' code format (CODE); `message` when it has not. */
+export const codeParam = (message: string) => z.string().regex(CODE, message);
+/** A county code parameter or filter: three digits. */
+export const countyCodeParam = z.string().regex(COUNTY_CODE, 'a county code: three digits');
+
 /** A county code: three digits, 001 to 047 when `official`. */
 const countyCodeField = (official: boolean) =>
   checked((code) => {
-    if (!/^\d{3}$/.test(code)) return `county code "${code}" must be three digits (001 to 047)`;
+    if (!COUNTY_CODE.test(code)) return `county code "${code}" must be three digits (001 to 047)`;
     if (official && (Number(code) < 1 || Number(code) > COUNTY_COUNT)) {
       return `county code ${code} is not an official county code (001 to 047)`;
     }

@@ -143,6 +143,13 @@ describe('GET /admin/vacancies', () => {
     expect(paths).toEqual(
       expect.arrayContaining(['query.limit', 'query.cursor', 'query.status', 'query.county']),
     );
+    // The code formats are row-schemas.ts's, as in every handler: a county is three digits, a code at most 24.
+    const codes = await admin(`/vacancies?county=47&exam=${'K'.repeat(25)}`);
+    expect(codes.body.issues).toEqual([
+      expect.objectContaining({ path: 'exam' }),
+      expect.objectContaining({ path: 'county', message: 'a county code: three digits' }),
+    ]);
+    expect((await admin(`/vacancies?exam=${'K'.repeat(24)}`)).status).toBe(200);
   });
 });
 

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { renderSms } from '../../channels/sms/render-sms';
 import type { DecisionResult } from '../../domain/applications';
 import { APPLICATION_STATUSES, DECISION_REASON_MAX } from '../../domain/application-status';
+import { codeFilter, countyCodeParam } from '../../domain/row-schemas';
 import type { AdminApi } from './api';
 import type { AdminDeps } from './deps';
 import { cursorParam, limitParam, offsetRefused, page } from './paging';
@@ -22,12 +23,8 @@ const reason = z
 
 export const listQuery = z.object({
   vacancy: id.optional().describe('vacancy id'),
-  exam: z.string().min(1).max(24).optional().describe('exam code, e.g. KCSE'),
-  county: z
-    .string()
-    .regex(/^\d{3}$/)
-    .optional()
-    .describe("county code of the vacancy's duty station, e.g. 047"),
+  exam: codeFilter.optional().describe('exam code, e.g. KCSE'),
+  county: countyCodeParam.optional().describe("county code of the vacancy's duty station, e.g. 047"),
   status: z.enum(APPLICATION_STATUSES).optional(),
   limit: limitParam,
   cursor: cursorParam,

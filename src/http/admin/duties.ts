@@ -6,6 +6,7 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { CLAIM_REASON_MAX, CLAIM_STATUSES } from '../../domain/claim-status';
 import { ANSWER_MAX, QUERY_STATUSES } from '../../domain/query-status';
+import { codeFilter, codeParam } from '../../domain/row-schemas';
 import type { ImportResult } from '../../domain/csv-import';
 import { isControl } from '../../domain/queries';
 import { isDay } from '../../domain/time';
@@ -15,10 +16,7 @@ import { cursorParam, limitParam, offsetRefused, page } from './paging';
 import { MAX_CSV_BYTES, readText } from './vacancies';
 
 const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-const stationCode = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,23}$/, 'a duty station code')
-  .describe('duty station code, e.g. NBI-EC01');
+const stationCode = codeParam('a duty station code').describe('duty station code, e.g. NBI-EC01');
 const day = z.string().refine(isDay, 'a day written YYYY-MM-DD').describe('a day in Nairobi, YYYY-MM-DD');
 /** One line of printable text: no control characters (they would reach an SMS or a CSV cell). */
 const line = (max: number) =>
@@ -138,7 +136,7 @@ export function registerDutiesRoutes(api: AdminApi, deps: AdminDeps): void {
       query: z.object({
         duty_station: stationCode.optional(),
         date: day.optional(),
-        exam: z.string().trim().min(1).max(24).optional().describe('exam code, e.g. KCSE'),
+        exam: codeFilter.optional().describe('exam code, e.g. KCSE'),
       }),
       responses: { 200: 'CSV, streamed', 400: 'invalid filter', 401: 'missing or unknown token' },
       produces: 'text/csv',

@@ -1,17 +1,14 @@
 // CSV exports of applications and profiles, streamed (src/domain/exports.ts); the domain audits each.
 import { z } from 'zod';
 import type { ExportFilters } from '../../domain/exports';
+import { codeFilter, countyCodeParam } from '../../domain/row-schemas';
 import type { AdminApi } from './api';
 import type { AdminDeps } from './deps';
 
 const filters = z.object({
   vacancy: z.coerce.number().int().positive().optional().describe('vacancy id'),
-  county: z
-    .string()
-    .regex(/^\d{3}$/, 'a county code: three digits')
-    .optional()
-    .describe('county code, e.g. 047'),
-  exam: z.string().trim().min(1).max(24).optional().describe('exam code, e.g. KCSE'),
+  county: countyCodeParam.optional().describe('county code, e.g. 047'),
+  exam: codeFilter.optional().describe('exam code, e.g. KCSE'),
 });
 
 const responses = { 200: 'CSV, streamed', 400: 'invalid filter', 401: 'missing or unknown token' };

@@ -7,6 +7,8 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import type { Issue } from '../../domain/csv-import';
 import {
+  codeFilter,
+  countyCodeParam,
   dayField,
   positionsField,
   statusField,
@@ -23,18 +25,13 @@ import { cursorParam, limitParam, offsetRefused, page } from './paging';
 export const MAX_CSV_BYTES = 10 * 1024 * 1024;
 
 const id = z.coerce.number().int().positive().max(2147483647);
-const ref = z.string().min(1).max(24);
 const status = z.enum(VACANCY_STATUSES);
 
 export const listQuery = z.object({
-  exam: ref.optional().describe('exam code'),
-  activity: ref.optional().describe('activity code'),
-  position: ref.optional().describe('position code'),
-  county: z
-    .string()
-    .regex(/^\d{3}$/)
-    .optional()
-    .describe('county code of the duty station, e.g. 047'),
+  exam: codeFilter.optional().describe('exam code'),
+  activity: codeFilter.optional().describe('activity code'),
+  position: codeFilter.optional().describe('position code'),
+  county: countyCodeParam.optional().describe('county code of the duty station, e.g. 047'),
   sub_county: z.coerce.number().int().positive().optional().describe('sub-county id'),
   status: status.optional(),
   limit: limitParam,
