@@ -17,7 +17,7 @@ import type { Db } from '../db/knex';
 import { teacherActor, type Via } from './actors';
 import { recordAdminAction } from './admin-audit';
 import { dutiesWithStation } from './applications';
-import { recordDutyEvents } from './duty-events';
+import { recordDutyEvents, subjectOf } from './duty-events';
 import type { AttendanceKind, MarkResult } from './duty-types';
 import { CODE_DIGITS, CODE_LOCK_MINUTES, MAX_WRONG_CODES } from './limits';
 import { enqueueSms, languageOf } from './outbox';
@@ -39,9 +39,12 @@ export function onDay(q: Knex.QueryBuilder, day: string): Knex.QueryBuilder {
   return q.where('v.duty_starts_on', '<=', day).andWhere('v.duty_ends_on', '>=', day);
 }
 
-/** Days attended (`t`): checked in and out. A claim pays these (claims.ts), My duties counts them. */
+/** A day attended (attendance row `t`): checked in and out. A claim pays these, My duties counts them. */
+export const attendedSql = (t = 't') => `${t}.checked_out_at is not null`;
+
+/** Days attended (`t`). */
 export function daysAttended(db: Knex) {
-  return db('attendance as t').whereNotNull('t.checked_out_at');
+  return db('attendance as t').whereRaw(attendedSql('t'));
 }
 
 export type MarkRequest = {
@@ -122,7 +125,7 @@ export async function markIn(trx: Knex, req: MarkRequest, at: Date): Promise<Mar
     await recordDutyEvents(trx, [
       {
         kind: 'attendance.in',
-        subject: `attendance:${row.id}`,
+        subject: subjectOf('attendance', row.id),
         actor,
         at,
         details: { applicationId: duty.id, day },
@@ -144,7 +147,7 @@ export async function markIn(trx: Knex, req: MarkRequest, at: Date): Promise<Mar
     await recordDutyEvents(trx, [
       {
         kind: 'attendance.out',
-        subject: `attendance:${row.id}`,
+        subject: subjectOf('attendance', row.id),
         actor,
         at,
         details: { applicationId: duty.id, day },

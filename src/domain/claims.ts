@@ -10,10 +10,10 @@ import type { Knex } from 'knex';
 import { countUpTo, type Total } from '../db/count';
 import type { Db } from '../db/knex';
 import { recordAdminAction } from './admin-audit';
-import { daysAttended } from './attendance';
+import { attendedSql, daysAttended } from './attendance';
 import { applicationsWithStation, dutiesWithStation } from './applications';
 import { codesOf, importer, lockImports, runImport, type ImportResult, type Kind } from './csv-import';
-import { recordDutyEvents } from './duty-events';
+import { recordDutyEvents, subjectOf } from './duty-events';
 import { CLAIM_REASON_MAX, PAID, PAYABLE, PENDING, isPayable, type ClaimStatus } from './claim-status';
 import { kes, type ClaimView, type PaymentPage } from './duty-types';
 import type { Lang } from './language';
@@ -108,6 +108,14 @@ export function claimView(r: ClaimRow): ClaimView {
 }
 
 /**
+ * A duty (application `ap`) whose claim is still to be worked out: a day attended, and no claim yet. The
+ * council owes for it (erasure waits, retention keeps it) until settleClaims makes its claim.
+ */
+export const awaitingClaimSql = (ap = 'ap') =>
+  `exists (select 1 from attendance t where t.application_id = ${ap}.id and ${attendedSql('t')})
+   and not exists (select 1 from claims c where c.application_id = ${ap}.id)`;
+
+/**
  * Works out the claims of the duties whose last day (Nairobi) has passed and that have none yet: the days
  * checked in and out × the rate of their exam, activity and position. A duty without a rate, or without a
  * day attended, gets no claim (yet: a rate imported later gives it one). Idempotent, and safe to run
@@ -124,10 +132,7 @@ export async function settleClaims(db: Knex, at: Date, accountId?: number): Prom
       ]),
     ])
     .where('v.duty_ends_on', '<', eatDay(at))
-    .andWhere('a.days', '>', 0)
-    .whereNotExists(
-      (q) => void q.select(db.raw('1')).from('claims as c').whereRaw('c.application_id = ap.id'),
-    )
+    .whereRaw(awaitingClaimSql('ap'))
     .modify((q) => {
       if (accountId !== undefined) void q.where('ap.account_id', accountId);
     })
@@ -151,7 +156,7 @@ export async function settleClaims(db: Knex, at: Date, accountId?: number): Prom
     db,
     rows.map((r) => ({
       kind: 'claim.created' as const,
-      subject: `claim:${r.id}`,
+      subject: subjectOf('claim', r.id),
       actor: 'system',
       at,
       details: { applicationId: r.application_id, days: r.days, amountKes: r.amount_kes },
@@ -242,7 +247,13 @@ export function createClaims(db: Db, opts: { now?: Clock; cipher: FieldCipher })
       return { id, result: 'notPending', status: found.status };
     }
     await recordDutyEvents(trx, [
-      { kind: `claim.${target}`, subject: `claim:${id}`, actor, at, details: reason ? { reason } : {} },
+      {
+        kind: `claim.${target}`,
+        subject: subjectOf('claim', id),
+        actor,
+        at,
+        details: reason ? { reason } : {},
+      },
     ]);
     await recordAdminAction(trx, {
       actor,
@@ -388,7 +399,7 @@ export function createClaims(db: Db, opts: { now?: Clock; cipher: FieldCipher })
           trx,
           paid.map((p) => ({
             kind: 'claim.paid' as const,
-            subject: `claim:${p.id}`,
+            subject: subjectOf('claim', p.id),
             actor,
             at,
             details: { mpesaRef: p.mpesa_ref, amountKes: p.amount_kes },

@@ -16,6 +16,19 @@ export type DutyEventKind =
   | 'query.asked'
   | 'query.answered';
 
+/** What an event is about: one attendance row, claim or query (by its id). */
+export type SubjectKind = 'attendance' | 'claim' | 'query';
+
+/** A subject as the trail writes it: `claim:3`. */
+export function subjectOf(kind: SubjectKind, id: number | string): string {
+  return `${kind}:${id}`;
+}
+
+/** The same, in SQL, from an id column: `'claim:' || c.id` (erasure finds an account's events by it). */
+export function subjectSql(kind: SubjectKind, idColumn: string): string {
+  return `'${kind}:' || ${idColumn}`;
+}
+
 export type DutyEvent = {
   kind: DutyEventKind;
   /** What it was done to: `attendance:12`, `claim:3`, `query:5`, `station:NBI-EC01:2026-12-03`. */

@@ -8,7 +8,8 @@ import { countUpTo, type Total } from '../db/count';
 import type { Db } from '../db/knex';
 import { recordAdminAction } from './admin-audit';
 import { translate } from './copy';
-import { recordDutyEvents } from './duty-events';
+import { teacherActor, type Via } from './actors';
+import { recordDutyEvents, subjectOf } from './duty-events';
 import type { QueryResult, QueryTopic, QueryView } from './duty-types';
 import { gsm7Length, toGsm7 } from './gsm7';
 import { enqueueSms, languageOf } from './outbox';
@@ -50,7 +51,7 @@ export type AskRequest = {
   phone: string;
   topic: QueryTopic;
   text: string;
-  via: 'ussd' | 'sms';
+  via: Via;
 };
 
 /**
@@ -80,8 +81,8 @@ export async function askIn(trx: Knex, req: AskRequest, at: Date): Promise<Query
   await recordDutyEvents(trx, [
     {
       kind: 'query.asked',
-      subject: `query:${id}`,
-      actor: `${req.via}:${req.phone}`,
+      subject: subjectOf('query', id),
+      actor: teacherActor(req.via, req.phone),
       at,
       details: { topic: req.topic },
     },
@@ -201,7 +202,7 @@ export function createQueries(db: Db, opts: { now?: Clock } = {}) {
         await trx('queries')
           .where({ id, status: OPEN })
           .update({ status: ANSWERED, answer, answered_at: at });
-        await recordDutyEvents(trx, [{ kind: 'query.answered', subject: `query:${id}`, actor, at }]);
+        await recordDutyEvents(trx, [{ kind: 'query.answered', subject: subjectOf('query', id), actor, at }]);
         await recordAdminAction(trx, { actor, action: 'query.answer', target: `query:${id}` });
         if (q.phone) await enqueueSms(trx, { to: q.phone, template: 'sms.queryAnswer', lang, params });
         return { id, result: 'answered' };

@@ -16,7 +16,10 @@ import { boundedTransaction } from '../../db/bounded-transaction';
 import type { Db } from '../../db/knex';
 import { pseudonymOf } from '../actors';
 import { recordAdminAction } from '../admin-audit';
-import { withdrawIn } from '../applications';
+import { subjectSql } from '../duty-events';
+import { dutiesWithStation, withdrawIn } from '../applications';
+import { OWED } from '../claim-status';
+import { awaitingClaimSql } from '../claims';
 import { enqueueSms, languageOf } from '../outbox';
 
 export type EraseResult =
@@ -101,22 +104,12 @@ async function paymentsDue(
   const claims = (await trx('claims as c')
     .join('applications as ap', 'ap.id', 'c.application_id')
     .where('ap.account_id', accountId)
-    .whereIn('c.status', ['pending', 'approved'])
+    .whereIn('c.status', OWED)
     .orderBy('c.id')
     .pluck('c.id')) as (number | string)[];
-  const duties = (await trx('applications as ap')
-    .where({ 'ap.account_id': accountId, 'ap.status': 'approved' })
-    .whereExists(
-      (q) =>
-        void q
-          .select(trx.raw('1'))
-          .from('attendance as t')
-          .whereRaw('t.application_id = ap.id')
-          .whereNotNull('t.checked_out_at'),
-    )
-    .whereNotExists(
-      (q) => void q.select(trx.raw('1')).from('claims as c').whereRaw('c.application_id = ap.id'),
-    )
+  const duties = (await dutiesWithStation(trx)
+    .where('ap.account_id', accountId)
+    .whereRaw(awaitingClaimSql('ap'))
     .orderBy('ap.id')
     .pluck('ap.id')) as (number | string)[];
   return { claims: claims.map(Number), duties: duties.map(Number) };
@@ -141,13 +134,13 @@ async function pseudonymiseActors(trx: Knex.Transaction, accountId: number, phon
   await trx('duty_events')
     .whereRaw(
       `subject in (
-         select 'attendance:' || t.id from attendance t join applications ap on ap.id = t.application_id
+         select ${subjectSql('attendance', 't.id')} from attendance t join applications ap on ap.id = t.application_id
           where ap.account_id = ?
          union all
-         select 'claim:' || c.id from claims c join applications ap on ap.id = c.application_id
+         select ${subjectSql('claim', 'c.id')} from claims c join applications ap on ap.id = c.application_id
           where ap.account_id = ?
          union all
-         select 'query:' || q.id from queries q where q.account_id = ?)`,
+         select ${subjectSql('query', 'q.id')} from queries q where q.account_id = ?)`,
       [accountId, accountId, accountId],
     )
     .andWhereRaw('strpos(actor, ?) > 0', [digits])

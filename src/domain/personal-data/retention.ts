@@ -2,7 +2,11 @@
 // runs the purge every hour; one instance at a time (an advisory lock), each table in batches, so that a
 // season's backlog never holds a long lock.
 import type { Db } from '../../db/knex';
+import { DUTY, UNDECIDED } from '../application-status';
+import { OWED } from '../claim-status';
+import { awaitingClaimSql } from '../claims';
 import { FINISHED } from '../outbox';
+import { ANSWERED } from '../query-status';
 
 /** Constant statuses as an SQL list: `'sent', 'failed'`. */
 const sqlList = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
@@ -73,7 +77,7 @@ export const RETENTION: readonly Rule[] = [
     table: 'applications',
     at: 'updated_at',
     days: ACCOUNTABILITY_DAYS,
-    where: `status <> 'submitted'
+    where: `status <> '${UNDECIDED}'
       and not exists (select 1 from application_events e
                        where e.application_id = applications.id and e.at >= $BEFORE)
       and not exists (select 1 from attendance t
@@ -81,13 +85,11 @@ export const RETENTION: readonly Rule[] = [
                          and greatest(t.checked_in_at, t.checked_out_at) >= $BEFORE)
       and not exists (select 1 from claims c
                        where c.application_id = applications.id
-                         and (c.status in ('pending', 'approved') or c.updated_at >= $BEFORE))
-      and (status <> 'approved' or (
+                         and (c.status in (${sqlList(OWED)}) or c.updated_at >= $BEFORE))
+      and (status <> '${DUTY}' or (
             not exists (select 1 from vacancies v
                          where v.id = applications.vacancy_id and v.duty_ends_on >= $BEFORE::date)
-            and not exists (select 1 from attendance t
-                             where t.application_id = applications.id and t.checked_out_at is not null
-                               and not exists (select 1 from claims c where c.application_id = applications.id))))`,
+            and not (${awaitingClaimSql('applications')})))`,
   },
   // A query 7 years after its answer; one still open waits for it.
   {
@@ -95,7 +97,7 @@ export const RETENTION: readonly Rule[] = [
     table: 'queries',
     at: 'answered_at',
     days: ACCOUNTABILITY_DAYS,
-    where: "status = 'answered'",
+    where: `status = '${ANSWERED}'`,
   },
   // The trail of attendance, claims and queries goes with them (by then 7 years old too); the trail of
   // attendance codes and rate imports after 7 years.
