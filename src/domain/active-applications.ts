@@ -4,9 +4,6 @@
 import type { Knex } from 'knex';
 import { ACTIVE } from './application-status';
 
-/** Re-exported for the callers that read it here (tests/support/fake-services.ts); defined once there. */
-export { ACTIVE };
-
 /** The account's active applications, as `alias`. */
 export function activeApplications(db: Knex, accountId: number, alias = 'ap') {
   return db(`applications as ${alias}`)

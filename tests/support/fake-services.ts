@@ -21,8 +21,7 @@ import {
   type ProfileValues,
   type SectionId,
 } from '../../src/domain/profile-fields';
-import { ACTIVE } from '../../src/domain/active-applications';
-import { isUndecided, type ApplicationStatus } from '../../src/domain/application-status';
+import { ACTIVE, isUndecided, type ApplicationStatus } from '../../src/domain/application-status';
 import type { ProfileView } from '../../src/domain/profiles';
 import { localName } from '../../src/domain/reference-names';
 import { formatEat, formatEatDate } from '../../src/domain/time';
