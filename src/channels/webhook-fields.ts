@@ -5,8 +5,8 @@
 // - in what the user typed (USSD `text`, SMS `text`) it is removed and the rest is kept usable.
 // Postgres refuses a NUL (a 500 that AT would resend for hours) and a lone surrogate in jsonb.
 import { z } from 'zod';
+import { UNSAFE_CHARACTER as UNSAFE } from '../domain/control-characters';
 
-const UNSAFE = /[\p{Cc}\p{Cs}]/u;
 // A tab or line break the user typed separates words: it becomes a space rather than nothing.
 const TYPED_BREAK = /[\t\n\v\f\r]/g;
 const UNSAFE_ALL = new RegExp(UNSAFE.source, 'gu');

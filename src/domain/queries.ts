@@ -24,6 +24,7 @@ import {
   type QueryStatus,
 } from './query-status';
 import { formatEatDate, systemClock, type Clock } from './time';
+import { isControl } from './control-characters';
 
 const REFERENCE_PREFIX = 'Q';
 /** The reference a teacher quotes: `Q` and the query's number. */
@@ -38,12 +39,6 @@ export function cleanQueryText(text: string): string {
     .join('')
     .replace(/\s+/g, ' ')
     .trim();
-}
-
-/** A control character (C0, DEL, C1). */
-export function isControl(ch: string): boolean {
-  const c = ch.charCodeAt(0);
-  return c < 0x20 || (c >= 0x7f && c <= 0x9f);
 }
 
 export type AskRequest = {

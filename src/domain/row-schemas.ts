@@ -5,6 +5,7 @@
 // these schemas. What a row must keep against the database (known codes, a vacancy's frozen exam and
 // activity) is checked by the kind that imports it.
 import { z } from 'zod';
+import { isControl } from './control-characters';
 import { isGsm7, toGsm7 } from './gsm7';
 import { isNationalId } from './profile-fields';
 import { EAT_OFFSET, eatYear, isDay } from './time';
@@ -19,11 +20,6 @@ const CODE = new RegExp(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,${CODE_MAX - 1}}$`);
 /** A county's code: three digits (001 to 047 for the official ones). */
 export const COUNTY_CODE = /^\d{3}$/;
 export const TIME_HINT = '2026-12-01 08:00 (Nairobi time) or 2026-12-01T05:00Z';
-
-function isControl(ch: string): boolean {
-  const c = ch.charCodeAt(0);
-  return c < 0x20 || c === 0x7f;
-}
 
 /**
  * Why `name` cannot be shown on a USSD screen as it is, or undefined when it can. `field` names the

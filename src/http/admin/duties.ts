@@ -8,7 +8,7 @@ import { CLAIM_REASON_MAX, CLAIM_STATUSES } from '../../domain/claim-status';
 import { ANSWER_MAX, QUERY_STATUSES } from '../../domain/query-status';
 import { codeFilter, codeParam } from '../../domain/row-schemas';
 import type { ImportResult } from '../../domain/csv-import';
-import { isControl } from '../../domain/queries';
+import { isControl } from '../../domain/control-characters';
 import { isDay } from '../../domain/time';
 import type { AdminApi } from './api';
 import type { AdminDeps } from './deps';
