@@ -58,6 +58,8 @@ export const approvedSql = (v = 'v') =>
   `(select count(*)::int from applications x where x.vacancy_id = ${v}.id and x.status = '${DUTY}')`;
 /** Positions available: positions − approved applications (the one definition). */
 export const availableSql = (v = 'v') => `(${v}.positions - ${approvedSql(v)})`;
+/** Not full: a position still available (the SQL of `isFull`'s negation, for browsing). */
+export const notFullSql = (v = 'v') => `${availableSql(v)} > 0`;
 
 /**
  * Vacancy `v` is open at `now`: status open, opened, not yet closed. The one definition of "open", for
@@ -76,7 +78,7 @@ export function whereOpen(q: Knex.QueryBuilder, now: Date, v = 'v'): Knex.QueryB
  * index probes.
  */
 function open(db: Knex, now: Date, filter: Filter, levels: readonly Level[] = LEVELS) {
-  const q = whereOpen(db('vacancies as v'), now).andWhereRaw(`${availableSql()} > 0`);
+  const q = whereOpen(db('vacancies as v'), now).andWhereRaw(notFullSql());
   for (const level of levels) {
     const value = filter[level];
     if (value === undefined) continue;
@@ -299,6 +301,7 @@ export async function occupancy(
 }
 
 /** No position left: approved applications take them all. Applying and approving are refused. */
+/** Full: no position available (`notFullSql` is the same rule in SQL). */
 export const isFull = (o: { available: number }) => o.available <= 0;
 
 /** The reference tables a vacancy's codes must be found in, in the order of the row's columns. */
