@@ -48,6 +48,11 @@ export function dutiesWithStation(db: Knex) {
   return applicationsWithStation(db).where('ap.status', DUTY);
 }
 
+/** An account's applications as My applications and STATUS list them: the most recent first. */
+function newestFirst(q: Knex.QueryBuilder): void {
+  void q.orderBy('ap.created_at', 'desc').orderBy('ap.id', 'desc');
+}
+
 export type ApplicationDeps = { ussdCode: string; smsCode: string; now?: () => Date };
 
 export type Decision = 'approve' | 'reject';
@@ -268,8 +273,7 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
         .join('exams as e', 'e.code', 'ap.exam')
         .join('positions as p', 'p.code', 'v.position')
         .where('ap.account_id', accountId)
-        .orderBy('ap.created_at', 'desc')
-        .orderBy('ap.id', 'desc')
+        .modify(newestFirst)
         .limit(limit + 1)
         .select(
           'ap.id',
@@ -359,8 +363,7 @@ export function createApplications(db: Db, deps: ApplicationDeps) {
       const rows = (await applicationsWithStation(db)
         .join('positions as p', 'p.code', 'v.position')
         .where('ap.account_id', accountId)
-        .orderBy('ap.created_at', 'desc')
-        .orderBy('ap.id', 'desc')
+        .modify(newestFirst)
         .limit(max)
         .select('ap.exam', 'p.name as position', 'p.name_sw as position_sw', 'ap.status')) as {
         exam: string;
