@@ -11,7 +11,7 @@ import { usernameOf } from './phone';
 import type { SectionId } from './profile-fields';
 import { missingSectionsOf } from './profiles';
 import { nextResetAt } from './reset-limit';
-import { LOCK_MINUTES, MAX_FAILED_LOGINS } from './limits';
+import { afterWrong, isLocked, LOGIN_LOCKOUT } from './lockout';
 import { formatEat } from './time';
 
 export type Account = {
@@ -77,7 +77,7 @@ export function createAccounts(db: Db, deps: AccountDeps) {
     const verdict = await boundedTransaction(db, async (trx): Promise<LoginResult | 'changed'> => {
       const account = await trx<Account>('accounts').where({ id: seen.id }).forUpdate().first();
       if (!account) return { status: 'no_account' };
-      if (account.locked_until && account.locked_until > now()) {
+      if (isLocked(account.locked_until, now())) {
         return { status: 'locked', until: formatEat(account.locked_until) };
       }
       // The password changed while it was being checked: check against the new one.
@@ -88,15 +88,17 @@ export function createAccounts(db: Db, deps: AccountDeps) {
         }
         return { status: 'ok', accountId: account.id };
       }
-      const failed = account.failed_logins + 1;
-      if (failed < MAX_FAILED_LOGINS) {
-        await trx('accounts').where({ id: account.id }).update({ failed_logins: failed, updated_at: now() });
-        return { status: 'wrong', attemptsLeft: MAX_FAILED_LOGINS - failed };
+      const wrong = afterWrong(LOGIN_LOCKOUT, account.failed_logins, now());
+      if (!wrong.locked) {
+        await trx('accounts')
+          .where({ id: account.id })
+          .update({ failed_logins: wrong.failures, updated_at: now() });
+        return { status: 'wrong', attemptsLeft: wrong.left };
       }
-      const until = new Date(now().getTime() + LOCK_MINUTES * 60_000);
+      const { until } = wrong;
       await trx('accounts')
         .where({ id: account.id })
-        .update({ failed_logins: 0, locked_until: until, updated_at: now() });
+        .update({ failed_logins: wrong.failures, locked_until: until, updated_at: now() });
       await enqueueSms(trx, {
         to: account.phone,
         lang: await languageOf(trx, account.phone),

@@ -19,7 +19,8 @@ import { recordAdminAction } from './admin-audit';
 import { dutiesWithStation } from './applications';
 import { recordDutyEvents, subjectOf } from './duty-events';
 import type { AttendanceKind, MarkResult } from './duty-types';
-import { CODE_DIGITS, CODE_LOCK_MINUTES, MAX_WRONG_CODES } from './limits';
+import { CODE_DIGITS } from './limits';
+import { afterWrong, CODE_LOCKOUT, isLocked } from './lockout';
 import { enqueueSms, languageOf } from './outbox';
 import { eatDay, formatDay, formatEatTime, systemClock, type Clock } from './time';
 
@@ -71,7 +72,7 @@ export async function markIn(trx: Knex, req: MarkRequest, at: Date): Promise<Mar
     .where({ account_id: req.accountId })
     .forUpdate()
     .first('failures', 'locked_until')) as { failures: number; locked_until: Date | null };
-  if (lock.locked_until && lock.locked_until > at) {
+  if (isLocked(lock.locked_until, at)) {
     return { status: 'locked', until: formatEatTime(lock.locked_until) };
   }
   const day = eatDay(at);
@@ -93,16 +94,17 @@ export async function markIn(trx: Knex, req: MarkRequest, at: Date): Promise<Mar
 
   const duty = duties.find((d) => d.code !== null && sameCode(d.code, req.code));
   if (!duty) {
-    const failures = lock.failures + 1;
-    if (failures >= MAX_WRONG_CODES) {
-      const until = new Date(at.getTime() + CODE_LOCK_MINUTES * 60_000);
+    const wrong = afterWrong(CODE_LOCKOUT, lock.failures, at);
+    if (wrong.locked) {
       await trx('attendance_lockouts')
         .where({ account_id: req.accountId })
-        .update({ failures: 0, locked_until: until });
-      return { status: 'locked', until: formatEatTime(until) };
+        .update({ failures: wrong.failures, locked_until: wrong.until });
+      return { status: 'locked', until: formatEatTime(wrong.until) };
     }
-    await trx('attendance_lockouts').where({ account_id: req.accountId }).update({ failures });
-    return { status: 'wrongCode', left: MAX_WRONG_CODES - failures };
+    await trx('attendance_lockouts')
+      .where({ account_id: req.accountId })
+      .update({ failures: wrong.failures });
+    return { status: 'wrongCode', left: wrong.left };
   }
   if (lock.failures > 0) {
     await trx('attendance_lockouts').where({ account_id: req.accountId }).update({ failures: 0 });

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { MenuServices } from '../../menus/services';
 import type { Lang } from '../../menus/screen';
 import type { LoginResult } from '../../src/domain/accounts';
-import { LOCK_MINUTES, MAX_FAILED_LOGINS } from '../../src/domain/limits';
+import { afterWrong, isLocked, LOGIN_LOCKOUT } from '../../src/domain/lockout';
 import { isAcceptablePassword } from '../../src/domain/passwords';
 import { usernameOf } from '../../src/domain/phone';
 import type { County, SubCounty } from '../../src/domain/places';
@@ -279,18 +279,18 @@ export class FakeWorld {
 
   private attempt(account: FakeAccount | undefined, password: string): LoginResult {
     if (!account) return { status: 'no_account' };
-    if (account.lockedUntil && account.lockedUntil > this.now())
-      return { status: 'locked', until: formatEat(account.lockedUntil) };
+    if (isLocked(account.lockedUntil ?? null, this.now()))
+      return { status: 'locked', until: formatEat(account.lockedUntil as Date) };
     if (password === account.password) {
       account.failedLogins = 0;
       account.lockedUntil = undefined;
       return { status: 'ok', accountId: account.id };
     }
-    account.failedLogins += 1;
-    if (account.failedLogins < MAX_FAILED_LOGINS)
-      return { status: 'wrong', attemptsLeft: MAX_FAILED_LOGINS - account.failedLogins };
-    account.failedLogins = 0;
-    account.lockedUntil = new Date(this.now().getTime() + LOCK_MINUTES * 60_000);
+    // The domain's lockout rule, over the fake's own account.
+    const wrong = afterWrong(LOGIN_LOCKOUT, account.failedLogins, this.now());
+    account.failedLogins = wrong.failures;
+    if (!wrong.locked) return { status: 'wrong', attemptsLeft: wrong.left };
+    account.lockedUntil = wrong.until;
     this.sms.push({ to: account.phone, template: 'sms.accountLocked' });
     return { status: 'locked', until: formatEat(account.lockedUntil) };
   }
