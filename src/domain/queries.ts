@@ -13,7 +13,7 @@ import { recordDutyEvents, subjectOf } from './duty-events';
 import type { QueryResult, QueryTopic, QueryView } from './duty-types';
 import { gsm7Length, toGsm7 } from './gsm7';
 import { enqueueSms, languageOf } from './outbox';
-import { SMS_TWO_SEGMENTS } from './sms-fit';
+import { smsBudget } from './sms-fit';
 import {
   ANSWER_MAX,
   ANSWERED,
@@ -191,7 +191,8 @@ export function createQueries(db: Db, opts: { now?: Clock } = {}) {
         const lang = q.phone ? await languageOf(trx, q.phone) : 'en';
         const params = { reference: queryReference(id), answer };
         const over =
-          gsm7Length(toGsm7(translate(lang, { key: 'sms.queryAnswer', params }))) - SMS_TWO_SEGMENTS;
+          gsm7Length(toGsm7(translate(lang, { key: 'sms.queryAnswer', params }))) -
+          smsBudget('sms.queryAnswer');
         if (over > 0) return { id, result: 'tooLong', over };
         const at = now();
         await trx('queries')

@@ -12,6 +12,11 @@ export const SMS_TWO_SEGMENTS = 306;
  */
 export const TWO_SEGMENT_TEMPLATES: readonly string[] = ['sms.privacy', 'sms.myData', 'sms.queryAnswer'];
 
+/** How many GSM-7 characters an SMS of `template` may take: one segment, or two for the few above. */
+export function smsBudget(template: string): number {
+  return TWO_SEGMENT_TEMPLATES.includes(template) ? SMS_TWO_SEGMENTS : SMS_SEGMENT;
+}
+
 /**
  * A name is not shortened below this many characters while another one can still give way: "Dagoret."
  * is still a place a teacher recognises, "D." is not.

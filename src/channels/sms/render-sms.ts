@@ -3,7 +3,7 @@
 import { translate } from '../../domain/copy';
 import type { Lang, Params } from '../../../menus/screen';
 import { toGsm7 } from '../../domain/gsm7';
-import { SMS_SEGMENT, SMS_TWO_SEGMENTS, TWO_SEGMENT_TEMPLATES, fitParams } from '../../domain/sms-fit';
+import { fitParams, smsBudget } from '../../domain/sms-fit';
 
 /**
  * Names that give way when an SMS would spill into a second segment, the least needed first: a station
@@ -17,6 +17,5 @@ const SHORTENABLE = ['station', 'position', 'exam'] as const;
  */
 export function renderSms(template: string, lang: Lang, params: Params): string {
   const render = (p: Params) => toGsm7(translate(lang, template, p));
-  const budget = TWO_SEGMENT_TEMPLATES.includes(template) ? SMS_TWO_SEGMENTS : SMS_SEGMENT;
-  return render(fitParams(render, params, SHORTENABLE, budget));
+  return render(fitParams(render, params, SHORTENABLE, smsBudget(template)));
 }
