@@ -399,7 +399,9 @@ describe('key rotation while the service runs', () => {
         }
       }
     };
-    const load = [readProfiles(), readProfiles()];
+    // Six teachers' phones at once, each walking to a profile screen that decrypts the ID, for as long as
+    // the rotation takes (batches of 2 rows, so it spans many commits).
+    const load = Array.from({ length: 6 }, () => readProfiles());
     const done = await encryptAll(rotating.db, cipher2, 2);
     rotated = true;
     await Promise.all(load);
