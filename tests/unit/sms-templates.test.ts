@@ -3,6 +3,7 @@ import { renderSms } from '../../src/channels/sms/render-sms';
 import { applicationsSuffix, smsListSuffix } from '../../src/domain/sms-status';
 import { gsm7Length, isGsm7 } from '../../src/domain/gsm7';
 import { TWO_SEGMENT_TEMPLATES } from '../../src/domain/sms-fit';
+import { matchKeyword, type Keyword } from '../../src/domain/sms-keywords';
 
 // The longest values each parameter can take.
 const longest = {
@@ -104,4 +105,27 @@ test('PAY writes its claims with the same list as STATUS: whole entries, then ho
   expect(smsListSuffix('en', 'x'.repeat(80), { entries, total: 7 }, '*384*22262#')).toBe(
     ' KCSE Invigilator KES 3,000 approved. +6 more: dial *384*22262#',
   );
+});
+
+test('HELP names every keyword the service answers, in the language it was asked in', () => {
+  const keywords: Keyword[] = [
+    'PASSWORD',
+    'STATUS',
+    'PRIVACY',
+    'MYDATA',
+    'CHECKIN',
+    'CHECKOUT',
+    'PAY',
+    'QUERY',
+  ];
+  for (const lang of ['en', 'sw'] as const) {
+    const help = renderSms('sms.help', lang, { code: '*384*22262#', sms: '22262' });
+    // The words in capitals, alone and in pairs ("MY DATA"), as a teacher would copy them from the SMS.
+    const words = help.match(/\b[A-Z]{2,}\b/g) ?? [];
+    const phrases = [...words, ...words.slice(1).map((w, i) => `${words[i]} ${w}`)];
+    const taught = new Set(
+      phrases.map((p) => matchKeyword(p)).flatMap((m) => (m && m.lang === lang ? [m.keyword] : [])),
+    );
+    expect({ lang, missing: keywords.filter((k) => !taught.has(k)) }).toEqual({ lang, missing: [] });
+  }
 });

@@ -81,7 +81,7 @@ export const en = {
     'Your CP2 account is locked after {maxFailedLogins} wrong passwords until {time}. Not you? SMS PASSWORD to {sms} for a new password.',
   'sms.passwordChanged': 'Your CP2 password was changed. If you did not do this, SMS PASSWORD to {sms} now.',
   'sms.help':
-    'CP2: dial {code} to create an account, apply for jobs and see your applications. SMS PASSWORD for a new password, STATUS for your account.',
+    'CP2: dial {code} to create an account and apply for jobs. SMS {sms}: PASSWORD, STATUS, PAY, IN/OUT and the code, QUERY and your question, MY DATA, PRIVACY.',
   'sms.status': 'CP2 account {username}: registered {date}. Profile: {profile}.{applications}',
   'sms.profileComplete': 'complete',
   'sms.noAccount':

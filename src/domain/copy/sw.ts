@@ -73,7 +73,7 @@ export const sw: Record<CopyKey, string> = {
   'sms.passwordChanged':
     'Nenosiri lako la CP2 limebadilishwa. Kama hukufanya hivyo, tuma neno NENOSIRI kwa {sms} sasa.',
   'sms.help':
-    'CP2: piga {code} kufungua akaunti, kuomba kazi na kuona maombi yako. Tuma neno NENOSIRI upate nenosiri jipya, au HALI uone hali ya akaunti.',
+    'CP2: piga {code} kufungua akaunti na kuomba kazi. Tuma kwa {sms}: NENOSIRI, HALI, MALIPO, NDANI au NJE na namba, SWALI na swali lako, DATA YANGU, FARAGHA.',
   'sms.status': 'Akaunti ya CP2 {username}: ilifunguliwa {date}. Wasifu: {profile}.{applications}',
   'sms.profileComplete': 'umekamilika',
   'sms.noAccount': 'Nambari hii haina akaunti ya CP2. Piga {code} uchague Fungua akaunti.',
