@@ -247,8 +247,17 @@ async function paymentsSuffix(
 ): Promise<string | undefined> {
   const { claims, total } = await claimsOfAccount(trx, accountId, at, lang, { limit: 5 });
   if (total === 0) return undefined;
-  const entries = claims.map(
-    (c) => `${c.exam} ${c.position} KES ${kes(c.amount)} ${translate(lang, `claims.status.${c.status}`)}`,
+  // Each claim as My payments lists it (the copy's payments.item), so both channels read the same.
+  const entries = claims.map((c) =>
+    translate(lang, {
+      key: 'payments.item',
+      params: {
+        exam: c.exam,
+        position: c.position,
+        amount: kes(c.amount),
+        status: { key: `claims.status.${c.status}` },
+      },
+    }),
   );
   const base = translate(lang, 'sms.payments', { claims: '' });
   return smsListSuffix(lang, base, { entries, total }, code);

@@ -230,7 +230,7 @@ test('a teacher: approved, checked in and out on two days, claim approved and pa
   expect(phone.last.text).toContain('M-Pesa ref: QGH7K2L9PZ');
   await textShortCode(app.url, number, 'PAY');
   expect(await newSms(number, seen)).toEqual([
-    `CP2 payments: ${duty.exam} ${duty.position_name} KES 3,000 paid.`,
+    `CP2 payments: ${duty.exam} ${duty.position_name}: KES 3,000 paid.`,
   ]);
   seen += 1;
 
