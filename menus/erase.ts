@@ -1,7 +1,7 @@
 // "Delete my account" (from My profile): the consequences said plainly, the password asked again (a
 // wrong one counts towards the lockout like any), a last confirmation, then the erasure
 // (src/domain/personal-data/erasure.ts) and an END; or, while the council still owes the teacher for a
-// duty, an END saying the account stays until the payment is made. docs/privacy.md says what is erased
+// duty, an END saying the account stays until the payment is made (said at once, before the password). docs/privacy.md says what is erased
 // and what is kept.
 import { assign, fromPromise, setup } from 'xstate';
 import type { EraseResult } from '../src/domain/personal-data/erasure';
@@ -25,12 +25,24 @@ export function eraseJourney(services: MenuServices) {
       erase: fromPromise<EraseResult, { accountId: number }>(({ input }) =>
         services.accounts.erase(input.accountId),
       ),
+      paymentDue: fromPromise<boolean, { accountId: number }>(({ input }) =>
+        services.accounts.paymentDue(input.accountId),
+      ),
     },
   }).createMachine({
     id: 'erase',
     context: ({ input }) => sessionContext(input),
-    initial: 'warning',
+    initial: 'dues',
     states: {
+      // Said first, before the password: a teacher owed money cannot delete the account yet. The erasure
+      // checks again in its transaction (a claim could be worked out in between).
+      dues: {
+        invoke: {
+          src: 'paymentDue',
+          input: ({ context }) => ({ accountId: context.accountId as number }),
+          onDone: [{ guard: ({ event }) => event.output, target: 'paymentDue' }, 'warning'],
+        },
+      },
       warning: {
         meta: screen({
           id: 'erase.warning',

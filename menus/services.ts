@@ -50,6 +50,8 @@ export interface MenuServices {
     resetPassword(phone: string, channel: 'sms' | 'ussd'): Promise<ResetResult>;
     /** Erases the account and its profile (what the council must keep stays, pseudonymous). */
     erase(accountId: number): Promise<EraseResult>;
+    /** Whether the council still owes the account for a duty: erasure waits until it is paid. */
+    paymentDue(accountId: number): Promise<boolean>;
   };
   profiles: {
     load(accountId: number): Promise<ProfileView>;

@@ -18,7 +18,7 @@ import { createInboundSms, type InboundSmsService } from './domain/inbound-sms';
 import { createOutboxStore, type OutboxStore } from './domain/outbox';
 import { createPlaces } from './domain/places';
 import { createPreferences } from './domain/preferences';
-import { eraseAccount } from './domain/personal-data/erasure';
+import { eraseAccount, paymentsDue } from './domain/personal-data/erasure';
 import type { FieldCipher } from './domain/personal-data/field-cipher';
 import { createProfiles } from './domain/profiles';
 import { createSessionEnds, type SessionEnds } from './domain/session-analytics';
@@ -61,6 +61,10 @@ export function createServices(
     accounts: {
       ...createAccounts(db, deps),
       erase: (accountId) => eraseAccount(db, accountId, erasedTeacherActor('ussd', accountId), deps),
+      paymentDue: async (accountId) => {
+        const due = await paymentsDue(db, accountId);
+        return due.claims.length + due.duties.length > 0;
+      },
     },
     profiles: createProfiles(db, cipher),
     places: createPlaces(db),

@@ -335,10 +335,8 @@ describe('Delete account while the council still owes a payment', () => {
     await phone.dialFresh();
     await phone.choose('My profile');
     await phone.send(password);
-    await phone.chooseOnAnyPage('Delete account');
-    await phone.choose('Continue');
-    await phone.send(password);
-    const refused = await phone.choose('Yes, delete my account');
+    // Said at once, before the warning and the password.
+    const refused = await phone.chooseOnAnyPage('Delete account');
     expect(refused).toMatchObject({
       kind: 'END',
       text: 'Your account is not deleted: the council still owes you for a duty and pays it to the M-Pesa number in your profile. You can delete it once you are paid.',

@@ -375,6 +375,7 @@ export class FakeWorld {
           this.accounts.splice(i, 1);
           return { status: 'erased' as const, withdrawn: 0 };
         }),
+        paymentDue: record('accounts.paymentDue', (_accountId: number) => false),
       },
       profiles: {
         load: record('profiles.load', (accountId: number) => this.view(accountId)),

@@ -97,8 +97,8 @@ export async function eraseAccountIn(
 }
 
 /** What the council still owes the account (EraseResult `paymentDue`), by claim and by duty. */
-async function paymentsDue(
-  trx: Knex.Transaction,
+export async function paymentsDue(
+  trx: Knex,
   accountId: number,
 ): Promise<{ claims: number[]; duties: number[] }> {
   const claims = (await trx('claims as c')
