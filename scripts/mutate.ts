@@ -52,6 +52,15 @@ async function main(): Promise<number> {
     `[mutate] template ${process.env.CP2_TEMPLATE_DB} built in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
   process.env.CP2_TEMPLATE_PREBUILT = '1';
+  // Each mutant's result as soon as it is known (scripts/stryker-mutant-log.mjs): a run stopped early still
+  // leaves what it tested, for `npm run mutate:score -- <log>`.
+  process.env.CP2_MUTANT_LOG ??= path.join(
+    ROOT,
+    'reports',
+    'mutation',
+    `mutants-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`,
+  );
+  console.log(`[mutate] each mutant's result goes to ${process.env.CP2_MUTANT_LOG} as it is known`);
   // Tests that start our scripts as child processes skip that part (instrumented sources cannot load there).
   process.env.CP2_MUTATION_RUN = '1';
   try {

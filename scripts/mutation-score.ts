@@ -1,6 +1,7 @@
-// `npm run mutate:score [-- report.json …]`: the mutation score per module, per folder and in total, as
-// the Markdown table docs/testing.md keeps, from one or more Stryker JSON reports (a chunked run's
-// reports add up; a module in two reports counts from the later one). Default: the last run's
+// `npm run mutate:score [-- report.json|mutants.jsonl …]`: the mutation score per module, per folder and in
+// total, as the Markdown table docs/testing.md keeps, from Stryker JSON reports or mutant logs (a chunked
+// run's reports add up; a module in two reports counts from the later one; a log of a run stopped early
+// counts the mutants it tested). Default: the last run's
 // reports/mutation/mutation.json.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -46,6 +47,20 @@ function main(): void {
   const reports = args.length > 0 ? args : [path.join('reports', 'mutation', 'mutation.json')];
   const byFile = new Map<string, Counts>();
   for (const file of reports) {
+    if (file.endsWith('.jsonl')) {
+      // A mutant log (scripts/stryker-mutant-log.mjs), possibly of a run stopped early: the modules it
+      // reached, each with the mutants tested so far (a mutant logged twice counts once, the later).
+      const byMutant = new Map<string, { file: string; status: string }>();
+      for (const line of readFileSync(file, 'utf8').split('\n')) {
+        if (line.trim() === '') continue;
+        const m = JSON.parse(line) as { file: string; id: string; status: string };
+        byMutant.set(`${m.file}#${m.id}`, m);
+      }
+      const perFile = new Map<string, Mutant[]>();
+      for (const m of byMutant.values()) perFile.set(m.file, [...(perFile.get(m.file) ?? []), m]);
+      for (const [name, mutants] of perFile) byFile.set(name, count(mutants));
+      continue;
+    }
     const report = JSON.parse(readFileSync(file, 'utf8')) as Report;
     for (const [name, { mutants }] of Object.entries(report.files)) byFile.set(name, count(mutants));
   }
