@@ -197,7 +197,7 @@ test('PAY / MALIPO: the claims with their status in one SMS; none yet said so', 
   await waitForSms(app.url, d.phone, 1);
   await textShortCode(app.url, d.phone, 'pay');
   const [, reply] = await waitForSms(app.url, d.phone, 2);
-  expect(reply?.text).toBe('CP2 payments: KCSE Invigilator KES 3,000 approved.');
+  expect(reply?.text).toBe('CP2 payments: KCSE Invigilator: KES 3,000 approved.');
   const fresh = await teacherWithDuty(app.db, fx, {
     vacancy: 'kpsea',
     from: today(app, 5),
