@@ -274,6 +274,13 @@ describe.each(['en', 'sw'] as const)('Delete account over USSD (%s)', (lang) => 
     expect(
       await app.db('applications').where({ id: submittedApp?.id }).first('status', 'account_id'),
     ).toEqual({ status: 'withdrawn', account_id: accountId });
+    // The withdrawal's trail names the erased teacher by the account, not the phone.
+    expect(
+      await app
+        .db('application_events')
+        .where({ application_id: submittedApp?.id, status: 'withdrawn' })
+        .first('actor', 'reason'),
+    ).toEqual({ actor: `ussd:account:${accountId}`, reason: 'account erased' });
     expect(await app.db('applications').where({ id: approvedApp?.id }).first('status', 'account_id')).toEqual(
       { status: 'approved', account_id: accountId },
     );
