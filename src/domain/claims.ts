@@ -112,8 +112,8 @@ export function claimView(r: ClaimRow): ClaimView {
  * council owes for it (erasure waits, retention keeps it) until settleClaims makes its claim.
  */
 export const awaitingClaimSql = (ap = 'ap') =>
-  `exists (select 1 from attendance t where t.application_id = ${ap}.id and ${attendedSql('t')})
-   and not exists (select 1 from claims c where c.application_id = ${ap}.id)`;
+  `(exists (select 1 from attendance t where t.application_id = ${ap}.id and ${attendedSql('t')})
+    and not exists (select 1 from claims c where c.application_id = ${ap}.id))`;
 
 /**
  * Works out the claims of the duties whose last day (Nairobi) has passed and that have none yet: the days
