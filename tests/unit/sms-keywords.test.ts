@@ -1,7 +1,6 @@
-// What follows a keyword (a query's question) as the matcher hands it on: separators after the word go,
-// and so does anything before it, however the phone typed it.
+// The SMS keywords as people type them (src/domain/sms-keywords.ts): what follows a keyword (a query's
+// question, a check-in code) as the matcher hands it on, and which slips are forgiven.
 import { matchKeyword } from '../../src/domain/sms-keywords';
-import { fitWholeEntries } from '../../src/domain/sms-fit';
 
 test.each([
   ['QUERY When will I be paid?', 'When will I be paid?'],
@@ -12,13 +11,6 @@ test.each([
   ['Swali: Nitalipwa lini?', 'Nitalipwa lini?'],
 ])('%j: the question is %j', (text, question) => {
   expect(matchKeyword(text)).toMatchObject({ keyword: 'QUERY', arg: question });
-});
-
-test('a list takes every entry that fits exactly in its room, and drops one that would not', () => {
-  const write = (shown: readonly string[], hidden: number) =>
-    shown.join(', ') + (hidden ? ` +${hidden}` : '');
-  expect(fitWholeEntries(['abcd', 'efgh'], 2, 10, write)).toBe('abcd, efgh'); // 10 of 10
-  expect(fitWholeEntries(['abcd', 'efghi'], 2, 10, write)).toBe('abcd +1');
 });
 
 test('a slip in a five-letter keyword is forgiven (QEURY, SWAIL); a four-letter one must be exact', () => {
