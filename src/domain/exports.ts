@@ -158,6 +158,9 @@ function csvStream(db: Db, source: Source, log: Logger): Readable {
     cast: { date: (d) => d.toISOString(), string: neutraliseFormula },
   });
   const out = new PassThrough();
+  // Its errors are logged below and end the response through Koa's own listener; this one keeps an error
+  // that comes after the client went away (the pool closing at shutdown) from crashing the process.
+  out.on('error', () => undefined);
   void (async () => {
     const trx = await db.transaction({ isolationLevel: 'repeatable read', readOnly: true });
     try {
@@ -170,7 +173,7 @@ function csvStream(db: Db, source: Source, log: Logger): Readable {
       log.warn({ err }, 'CSV export ended early');
     }
   })().catch((err: unknown) => {
-    out.destroy(err as Error);
+    if (!out.destroyed) out.destroy(err as Error);
     log.error({ err }, 'CSV export could not start');
   });
   return out;
