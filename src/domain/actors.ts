@@ -14,6 +14,16 @@ export function erasedTeacherActor(via: Via, accountId: number): string {
   return `${via}:${pseudonymOf(accountId)}`;
 }
 
+/** An operator, by the name of the token that authenticated the request: `admin:ops`. */
+export function operatorActor(tokenName: string): string {
+  return `admin:${tokenName}`;
+}
+
+/** Whether `actor` is an operator (their actions go to the admin audit trail). */
+export function isOperator(actor: string): boolean {
+  return actor.startsWith(operatorActor(''));
+}
+
 /** What stands for an erased account's phone in the trails. */
 export function pseudonymOf(accountId: number): string {
   return `account:${accountId}`;

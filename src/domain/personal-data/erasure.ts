@@ -14,7 +14,7 @@
 import type { Knex } from 'knex';
 import { boundedTransaction } from '../../db/bounded-transaction';
 import type { Db } from '../../db/knex';
-import { pseudonymOf } from '../actors';
+import { isOperator, pseudonymOf } from '../actors';
 import { recordAdminAction } from '../admin-audit';
 import { subjectSql } from '../duty-events';
 import { dutiesWithStation, withdrawIn } from '../applications';
@@ -85,7 +85,7 @@ export async function eraseAccountIn(
     params: { code: deps.ussdCode, sms: deps.smsCode },
   });
   // Who erased which account id, nothing more (the teacher's own erasure is not an operator's action).
-  if (actor.startsWith('admin:')) {
+  if (isOperator(actor)) {
     await recordAdminAction(trx, {
       actor,
       action: 'account.erase',

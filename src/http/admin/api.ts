@@ -2,6 +2,7 @@
 // the OpenAPI document served at GET /admin/openapi.json, so the two cannot drift apart.
 import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
+import { operatorActor } from '../../domain/actors';
 import { exactRouter } from '../router';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -75,7 +76,7 @@ export class AdminApi {
         params: parts.params.data as z.infer<P>,
         query: parts.query.data as z.infer<Q>,
         body: parts.body.data as z.infer<B>,
-        actor: `admin:${adminName}`,
+        actor: operatorActor(adminName),
       });
     });
   }
